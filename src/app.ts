@@ -1,0 +1,63 @@
+// createApp(deps): the middleware order and the mounting of routers. No I/O here and none at import: the
+// composition root (src/server.ts) builds the dependencies and hands them in.
+import Koa, { type Middleware } from 'koa';
+import Router from '@koa/router';
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import { errorMiddleware } from './http/error-middleware.js';
+import { requestContext } from './http/request-context.js';
+import { mountRoutes, type RouteDef, type RouteSpec } from './http/define-route.js';
+import { createValidators, type Validators } from './http/validation.js';
+
+/** One group of routes (workflows, queue, images, …), or a dynamic dispatcher (scenarios). */
+export interface RouteGroup {
+  name: string;
+  routes?: readonly RouteDef<never, never, never>[];
+  /** Mounted after the static routes; for routes that change at run time (the scenario registry). */
+  middleware?: Middleware;
+  /** Multipart limits for routes of this group that take uploads. */
+  multipart?: { maxFileSizeBytes: number; uploadDir: string };
+}
+
+export interface AppDeps {
+  config: Config;
+  log: Logger;
+  groups: readonly RouteGroup[];
+  /** Runs before routing, after the request id (auth, rate limits: issue #5). */
+  guards?: readonly Middleware[];
+  validators?: Validators;
+}
+
+export interface GatewayApp {
+  app: Koa;
+  /** Every static route's spec, for the OpenAPI document. */
+  specs: readonly RouteSpec[];
+}
+
+export function createApp(deps: AppDeps): GatewayApp {
+  const app = new Koa({ proxy: false });
+  // The error middleware logs what matters; Koa's own default handler would print stacks to stderr.
+  app.silent = true;
+  const validators = deps.validators ?? createValidators();
+
+  app.use(errorMiddleware(deps.log));
+  app.use(requestContext(deps.log, deps.config.locale));
+  for (const guard of deps.guards ?? []) app.use(guard);
+
+  const specs: RouteSpec[] = [];
+  for (const group of deps.groups) {
+    if (group.routes?.length) {
+      const router = new Router();
+      mountRoutes(router, group.routes, {
+        validators,
+        jsonLimitBytes: deps.config.limits.json_body_bytes,
+        ...(group.multipart ? { multipart: group.multipart } : {}),
+      });
+      app.use(router.routes());
+      app.use(router.allowedMethods({ throw: false }));
+      specs.push(...(group.routes as readonly RouteSpec[]));
+    }
+    if (group.middleware) app.use(group.middleware);
+  }
+  return { app, specs };
+}

@@ -1,0 +1,87 @@
+// The one error catalogue (DESIGN.md "The error catalogue"). Code anywhere throws a GatewayError; exactly one
+// middleware (src/http/error-middleware.ts) turns it into an envelope. Nothing else writes error responses.
+import type { Locale, MessageKey } from './i18n.js';
+import { translate } from './i18n.js';
+
+export type ErrorCode = 400 | 401 | 403 | 404 | 413 | 429 | 500 | 1001 | 1002 | 1003;
+
+const defaultStatus: Record<ErrorCode, number> = {
+  400: 400,
+  401: 401,
+  403: 403,
+  404: 404,
+  413: 413,
+  429: 429,
+  500: 500,
+  1001: 502,
+  1002: 422,
+  1003: 400,
+};
+
+type Params = Record<string, string | number>;
+
+export interface GatewayErrorOptions {
+  status?: number;
+  /** More to say (ComfyUI's node_errors, the field that failed): sent beside `data`, never in place of it. */
+  details?: Record<string, unknown>;
+  cause?: unknown;
+  /** Extra response headers (Retry-After, WWW-Authenticate). */
+  headers?: Record<string, string>;
+}
+
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly key: MessageKey;
+  readonly params: Params;
+  readonly details: Record<string, unknown> | undefined;
+  readonly headers: Record<string, string> | undefined;
+  /** Koa's convention: a client error's message may be shown; a 500's never is. */
+  readonly expose: boolean;
+
+  constructor(code: ErrorCode, key: MessageKey, params: Params = {}, options: GatewayErrorOptions = {}) {
+    super(translate('en', key, params), { cause: options.cause });
+    this.name = 'GatewayError';
+    this.code = code;
+    this.status = options.status ?? defaultStatus[code];
+    this.key = key;
+    this.params = params;
+    this.details = options.details;
+    this.headers = options.headers;
+    this.expose = code !== 500;
+  }
+
+  messageIn(locale: Locale): string {
+    return translate(locale, this.key, this.params);
+  }
+}
+
+/** The constructors every module uses, so that codes, statuses and texts stay in this one file. */
+export const fail = {
+  badRequest: (reason: string, details?: Record<string, unknown>) =>
+    new GatewayError(400, 'error.bad_request', { reason }, { details }),
+  invalidJson: (reason: string) => new GatewayError(400, 'error.invalid_json', { reason }),
+  unauthorized: () =>
+    new GatewayError(401, 'error.unauthorized', {}, { headers: { 'WWW-Authenticate': 'Bearer' } }),
+  forbidden: (reason: string) => new GatewayError(403, 'error.forbidden', { reason }),
+  notFound: (what: string) => new GatewayError(404, 'error.not_found', { what }),
+  routeNotFound: (method: string, path: string) => new GatewayError(404, 'error.route_not_found', { method, path }),
+  tooLarge: (limit: string) => new GatewayError(413, 'error.too_large', { limit }),
+  rateLimited: (seconds: number) =>
+    new GatewayError(429, 'error.rate_limited', { seconds }, { headers: { 'Retry-After': String(seconds) } }),
+  internal: (requestId: string, cause?: unknown) => new GatewayError(500, 'error.internal', { requestId }, { cause }),
+  /** ComfyUI unreachable or timed out. 503 when no backend is healthy at all. */
+  upstream: (address: string, reason: string, options: { status?: number; cause?: unknown } = {}) =>
+    new GatewayError(1001, 'error.upstream', { address, reason }, options),
+  upstreamBadAnswer: (address: string, reason: string, cause?: unknown) =>
+    new GatewayError(1001, 'error.upstream_bad_answer', { address, reason }, { cause }),
+  workflowRejected: (reason: string, details: Record<string, unknown>) =>
+    new GatewayError(1002, 'error.workflow_rejected', { reason }, { details }),
+  /** A bad file from the caller (400), or a storage fault of ours (500). */
+  file: (reason: string, options: { status?: 400 | 500; cause?: unknown } = {}) =>
+    new GatewayError(1003, 'error.file', { reason }, options),
+};
+
+export function isGatewayError(value: unknown): value is GatewayError {
+  return value instanceof GatewayError;
+}

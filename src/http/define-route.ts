@@ -1,0 +1,136 @@
+// A route is declared once: its path, schemas and documentation feed both the validator (compiled here, at
+// mount time) and the OpenAPI document (src/openapi). Handlers receive input that has already passed its schema.
+import type { Context, Middleware } from 'koa';
+import type Router from '@koa/router';
+import { koaBody } from 'koa-body';
+import type { ErrorCode } from '../errors.js';
+import { fail } from '../errors.js';
+import type { JsonSchema } from './json-schema.js';
+import { describeErrors, summarize, type ValidateFunction, type Validators, type Where } from './validation.js';
+
+export type Method = 'get' | 'post' | 'put' | 'delete';
+
+export interface RouteSpec {
+  method: Method;
+  /** OpenAPI style: `/api/v1/workflows/{prompt_id}/history`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  params?: JsonSchema;
+  query?: JsonSchema;
+  body?: JsonSchema;
+  /** How the body arrives; `json` unless said otherwise. */
+  bodyType?: 'json' | 'multipart';
+  /** Schema of `data` in the success envelope. */
+  response?: JsonSchema;
+  /** A raw (non-envelope) success, e.g. an image stream: its media types. */
+  rawResponse?: { contentTypes: string[]; description: string };
+  /** Catalogue codes this route may answer besides 200 (for the docs). */
+  errors?: ErrorCode[];
+  /** Routes outside /api/v1 that need no key (issue #5 reads this). */
+  public?: boolean;
+}
+
+export interface RouteInput<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+}
+
+export interface RouteDef<B = unknown, Q = Record<string, unknown>, P = Record<string, string>> extends RouteSpec {
+  handler: (ctx: Context, input: RouteInput<B, Q, P>) => Promise<void> | void;
+}
+
+/** Identity with types: lets a route file declare its body/query/param types beside its schemas. */
+export function defineRoute<B = unknown, Q = Record<string, unknown>, P = Record<string, string>>(
+  def: RouteDef<B, Q, P>,
+): RouteDef<B, Q, P> {
+  return def;
+}
+
+export interface MountOptions {
+  validators: Validators;
+  jsonLimitBytes: number;
+  /** Multipart parsing (uploads): formidable options from the route group. */
+  multipart?: { maxFileSizeBytes: number; uploadDir: string };
+}
+
+/** Registers each route on the router with its stages: body parse → validate → handler. */
+export function mountRoutes(router: Router, defs: readonly RouteDef<never, never, never>[], options: MountOptions): void {
+  for (const def of defs as readonly RouteDef[]) {
+    const koaPath = def.path.replace(/\{(\w+)\}/g, ':$1');
+    const stages: Middleware[] = [];
+    if (def.body) stages.push(bodyParser(def, options));
+    stages.push(validationStage(def, options.validators));
+    router[def.method](def.operationId, koaPath, ...stages);
+  }
+}
+
+function bodyParser(def: RouteSpec, options: MountOptions): Middleware {
+  if (def.bodyType === 'multipart') {
+    const limits = options.multipart;
+    return koaBody({
+      multipart: true,
+      json: false,
+      urlencoded: false,
+      text: false,
+      formidable: {
+        maxFileSize: limits?.maxFileSizeBytes ?? 20 * 1024 * 1024,
+        maxFiles: 1,
+        keepExtensions: false,
+        ...(limits ? { uploadDir: limits.uploadDir } : {}),
+      },
+    });
+  }
+  const parse = koaBody({
+    json: true,
+    urlencoded: false,
+    text: false,
+    multipart: false,
+    jsonStrict: true,
+    jsonLimit: options.jsonLimitBytes,
+  });
+  return async (ctx, next) => {
+    // `curl -d '{...}'` without -H sends x-www-form-urlencoded; a JSON route reads its body as JSON anyway.
+    const type = ctx.get('content-type');
+    if (ctx.request.length !== 0 && (!type || type.startsWith('application/x-www-form-urlencoded'))) {
+      ctx.request.headers['content-type'] = 'application/json';
+    }
+    await parse(ctx, next);
+  };
+}
+
+function validationStage(def: RouteDef, validators: Validators): Middleware {
+  const compiled: [Where, ValidateFunction][] = [];
+  if (def.params) compiled.push(['params', validators.strings.compile(def.params)]);
+  if (def.query) compiled.push(['query', validators.strings.compile(def.query)]);
+  if (def.body) {
+    const ajv = def.bodyType === 'multipart' ? validators.strings : validators.body;
+    compiled.push(['body', ajv.compile(def.body)]);
+  }
+  return async (ctx) => {
+    const input: RouteInput<unknown, Record<string, unknown>, Record<string, string>> = {
+      params: { ...(ctx as unknown as { params: Record<string, string> }).params },
+      query: { ...ctx.query },
+      body: def.bodyType === 'multipart' ? multipartFields(ctx) : (ctx.request.body ?? {}),
+    };
+    for (const [where, validate] of compiled) {
+      if (!validate(input[where])) {
+        const problems = describeErrors(where, validate.errors);
+        throw fail.badRequest(summarize(problems), { errors: problems });
+      }
+    }
+    await def.handler(ctx, input);
+  };
+}
+
+/** Multipart: text fields become the body; files stay on ctx.request.files. */
+function multipartFields(ctx: Context): Record<string, unknown> {
+  const fields = (ctx.request.body ?? {}) as Record<string, unknown>;
+  const files = ctx.request.files ?? {};
+  const result: Record<string, unknown> = { ...fields };
+  for (const name of Object.keys(files)) result[name] = '(file)';
+  return result;
+}

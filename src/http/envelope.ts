@@ -1,0 +1,32 @@
+// The one answer shape: {code, message, data}. Successes go through ok(); errors only through the error middleware.
+import type { Context } from 'koa';
+import type { Locale, MessageKey } from '../i18n.js';
+import { translate } from '../i18n.js';
+import type { Logger } from '../log.js';
+
+export interface Envelope<T = unknown> {
+  code: number;
+  message: string;
+  data: T;
+  details?: Record<string, unknown>;
+}
+
+export interface GatewayState {
+  requestId: string;
+  locale: Locale;
+  log: Logger;
+  /** The caller's identity once auth has run (issue #5). */
+  apiKey?: string;
+}
+
+export function ok<T>(ctx: Context, data: T, key: MessageKey = 'success', params?: Record<string, string | number>): void {
+  const state = ctx.state as GatewayState;
+  ctx.status = 200;
+  ctx.body = { code: 200, message: translate(state.locale, key, params), data } satisfies Envelope<T>;
+}
+
+/** A success whose message is given literally (a scenario manifest's own `message`). */
+export function okWithMessage<T>(ctx: Context, data: T, message: string): void {
+  ctx.status = 200;
+  ctx.body = { code: 200, message, data } satisfies Envelope<T>;
+}

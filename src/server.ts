@@ -1,0 +1,64 @@
+// The composition root as a function: config → dependencies → app → listening server. main.ts, the demo and the
+// integration tests all start the gateway through here, so tests exercise exactly what production runs.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { createApp, type RouteGroup } from './app.js';
+import { createComfyClient, type ComfyClient } from './comfy/client.js';
+import { readPackageInfo } from './version.js';
+import { rootRoutes } from './routes/root.js';
+
+export interface Gateway {
+  url: string;
+  port: number;
+  server: Server;
+  comfy: ComfyClient;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+}
+
+export async function startGateway(config: Config, options: StartOptions = {}): Promise<Gateway> {
+  const log = options.log ?? createLogger(config);
+  const pkg = readPackageInfo();
+  const comfy = createComfyClient({
+    url: config.comfyui.url,
+    connectTimeoutMs: config.comfyui.connect_timeout_ms,
+    requestTimeoutMs: config.comfyui.request_timeout_ms,
+  });
+
+  const groups: RouteGroup[] = [rootRoutes({ pkg })];
+  const { app } = createApp({ config, log, groups });
+
+  const server = createServer(app.callback());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.server.port, config.server.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log.info({ url, comfyui: comfy.address }, 'gateway listening');
+
+  return {
+    url,
+    port,
+    server,
+    comfy,
+    log,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await comfy.close();
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// Starts the real gateway on a free port with temporary folders, as production would (through startGateway).
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, type DeepPartial, type Config } from '../../src/config.js';
+import { startGateway, type Gateway } from '../../src/server.js';
+
+export interface TestGateway extends Gateway {
+  config: Config;
+  dir: string;
+  /** fetch() against the gateway, parsing the envelope. */
+  call(method: string, urlPath: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  json: { code: number; message: string; data: unknown; details?: Record<string, unknown> } & Record<string, unknown>;
+}
+
+export async function startTestGateway(overrides: DeepPartial<Config> = {}): Promise<TestGateway> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gateway-test-'));
+  const config = loadConfig({
+    cwd: dir,
+    env: {},
+    overrides: merge(
+      {
+        server: { host: '127.0.0.1', port: 0 },
+        folders: { scenarios: 'scenarios', templates: 'templates', input: 'input', output: 'output' },
+        scenarios: { watch: false },
+        log: { level: 'silent' },
+      },
+      overrides,
+    ),
+  });
+  const gateway = await startGateway(config);
+  const stopGateway = gateway.close.bind(gateway);
+  return Object.assign(gateway, {
+    config,
+    dir,
+    async call(method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}) {
+      const init: RequestInit = { method, headers: { ...headers } };
+      if (body !== undefined) {
+        init.body = typeof body === 'string' ? body : JSON.stringify(body);
+        (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+      }
+      const response = await fetch(gateway.url + urlPath, init);
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, json: JSON.parse(text) as Answer['json'] };
+    },
+    async close() {
+      await stopGateway();
+      await rm(dir, { recursive: true, force: true });
+    },
+  });
+}
+
+function merge<T extends Record<string, unknown>>(base: T, extra: Record<string, unknown>): T {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    const current = out[key];
+    out[key] =
+      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object'
+        ? merge(current as Record<string, unknown>, value as Record<string, unknown>)
+        : value;
+  }
+  return out as T;
+}
