@@ -6,6 +6,9 @@ import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { createApp, type RouteGroup } from './app.js';
 import { createComfyClient, type ComfyClient } from './comfy/client.js';
+import { randomUUID } from 'node:crypto';
+import { createJobTracker, type JobTracker } from './jobs/tracker.js';
+import { createSubmitter, type Submitter } from './jobs/submit.js';
 import { readPackageInfo } from './version.js';
 import { rootRoutes } from './routes/root.js';
 
@@ -14,6 +17,10 @@ export interface Gateway {
   port: number;
   server: Server;
   comfy: ComfyClient;
+  tracker: JobTracker;
+  submit: Submitter;
+  /** The client id the gateway uses on ComfyUI's WebSocket and in every prompt it submits. */
+  upstreamClientId: string;
   log: Logger;
   close(): Promise<void>;
 }
@@ -30,6 +37,10 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     connectTimeoutMs: config.comfyui.connect_timeout_ms,
     requestTimeoutMs: config.comfyui.request_timeout_ms,
   });
+
+  const upstreamClientId = `gateway-${randomUUID()}`;
+  const tracker = createJobTracker();
+  const submit = createSubmitter({ comfy, tracker, upstreamClientId });
 
   const groups: RouteGroup[] = [rootRoutes({ pkg })];
   const { app } = createApp({ config, log, groups });
@@ -52,6 +63,9 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     port,
     server,
     comfy,
+    tracker,
+    submit,
+    upstreamClientId,
     log,
     async close() {
       await new Promise<void>((resolve) => {

@@ -1,0 +1,56 @@
+// Every submission (workflow route, WebSocket `submit`, scenario routes) goes through here, so that each prompt:
+// - gets a lowercase hyphenated UUID (newer ComfyUI rejects anything else),
+// - is sent under the gateway's own upstream client id (so the gateway hears its events), and
+// - carries the caller's client_id, scenario and submit time in extra_data, recoverable after a gateway restart.
+import { randomUUID } from 'node:crypto';
+import type { ComfyClient } from '../comfy/client.js';
+import type { Workflow } from '../comfy/types.js';
+import type { JobRecord, JobTracker } from './tracker.js';
+
+export interface SubmitInput {
+  workflow: Workflow;
+  clientId?: string | undefined;
+  scenario?: string | undefined;
+  /** Extra metadata stored with the job in extra_data.gateway (webhook URL, output choices: issue #4). */
+  meta?: Record<string, unknown>;
+}
+
+export interface Submission {
+  promptId: string;
+  number: number;
+  nodeErrors: Record<string, unknown>;
+  job: JobRecord;
+}
+
+export type Submitter = (input: SubmitInput) => Promise<Submission>;
+
+/** The key under extra_data where the gateway keeps its own metadata. */
+export const GATEWAY_EXTRA_KEY = 'gateway';
+
+export function createSubmitter(deps: { comfy: ComfyClient; tracker: JobTracker; upstreamClientId: string }): Submitter {
+  return async (input) => {
+    const promptId = randomUUID();
+    const submittedAt = Date.now();
+    const answer = await deps.comfy.submitPrompt({
+      prompt: input.workflow,
+      prompt_id: promptId,
+      client_id: deps.upstreamClientId,
+      extra_data: {
+        [GATEWAY_EXTRA_KEY]: {
+          client_id: input.clientId ?? null,
+          scenario: input.scenario ?? null,
+          submitted_at: submittedAt,
+          ...input.meta,
+        },
+      },
+    });
+    const job = deps.tracker.record({
+      promptId: answer.prompt_id,
+      clientId: input.clientId,
+      scenario: input.scenario,
+      submittedAt,
+      number: answer.number,
+    });
+    return { promptId: answer.prompt_id, number: answer.number, nodeErrors: answer.node_errors, job };
+  };
+}
