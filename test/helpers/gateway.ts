@@ -28,7 +28,7 @@ export async function startTestGateway(overrides: DeepPartial<Config> = {}): Pro
         server: { host: '127.0.0.1', port: 0 },
         folders: { scenarios: 'scenarios', templates: 'templates', input: 'input', output: 'output' },
         scenarios: { watch: false },
-        log: { level: 'silent' },
+        log: { level: 'silent' as const },
       },
       overrides,
     ),
