@@ -28,6 +28,7 @@ export interface Config {
     workflow_depth: number;
   };
   images: { url_mode: 'gateway' | 'comfyui' };
+  websocket: { max_message_bytes: number; max_sockets_per_client: number; heartbeat_ms: number };
   locale: Locale;
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; pretty: boolean };
 }
@@ -42,7 +43,7 @@ const positiveInt = (defaultValue: number, maximum = 2 ** 31) =>
 export const configSchema: JSONSchemaType<Config> = {
   type: 'object',
   additionalProperties: false,
-  required: ['server', 'comfyui', 'folders', 'scenarios', 'limits', 'images', 'locale', 'log'],
+  required: ['server', 'comfyui', 'folders', 'scenarios', 'limits', 'images', 'websocket', 'locale', 'log'],
   properties: {
     server: {
       type: 'object',
@@ -110,6 +111,17 @@ export const configSchema: JSONSchemaType<Config> = {
       default: emptySection,
       required: ['url_mode'],
       properties: { url_mode: { type: 'string', enum: ['gateway', 'comfyui'], default: 'gateway' } },
+    },
+    websocket: {
+      type: 'object',
+      additionalProperties: false,
+      default: emptySection,
+      required: ['max_message_bytes', 'max_sockets_per_client', 'heartbeat_ms'],
+      properties: {
+        max_message_bytes: positiveInt(1024 * 1024),
+        max_sockets_per_client: positiveInt(16, 10_000),
+        heartbeat_ms: positiveInt(30_000),
+      },
     },
     locale: { type: 'string', enum: ['zh-CN', 'en'], default: 'zh-CN' },
     log: {

@@ -1,0 +1,151 @@
+// Upstream events → the job tracker → the gateway WebSockets of the caller who submitted the prompt. ComfyUI sends
+// every event of the gateway's prompts to the gateway's one upstream socket; the tracker says which caller each
+// prompt belongs to. Prompts the gateway did not submit are nobody's business here and are dropped.
+import type { UpstreamEvents, UpstreamEventMap } from '../comfy/events.js';
+import type { ImageRef } from '../comfy/types.js';
+import type { Logger } from '../log.js';
+import type { ExecutedData } from '../comfy/events-parse.js';
+import type { ClientHub } from './fanout.js';
+import { createEarlyEvents, type HeldEvent } from './relay-early.js';
+import type { JobStatus, JobTracker } from './tracker.js';
+
+/** The per-prompt events a caller's sockets receive, as `{type, data}` with ComfyUI's data. */
+export const RELAYED_EVENTS = [
+  'execution_start',
+  'execution_cached',
+  'executing',
+  'progress',
+  'executed',
+  'execution_success',
+  'execution_error',
+  'execution_interrupted',
+] as const satisfies readonly (keyof UpstreamEventMap)[];
+
+export type RelayedEvent = (typeof RELAYED_EVENTS)[number];
+
+/** The status an event implies; undefined when it says nothing new about the status. */
+const statusAfter: Record<RelayedEvent, JobStatus | undefined> = {
+  execution_start: 'running',
+  execution_cached: 'running',
+  executing: 'running',
+  progress: 'running',
+  executed: 'running',
+  execution_success: 'succeeded',
+  execution_error: 'failed',
+  execution_interrupted: 'interrupted',
+};
+
+/** An absolute URL for one output image, given the base URL the caller reaches the gateway under. */
+export type ImageUrlBuilder = (image: ImageRef, baseUrl: string) => string;
+
+/**
+ * The gateway's download link (GET /api/v1/images/download), or ComfyUI's own /view when images.url_mode is
+ * "comfyui". Kept here until the images routes export a shared builder; the query names are the seed's.
+ */
+export function createImageUrlBuilder(options: { mode: 'gateway' | 'comfyui'; comfyUrl: string }): ImageUrlBuilder {
+  return (image, baseUrl) => {
+    if (options.mode === 'comfyui') {
+      const query = new URLSearchParams({ filename: image.filename, subfolder: image.subfolder, type: image.type });
+      return `${options.comfyUrl}/view?${query.toString()}`;
+    }
+    const query = new URLSearchParams({ filename: image.filename, subfolder: image.subfolder, img_type: image.type });
+    return `${baseUrl}/api/v1/images/download?${query.toString()}`;
+  };
+}
+
+export interface RelayDeps {
+  events: UpstreamEvents;
+  tracker: JobTracker;
+  hub: ClientHub;
+  imageUrl: ImageUrlBuilder;
+  log: Logger;
+}
+
+export interface ProgressRelay {
+  stop(): void;
+}
+
+export function createProgressRelay(deps: RelayDeps): ProgressRelay {
+  const early = createEarlyEvents({ ttlMs: 30_000, maxPrompts: 1_000, maxEventsPerPrompt: 500 });
+  /** Prompts whose held events are about to be delivered: live events queue behind them to keep the order. */
+  const flushing = new Map<string, HeldEvent[]>();
+  let stopped = false;
+
+  const unsubscribe = RELAYED_EVENTS.map((type) =>
+    deps.events.on(type, (data) => receive({ type, data: data as Record<string, unknown> })),
+  );
+  unsubscribe.push(
+    deps.tracker.onRecord((job) => {
+      const held = early.take(job.promptId);
+      if (!held) return;
+      flushing.set(job.promptId, held);
+      // Deferred past the submitter's continuation, so a WebSocket caller hears submit_success before the events.
+      setImmediate(() => {
+        const queue = flushing.get(job.promptId) ?? [];
+        flushing.delete(job.promptId);
+        if (!stopped) for (const event of queue) deliver(job.promptId, event);
+      });
+    }),
+  );
+
+  function receive(event: HeldEvent): void {
+    // The reconnect-time `executing` has no prompt_id: it cannot be attributed, so it is not relayed.
+    const promptId = event.data.prompt_id;
+    if (typeof promptId !== 'string') return;
+    const queued = flushing.get(promptId);
+    if (queued) queued.push(event);
+    else if (deps.tracker.get(promptId)) deliver(promptId, event);
+    else early.hold(promptId, event);
+  }
+
+  function deliver(promptId: string, event: HeldEvent): void {
+    const job = deps.tracker.get(promptId);
+    if (!job) return;
+    const type = event.type as RelayedEvent;
+    // executing {node: null} closes a prompt after its success/error event: it must not reopen it.
+    const next = type === 'executing' && event.data.node === null ? undefined : statusAfter[type];
+    if (next) deps.tracker.advance(promptId, next);
+    if (job.clientId === undefined) return;
+    const sent = deps.hub.send(job.clientId, (baseUrl) =>
+      JSON.stringify({
+        type,
+        data: type === 'executed' ? withImageUrls(event.data as unknown as ExecutedData, baseUrl) : event.data,
+      }),
+    );
+    if (sent === 0) deps.log.trace({ promptId, type }, 'no socket of the caller to relay to');
+  }
+
+  function withImageUrls(data: ExecutedData, baseUrl: string): ExecutedData {
+    const images = data.output?.images;
+    if (!Array.isArray(images)) return data;
+    return {
+      ...data,
+      output: {
+        ...data.output,
+        images: images.map((image) =>
+          isImageRef(image)
+            ? { ...image, url: deps.imageUrl({ ...image, subfolder: image.subfolder ?? '' }, baseUrl) }
+            : image,
+        ),
+      },
+    };
+  }
+
+  return {
+    stop() {
+      stopped = true;
+      for (const off of unsubscribe) off();
+    },
+  };
+}
+
+function isImageRef(value: unknown): value is Omit<ImageRef, 'subfolder'> & { subfolder?: string } {
+  const image = value as Partial<ImageRef> | null;
+  return (
+    typeof image === 'object' &&
+    image !== null &&
+    typeof image.filename === 'string' &&
+    (image.subfolder === undefined || typeof image.subfolder === 'string') &&
+    typeof image.type === 'string'
+  );
+}
