@@ -1,0 +1,69 @@
+// The OpenAPI 3.1 document: every static route from its RouteSpec, one operation per scenario of a registry
+// snapshot, the shared error envelope and the code table. A pure function of its input: the caller caches the
+// result per snapshot (src/openapi/openapi-document.ts).
+import { OpenApiBuilder, type OpenAPIObject, type OperationObject, type PathItemObject } from 'openapi3-ts/oas31';
+import type { RouteSpec } from '../http/define-route.js';
+import type { Locale } from '../i18n.js';
+import { ERROR_ENVELOPE, envelopeDescription, errorEnvelopeSchema } from './envelope-schemas.js';
+import { routeOperation } from './route-operation.js';
+import { SCENARIO_RESULT, scenarioOperation, scenarioPath, scenarioResultSchema } from './scenario-operation.js';
+import type { ScenarioDocLike } from './scenario-source.js';
+
+export interface OpenApiInfo {
+  title: string;
+  version: string;
+  /** Shown above the envelope description. */
+  description?: string;
+}
+
+export interface BuildOpenApiInput {
+  info: OpenApiInfo;
+  specs: readonly RouteSpec[];
+  scenarios?: readonly ScenarioDocLike[];
+  /** Language of the example error messages (the gateway's configured locale). */
+  locale?: Locale;
+  /** Descriptions of tags, shown as section introductions. */
+  tagDescriptions?: Readonly<Record<string, string>>;
+}
+
+const defaultTagDescriptions: Record<string, string> = {
+  scenarios: 'Scenario routes: a few fields in, a ComfyUI job out. One operation per manifest in scenarios/.',
+};
+
+export function buildOpenApi(input: BuildOpenApiInput): OpenAPIObject {
+  const locale = input.locale ?? 'zh-CN';
+  const builder = OpenApiBuilder.create({
+    openapi: '3.1.0',
+    info: {
+      title: input.info.title,
+      version: input.info.version,
+      description: [input.info.description, envelopeDescription()].filter(Boolean).join('\n\n'),
+    },
+    // Relative: the document is right wherever the gateway is reached (proxy, container, localhost).
+    servers: [{ url: '/' }],
+    paths: {},
+    components: {},
+  });
+  builder.addSchema(ERROR_ENVELOPE, errorEnvelopeSchema());
+
+  const operations: [string, PathItemObject][] = input.specs.map((spec) => [
+    spec.path,
+    { [spec.method]: routeOperation(spec, locale) },
+  ]);
+  const scenarios = input.scenarios ?? [];
+  if (scenarios.length > 0) builder.addSchema(SCENARIO_RESULT, scenarioResultSchema());
+  for (const scenario of scenarios) {
+    operations.push([scenarioPath(scenario), { post: scenarioOperation(scenario, locale) }]);
+  }
+  // addPath merges the methods of one path; tags are listed in the order they first appear.
+  const tags = new Set<string>();
+  for (const [path, item] of operations) {
+    builder.addPath(path, item);
+    for (const operation of Object.values(item) as OperationObject[]) operation.tags?.forEach((tag) => tags.add(tag));
+  }
+  const descriptions = { ...defaultTagDescriptions, ...input.tagDescriptions };
+  for (const name of tags) {
+    builder.addTag(Object.hasOwn(descriptions, name) ? { name, description: descriptions[name] } : { name });
+  }
+  return builder.getSpec();
+}

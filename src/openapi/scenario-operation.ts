@@ -1,0 +1,64 @@
+// One scenario → `POST /api/v1/scenarios/{its route}`. The request body schema is the very object the scenario's
+// validator compiled (DESIGN.md rule 4): referenced, never copied, so the two cannot disagree.
+import type { OperationObject, SchemaObject } from 'openapi3-ts/oas31';
+import type { ErrorCode } from '../errors.js';
+import type { Locale } from '../i18n.js';
+import { errorResponses, successEnvelope } from './envelope-schemas.js';
+import type { ScenarioDocLike } from './scenario-source.js';
+
+export const SCENARIO_PREFIX = '/api/v1/scenarios/';
+
+const scenarioErrors: ErrorCode[] = [400, 413, 404, 1001, 1002, 1003, 500];
+
+/** `data` of a scenario's success answer: one component shared by every scenario operation. */
+export function scenarioResultSchema(): SchemaObject {
+  return {
+    type: 'object',
+    required: ['scenario', 'params'],
+    properties: {
+      prompt_id: { type: 'string', description: 'The submitted job; follow it with /api/v1/workflows/{prompt_id}/history or the WebSocket. Absent on a dry run.' },
+      scenario: { type: 'string', description: 'The scenario that ran.' },
+      params: {
+        type: 'object',
+        additionalProperties: true,
+        description: 'The values applied, defaults filled in and random seeds drawn, so a result can be reproduced.',
+      },
+      workflow: { type: 'object', description: 'Only on a dry run: the ComfyUI workflow that would have been submitted.' },
+    },
+  };
+}
+
+export function scenarioPath(scenario: ScenarioDocLike): string {
+  return SCENARIO_PREFIX + scenario.route;
+}
+
+export const SCENARIO_RESULT = 'ScenarioResult';
+
+export function scenarioOperation(scenario: ScenarioDocLike, locale: Locale): OperationObject {
+  const media: { schema: SchemaObject; example?: unknown } = { schema: scenario.requestSchema as SchemaObject };
+  if (scenario.example !== undefined) media.example = scenario.example;
+  const operation: OperationObject = {
+    operationId: `scenario_${scenario.name.replace(/[^\w]/g, '_')}`,
+    summary: scenario.summary ?? scenario.name,
+    tags: scenario.tags?.length ? [...scenario.tags] : ['scenarios'],
+    parameters: [
+      {
+        name: 'dry_run',
+        in: 'query',
+        required: false,
+        description: 'Build and validate the workflow, return it, and submit nothing.',
+        schema: { type: 'boolean', default: false },
+      },
+    ],
+    requestBody: { required: true, content: { 'application/json': media } },
+    responses: {
+      '200': {
+        description: scenario.message ? `Submitted; message: ${scenario.message}` : 'Submitted',
+        content: { 'application/json': { schema: successEnvelope({ $ref: `#/components/schemas/${SCENARIO_RESULT}` }) } },
+      },
+      ...errorResponses(scenarioErrors, locale),
+    },
+  };
+  if (scenario.description) operation.description = scenario.description;
+  return operation;
+}

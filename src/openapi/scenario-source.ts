@@ -1,0 +1,29 @@
+// What the document needs from the scenario registry. Declared here, structurally, so that the registry
+// (src/scenarios) satisfies it without either side importing the other's internals.
+import type { JsonSchema } from '../http/json-schema.js';
+
+export interface ScenarioDocLike {
+  /** The scenario's name, reported back in `data.scenario`. */
+  readonly name: string;
+  /** The path segment after /api/v1/scenarios/. */
+  readonly route: string;
+  readonly summary?: string | undefined;
+  readonly description?: string | undefined;
+  readonly tags?: readonly string[] | undefined;
+  /** The exact object the validator compiled (DESIGN.md rule 4): documented as-is, never copied or edited. */
+  readonly requestSchema: JsonSchema;
+  /** A request body that passes requestSchema. */
+  readonly example?: unknown;
+  /** The success message the scenario answers with. */
+  readonly message?: string | undefined;
+}
+
+export interface ScenarioSnapshotLike {
+  /** Grows with every swap: the document cache is keyed by it. */
+  readonly version: number;
+  readonly scenarios: readonly ScenarioDocLike[];
+}
+
+export interface ScenarioDocSource {
+  current(): ScenarioSnapshotLike;
+}
