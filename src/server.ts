@@ -11,6 +11,10 @@ import { createJobTracker, type JobTracker } from './jobs/tracker.js';
 import { createSubmitter, type Submitter } from './jobs/submit.js';
 import { readPackageInfo } from './version.js';
 import { rootRoutes } from './routes/root.js';
+import { healthRoutes } from './routes/health.js';
+import { workflowRoutes } from './routes/workflows.js';
+import { queueRoutes } from './routes/queue.js';
+import { imageRoutes } from './routes/images.js';
 
 export interface Gateway {
   url: string;
@@ -42,7 +46,13 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const tracker = createJobTracker();
   const submit = createSubmitter({ comfy, tracker, upstreamClientId });
 
-  const groups: RouteGroup[] = [rootRoutes({ pkg })];
+  const groups: RouteGroup[] = [
+    rootRoutes({ pkg }),
+    healthRoutes({ config, comfy }),
+    workflowRoutes({ config, comfy, submit }),
+    queueRoutes({ comfy }),
+    await imageRoutes({ config, comfy }),
+  ];
   const { app } = createApp({ config, log, groups });
 
   const server = createServer(app.callback());

@@ -1,0 +1,191 @@
+// Images: upload into ComfyUI's input folder (checked by content, kept locally too), stream one back from
+// ComfyUI's /view, or hand out a link to it.
+import path from 'node:path';
+import type { Context } from 'koa';
+import type { RouteGroup } from '../app.js';
+import type { ComfyClient } from '../comfy/client.js';
+import type { ImageType } from '../comfy/types.js';
+import type { Config } from '../config.js';
+import { fail, isGatewayError } from '../errors.js';
+import { defineRoute } from '../http/define-route.js';
+import { ok, type GatewayState } from '../http/envelope.js';
+import { translate, type MessageKey } from '../i18n.js';
+import { createUploader, type StagedFile } from '../images/accept-upload.js';
+import { findPathProblem } from '../images/image-ref.js';
+import { buildImageUrl, originOf, type ImageUrlSettings } from '../images/image-url.js';
+
+export interface ImageRouteDeps {
+  config: Config;
+  comfy: ComfyClient;
+}
+
+interface ImageQuery {
+  filename: string;
+  subfolder: string;
+  img_type: ImageType;
+}
+
+const imageQuery = {
+  type: 'object',
+  required: ['filename'],
+  properties: {
+    filename: { type: 'string', minLength: 1, maxLength: 255, description: 'File name', example: 'result.png' },
+    subfolder: { type: 'string', maxLength: 255, default: '', description: 'Subfolder inside the type\'s folder' },
+    img_type: {
+      type: 'string',
+      enum: ['input', 'output', 'temp'],
+      default: 'output',
+      description: 'Which ComfyUI folder: input, output or temp',
+    },
+  },
+};
+
+/** Types a download may be served with as-is; anything else (HTML, scripts) goes out as an opaque download. */
+const SAFE_TYPE = /^(image|video|audio)\/[\w.+-]+$|^application\/(octet-stream|json)$/;
+
+function say(ctx: Context, key: MessageKey, params?: Record<string, string | number>): string {
+  return translate((ctx.state as GatewayState).locale, key, params);
+}
+
+function checkRef(ctx: Context, query: ImageQuery): void {
+  const problem = findPathProblem(query.filename, query.subfolder);
+  if (problem) throw fail.badRequest(say(ctx, problem.key, problem.params));
+}
+
+/** Async because it prepares the input and staging folders once, at start-up. */
+export async function imageRoutes(deps: ImageRouteDeps): Promise<RouteGroup> {
+  const { config, comfy } = deps;
+  const stagingDir = path.join(config.folders.input, '.uploading');
+  const accept = await createUploader({
+    comfy,
+    inputDir: config.folders.input,
+    stagingDir,
+    maxPixels: config.limits.image_pixels,
+  });
+  const urlSettings: ImageUrlSettings = {
+    mode: config.images.url_mode,
+    publicUrl: config.server.public_url,
+    comfyuiUrl: config.comfyui.url,
+  };
+
+  const upload = defineRoute<{ file: string; overwrite: boolean }>({
+    method: 'post',
+    path: '/api/v1/images/upload',
+    operationId: 'uploadImage',
+    summary: 'Upload an image into ComfyUI\'s input folder',
+    description:
+      'multipart/form-data with the image in `file`. The content must be png, jpeg, webp, gif, bmp or tiff ' +
+      '(judged by its bytes, not its name or claimed type), at most `limits.upload_bytes` bytes (413 otherwise) ' +
+      'and `limits.image_pixels` pixels. The name is made safe (directories and unsafe characters removed, the ' +
+      'extension matched to the content). `name` is what ComfyUI stored: with `overwrite=false` a clash with ' +
+      'different content is renamed (`cat (1).png`). Use `name` in workflows and scenarios.',
+    tags: ['images'],
+    bodyType: 'multipart',
+    body: {
+      type: 'object',
+      required: ['file'],
+      properties: {
+        file: { type: 'string', format: 'binary', description: 'The image file' },
+        overwrite: { type: 'boolean', default: true, description: 'Replace a file of the same name' },
+      },
+    },
+    response: {
+      type: 'object',
+      required: ['filename', 'name', 'local_path'],
+      properties: {
+        filename: { type: 'string', description: 'The safe name the gateway asked for', example: 'image.png' },
+        name: { type: 'string', description: 'The name ComfyUI stored it under', example: 'image.png' },
+        local_path: { type: 'string', description: 'The gateway\'s own copy', example: '/srv/gateway/input/image.png' },
+      },
+    },
+    errors: [400, 413, 1001, 1003],
+    async handler(ctx, { body }) {
+      const file = stagedFile(ctx);
+      if (!file) throw fail.badRequest(say(ctx, 'reason.upload_missing_file'));
+      const result = await accept(file, body.overwrite, (ctx.state as GatewayState).locale);
+      ok(ctx, result, 'image.uploaded');
+    },
+  });
+
+  const download = defineRoute<unknown, ImageQuery>({
+    method: 'get',
+    path: '/api/v1/images/download',
+    operationId: 'downloadImage',
+    summary: 'Download an image from ComfyUI',
+    description:
+      'Streams the file from ComfyUI\'s /view. `filename` is a bare name; a directory goes into `subfolder`. ' +
+      'Paths that try to leave the folder ("..", absolute paths, backslashes, NUL, encoded separators) are refused.',
+    tags: ['images'],
+    query: imageQuery,
+    rawResponse: { contentTypes: ['image/png', 'image/jpeg', 'image/webp', 'application/octet-stream'], description: 'The file' },
+    errors: [400, 404, 1001],
+    async handler(ctx, { query }) {
+      checkRef(ctx, query);
+      const file = { filename: query.filename, subfolder: query.subfolder, type: query.img_type };
+      let view;
+      try {
+        view = await comfy.view(file);
+      } catch (error) {
+        // The client names the file in English; say it in the caller's language.
+        if (isGatewayError(error) && error.code === 404) {
+          throw fail.notFound(say(ctx, 'what.image', { name: query.filename }));
+        }
+        throw error;
+      }
+      const type = view.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+      ctx.attachment(path.basename(query.filename), { type: 'inline' });
+      ctx.type = SAFE_TYPE.test(type) ? view.contentType : 'application/octet-stream';
+      ctx.set('X-Content-Type-Options', 'nosniff');
+      ctx.body = view.body;
+      if (view.contentLength !== undefined && /^\d+$/.test(view.contentLength)) ctx.length = Number(view.contentLength);
+    },
+  });
+
+  const url = defineRoute<unknown, ImageQuery>({
+    method: 'get',
+    path: '/api/v1/images/url',
+    operationId: 'getImageUrl',
+    summary: 'A link to an image',
+    description:
+      'By default a link to this gateway\'s download route (based on `server.public_url`, or the host you ' +
+      'called); with `images.url_mode: comfyui`, ComfyUI\'s own /view URL. Does not check that the file exists.',
+    tags: ['images'],
+    query: imageQuery,
+    response: {
+      type: 'object',
+      required: ['url', 'filename'],
+      properties: {
+        url: {
+          type: 'string',
+          format: 'uri',
+          example: 'http://localhost:8000/api/v1/images/download?filename=result.png&subfolder=&img_type=output',
+        },
+        filename: { type: 'string', example: 'result.png' },
+      },
+    },
+    errors: [400],
+    handler(ctx, { query }) {
+      checkRef(ctx, query);
+      const link = buildImageUrl(
+        { filename: query.filename, subfolder: query.subfolder, type: query.img_type },
+        urlSettings,
+        originOf(ctx),
+      );
+      ok(ctx, { url: link, filename: query.filename }, 'image.url');
+    },
+  });
+
+  return {
+    name: 'images',
+    routes: [upload, download, url],
+    multipart: { maxFileSizeBytes: config.limits.upload_bytes, uploadDir: stagingDir },
+  };
+}
+
+/** The file formidable streamed to the staging folder, if the caller sent one in `file`. */
+function stagedFile(ctx: Context): StagedFile | undefined {
+  const entry = ctx.request.files?.file;
+  const file = Array.isArray(entry) ? entry[0] : entry;
+  if (!file) return undefined;
+  return { filepath: file.filepath, originalFilename: file.originalFilename, size: file.size };
+}

@@ -1,0 +1,138 @@
+// ComfyUI's queue, as objects in execution order, and the ways to empty it.
+import type { Context } from 'koa';
+import type { RouteGroup } from '../app.js';
+import type { ComfyClient } from '../comfy/client.js';
+import type { QueueItem } from '../comfy/types.js';
+import { fail } from '../errors.js';
+import { defineRoute } from '../http/define-route.js';
+import { ok, type GatewayState } from '../http/envelope.js';
+import { translate } from '../i18n.js';
+import { GATEWAY_EXTRA_KEY } from '../jobs/submit.js';
+
+export interface QueueEntry {
+  prompt_id: string;
+  number: number;
+  /** When the gateway submitted it (ms since the epoch), or null for prompts submitted around the gateway. */
+  timestamp: number | null;
+}
+
+const entrySchema = {
+  type: 'object',
+  required: ['prompt_id', 'number', 'timestamp'],
+  properties: {
+    prompt_id: { type: 'string' },
+    number: { type: 'number', description: 'ComfyUI\'s queue number: lower runs first' },
+    timestamp: { type: ['integer', 'null'], description: 'Submit time in ms since the epoch; null if not submitted through the gateway' },
+  },
+};
+
+/** ComfyUI lists pending prompts in heap order; this is the order they will run in (number, then prompt_id). */
+export function toQueueEntries(items: readonly QueueItem[]): QueueEntry[] {
+  return items
+    .map((item) => ({ prompt_id: item[1], number: item[0], timestamp: submitTime(item[3]) }))
+    .sort((a, b) => a.number - b.number || (a.prompt_id < b.prompt_id ? -1 : a.prompt_id > b.prompt_id ? 1 : 0));
+}
+
+function submitTime(extra: Record<string, unknown> | undefined): number | null {
+  const ours = extra?.[GATEWAY_EXTRA_KEY] as { submitted_at?: unknown } | undefined;
+  if (typeof ours?.submitted_at === 'number') return ours.submitted_at;
+  // Newer ComfyUI stamps every prompt itself (extra_data.create_time, ms).
+  return typeof extra?.create_time === 'number' ? extra.create_time : null;
+}
+
+export function queueRoutes(deps: { comfy: ComfyClient }): RouteGroup {
+  const status = defineRoute({
+    method: 'get',
+    path: '/api/v1/queue/status',
+    operationId: 'getQueueStatus',
+    summary: 'Running and pending prompts',
+    description: 'Pending prompts are listed in the order ComfyUI will run them.',
+    tags: ['queue'],
+    response: {
+      type: 'object',
+      required: ['queue_running', 'queue_pending', 'running_count', 'pending_count'],
+      properties: {
+        queue_running: { type: 'array', items: entrySchema },
+        queue_pending: { type: 'array', items: entrySchema },
+        running_count: { type: 'integer', example: 1 },
+        pending_count: { type: 'integer', example: 1 },
+      },
+      example: {
+        queue_running: [{ prompt_id: 'abc123', number: 1, timestamp: 1718000000000 }],
+        queue_pending: [{ prompt_id: 'def456', number: 2, timestamp: 1718000000500 }],
+        running_count: 1,
+        pending_count: 1,
+      },
+    },
+    errors: [1001],
+    async handler(ctx) {
+      const queue = await deps.comfy.getQueue();
+      const running = toQueueEntries(queue.queue_running);
+      const pending = toQueueEntries(queue.queue_pending);
+      ok(
+        ctx,
+        { queue_running: running, queue_pending: pending, running_count: running.length, pending_count: pending.length },
+        'queue.status',
+      );
+    },
+  });
+
+  const clear = defineRoute<{ clear?: boolean; delete?: string[] }>({
+    method: 'post',
+    path: '/api/v1/queue/clear',
+    operationId: 'clearQueue',
+    summary: 'Clear the pending queue, or remove particular prompts',
+    description:
+      '`{"clear": true}` removes every pending prompt (the running one continues: stop it with ' +
+      '/api/v1/workflows/interrupt). `{"delete": [ids]}` removes only those; ids that are not pending are ' +
+      'listed in `not_found`. Both may be sent together.',
+    tags: ['queue'],
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        clear: { type: 'boolean', description: 'true: remove every pending prompt', example: true },
+        delete: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 1000,
+          items: { type: 'string', minLength: 1, maxLength: 200 },
+          description: 'Pending prompt ids to remove',
+        },
+      },
+      example: { clear: true },
+    },
+    response: {
+      type: 'object',
+      required: ['cleared', 'deleted'],
+      properties: {
+        cleared: { type: 'boolean', description: 'Whether the whole pending queue was cleared' },
+        deleted: { type: 'array', items: { type: 'string' }, description: 'Ids from `delete` that were removed' },
+        not_found: { type: 'array', items: { type: 'string' }, description: 'Ids from `delete` that were not pending' },
+      },
+    },
+    errors: [400, 1001],
+    async handler(ctx: Context, { body }) {
+      const ids = body.delete ?? [];
+      if (body.clear !== true && ids.length === 0) {
+        throw fail.badRequest(translate((ctx.state as GatewayState).locale, 'reason.queue_clear_flag'));
+      }
+      let deleted: string[] = [];
+      let notFound: string[] = [];
+      if (ids.length > 0) {
+        const pending = new Set((await deps.comfy.getQueue()).queue_pending.map((item) => item[1]));
+        deleted = ids.filter((id) => pending.has(id));
+        notFound = ids.filter((id) => !pending.has(id));
+        if (deleted.length > 0) await deps.comfy.deleteFromQueue(deleted);
+      }
+      if (body.clear === true) await deps.comfy.clearQueue();
+      ok(
+        ctx,
+        { cleared: body.clear === true, deleted, not_found: notFound },
+        body.clear === true ? 'queue.cleared' : 'queue.deleted',
+      );
+    },
+  });
+
+  return { name: 'queue', routes: [status, clear] };
+}

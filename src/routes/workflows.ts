@@ -1,0 +1,170 @@
+// Direct access to ComfyUI workflows: submit an API-format graph, read a prompt's history, stop a prompt.
+import type { Context } from 'koa';
+import type { RouteGroup } from '../app.js';
+import type { ComfyClient } from '../comfy/client.js';
+import type { Config } from '../config.js';
+import { fail } from '../errors.js';
+import { defineRoute } from '../http/define-route.js';
+import { ok, type GatewayState } from '../http/envelope.js';
+import { translate, type MessageKey } from '../i18n.js';
+import type { Submitter } from '../jobs/submit.js';
+import { asWorkflow, findWorkflowProblem } from './workflow-format.js';
+
+export interface WorkflowRouteDeps {
+  config: Config;
+  comfy: ComfyClient;
+  submit: Submitter;
+}
+
+const promptId = { type: 'string', minLength: 1, maxLength: 200, example: '4f5e0f3a-6c1b-4d2e-9a7b-1f2e3d4c5b6a' };
+
+const exampleWorkflow = {
+  '1': { class_type: 'EmptyImage', inputs: { width: 64, height: 64, batch_size: 1, color: 0 } },
+  '2': { class_type: 'SaveImage', inputs: { images: ['1', 0], filename_prefix: 'gateway' } },
+};
+
+function say(ctx: Context, key: MessageKey, params?: Record<string, string | number>): string {
+  return translate((ctx.state as GatewayState).locale, key, params);
+}
+
+export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
+  const limits = { maxNodes: deps.config.limits.workflow_nodes, maxDepth: deps.config.limits.workflow_depth };
+
+  const submitRoute = defineRoute<{ workflow: Record<string, unknown>; client_id?: string }>({
+    method: 'post',
+    path: '/api/v1/workflows/submit',
+    operationId: 'submitWorkflow',
+    summary: 'Submit an API-format workflow',
+    description:
+      'Queues a ComfyUI workflow exported with "Save (API Format)" (node id → {class_type, inputs}). ' +
+      'A UI-format export (with `nodes`/`links` arrays) is refused with 400. ComfyUI\'s own validation errors come ' +
+      'back as code 1002 with `details.error` and `details.node_errors`. Pass `client_id` to follow the prompt on ' +
+      '`/api/v1/ws/{client_id}`.',
+    tags: ['workflows'],
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['workflow'],
+      properties: {
+        workflow: { type: 'object', description: 'ComfyUI workflow in API format', example: exampleWorkflow },
+        client_id: { type: 'string', minLength: 1, maxLength: 200, description: 'Your client id', example: 'my_client' },
+      },
+    },
+    response: {
+      type: 'object',
+      required: ['prompt_id', 'client_id'],
+      properties: {
+        prompt_id: { ...promptId, description: 'The id of the queued prompt' },
+        client_id: { type: ['string', 'null'], example: 'my_client' },
+        number: { type: 'number', description: 'Queue position number ComfyUI gave the prompt' },
+        node_errors: { type: 'object', description: 'Outputs ComfyUI dropped while queueing the rest (usually empty)' },
+      },
+    },
+    errors: [400, 1001, 1002],
+    async handler(ctx, { body }) {
+      const problem = findWorkflowProblem(body.workflow, limits);
+      if (problem) throw fail.badRequest(say(ctx, problem.key, problem.params));
+      const submitted = await deps.submit({ workflow: asWorkflow(body.workflow), clientId: body.client_id });
+      ok(
+        ctx,
+        {
+          prompt_id: submitted.promptId,
+          client_id: body.client_id ?? null,
+          number: submitted.number,
+          node_errors: submitted.nodeErrors,
+        },
+        'workflow.submitted',
+      );
+    },
+  });
+
+  const historyRoute = defineRoute<unknown, Record<string, unknown>, { prompt_id: string }>({
+    method: 'get',
+    path: '/api/v1/workflows/{prompt_id}/history',
+    operationId: 'getWorkflowHistory',
+    summary: "A finished prompt's outputs and status",
+    description:
+      'ComfyUI keeps history only for finished prompts. A prompt that is still pending or running, or an ' +
+      'unknown id, answers 404 (the message says which).',
+    tags: ['workflows'],
+    params: { type: 'object', required: ['prompt_id'], properties: { prompt_id: promptId } },
+    response: {
+      type: 'object',
+      required: ['prompt_id', 'outputs', 'status'],
+      properties: {
+        prompt_id: promptId,
+        outputs: {
+          type: 'object',
+          description: 'node id → that node\'s UI output, e.g. {"images": [{filename, subfolder, type}]}',
+          example: { '2': { images: [{ filename: 'gateway_00001_.png', subfolder: '', type: 'output' }] } },
+        },
+        status: {
+          type: 'object',
+          description: 'ComfyUI\'s status: {status_str: "success" | "error", completed, messages}',
+          example: { status_str: 'success', completed: true, messages: [] },
+        },
+      },
+    },
+    errors: [404, 1001],
+    async handler(ctx, { params }) {
+      const id = params.prompt_id;
+      const entry = await deps.comfy.getHistory(id);
+      if (!entry) {
+        const queue = await deps.comfy.getQueue();
+        const state = queue.queue_running.some((item) => item[1] === id)
+          ? 'running'
+          : queue.queue_pending.some((item) => item[1] === id)
+            ? 'pending'
+            : undefined;
+        throw fail.notFound(
+          state
+            ? say(ctx, 'what.history_unfinished', { id, state: say(ctx, `state.${state}`) })
+            : say(ctx, 'what.history', { id }),
+        );
+      }
+      ok(ctx, { prompt_id: id, outputs: entry.outputs, status: entry.status }, 'workflow.history');
+    },
+  });
+
+  const interruptRoute = defineRoute<{ prompt_id: string }>({
+    method: 'post',
+    path: '/api/v1/workflows/interrupt',
+    operationId: 'interruptWorkflow',
+    summary: 'Stop a prompt: interrupt it if running, remove it if pending',
+    description:
+      'ComfyUI\'s own interrupt only stops the running prompt. The gateway looks the id up in the queue: a ' +
+      'running prompt is interrupted (`action: "interrupted"`), a pending one is removed from the queue ' +
+      '(`action: "removed"`). An id that is neither answers 404.',
+    tags: ['workflows'],
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['prompt_id'],
+      properties: { prompt_id: { ...promptId, description: 'The prompt to stop' } },
+    },
+    response: {
+      type: 'object',
+      required: ['prompt_id', 'action'],
+      properties: {
+        prompt_id: promptId,
+        action: { type: 'string', enum: ['interrupted', 'removed'], example: 'interrupted' },
+      },
+    },
+    errors: [400, 404, 1001],
+    async handler(ctx, { body }) {
+      const id = body.prompt_id;
+      const queue = await deps.comfy.getQueue();
+      if (queue.queue_running.some((item) => item[1] === id)) {
+        await deps.comfy.interrupt(id);
+        ok(ctx, { prompt_id: id, action: 'interrupted' }, 'workflow.interrupted');
+      } else if (queue.queue_pending.some((item) => item[1] === id)) {
+        await deps.comfy.deleteFromQueue([id]);
+        ok(ctx, { prompt_id: id, action: 'removed' }, 'workflow.dequeued');
+      } else {
+        throw fail.notFound(say(ctx, 'what.queued_prompt', { id }));
+      }
+    },
+  });
+
+  return { name: 'workflows', routes: [submitRoute, historyRoute, interruptRoute] };
+}
