@@ -3,6 +3,9 @@
 import type { JSONSchemaType } from 'ajv';
 import type { Locale } from './i18n.js';
 
+/** One entry of auth.api_keys: a plain key, or a described key (see docs/security.md). */
+export type ApiKeyEntry = string | { key?: string; sha256?: string; name?: string; scenarios?: string[] };
+
 export interface Config {
   server: {
     host: string;
@@ -26,9 +29,28 @@ export interface Config {
     image_pixels: number;
     workflow_nodes: number;
     workflow_depth: number;
+    /** Requests per second per API key (per client IP when there are no keys); 0: no limit. */
+    requests_per_second: number;
+    /** Requests a caller may make at once before the rate applies; 0: the rate rounded up. */
+    burst: number;
   };
   images: { url_mode: 'gateway' | 'comfyui' };
   websocket: { max_message_bytes: number; max_sockets_per_client: number; heartbeat_ms: number };
+  auth: {
+    api_keys: ApiKeyEntry[];
+    /** '' for none; else a file of keys, resolved against the config file's folder. */
+    api_keys_file: string;
+    protect_docs: boolean;
+    protect_health: boolean;
+    signature: {
+      enabled: boolean;
+      groups: ('workflows' | 'queue' | 'images' | 'scenarios' | 'jobs')[];
+      /** PEM text or file paths (resolved against the config file's folder). */
+      public_keys: string[];
+      tolerance_seconds: number;
+      nonce_cache_size: number;
+    };
+  };
   locale: Locale;
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; pretty: boolean };
 }
@@ -40,10 +62,54 @@ const emptySection = {} as never;
 const positiveInt = (defaultValue: number, maximum = 2 ** 31) =>
   ({ type: 'integer', minimum: 1, maximum, default: defaultValue }) as const;
 
+const apiKeyObject = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    key: { type: 'string', minLength: 1 },
+    sha256: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
+    name: { type: 'string', minLength: 1, maxLength: 128 },
+    scenarios: { type: 'array', items: { type: 'string', minLength: 1 } },
+  },
+  // "exactly one of key or sha256" is checked when the keys are loaded (src/security/api-keys.ts).
+} as const;
+
+// JSONSchemaType cannot express a list of "string or object", hence the one cast.
+const authSchema = {
+  type: 'object',
+  additionalProperties: false,
+  default: emptySection,
+  required: ['api_keys', 'api_keys_file', 'protect_docs', 'protect_health', 'signature'],
+  properties: {
+    api_keys: { type: 'array', default: [], items: { anyOf: [{ type: 'string', minLength: 1 }, apiKeyObject] } },
+    api_keys_file: { type: 'string', default: '' },
+    protect_docs: { type: 'boolean', default: false },
+    protect_health: { type: 'boolean', default: false },
+    signature: {
+      type: 'object',
+      additionalProperties: false,
+      default: emptySection,
+      required: ['enabled', 'groups', 'public_keys', 'tolerance_seconds', 'nonce_cache_size'],
+      properties: {
+        enabled: { type: 'boolean', default: false },
+        groups: {
+          type: 'array',
+          default: [],
+          uniqueItems: true,
+          items: { type: 'string', enum: ['workflows', 'queue', 'images', 'scenarios', 'jobs'] },
+        },
+        public_keys: { type: 'array', default: [], items: { type: 'string', minLength: 1 } },
+        tolerance_seconds: positiveInt(300, 86_400),
+        nonce_cache_size: positiveInt(100_000, 10_000_000),
+      },
+    },
+  },
+} as unknown as JSONSchemaType<Config['auth']>;
+
 export const configSchema: JSONSchemaType<Config> = {
   type: 'object',
   additionalProperties: false,
-  required: ['server', 'comfyui', 'folders', 'scenarios', 'limits', 'images', 'websocket', 'locale', 'log'],
+  required: ['server', 'comfyui', 'folders', 'scenarios', 'limits', 'images', 'websocket', 'auth', 'locale', 'log'],
   properties: {
     server: {
       type: 'object',
@@ -96,13 +162,23 @@ export const configSchema: JSONSchemaType<Config> = {
       type: 'object',
       additionalProperties: false,
       default: emptySection,
-      required: ['json_body_bytes', 'upload_bytes', 'image_pixels', 'workflow_nodes', 'workflow_depth'],
+      required: [
+        'json_body_bytes',
+        'upload_bytes',
+        'image_pixels',
+        'workflow_nodes',
+        'workflow_depth',
+        'requests_per_second',
+        'burst',
+      ],
       properties: {
         json_body_bytes: positiveInt(1024 * 1024),
         upload_bytes: positiveInt(20 * 1024 * 1024),
         image_pixels: positiveInt(64 * 1024 * 1024),
         workflow_nodes: positiveInt(2_000),
         workflow_depth: positiveInt(32, 1_000),
+        requests_per_second: { type: 'number', minimum: 0, maximum: 1_000_000, default: 0 },
+        burst: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 },
       },
     },
     images: {
@@ -123,6 +199,7 @@ export const configSchema: JSONSchemaType<Config> = {
         heartbeat_ms: positiveInt(30_000),
       },
     },
+    auth: authSchema,
     locale: { type: 'string', enum: ['zh-CN', 'en'], default: 'zh-CN' },
     log: {
       type: 'object',

@@ -36,6 +36,9 @@ const envKeys: Record<string, string> = {
   OUTPUT_DIR: 'folders.output',
   GATEWAY_LOCALE: 'locale',
   LOG_LEVEL: 'log.level',
+  API_KEYS_FILE: 'auth.api_keys_file',
+  RATE_LIMIT_PER_SECOND: 'limits.requests_per_second',
+  RATE_LIMIT_BURST: 'limits.burst',
 };
 
 const ajv = new Ajv({ useDefaults: true, coerceTypes: true, allErrors: false, strict: true });
@@ -71,6 +74,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     config.folders[name] = path.resolve(base, config.folders[name]);
   }
   config.comfyui.url = config.comfyui.url.replace(/\/+$/, '');
+  if (config.auth.api_keys_file) config.auth.api_keys_file = path.resolve(base, config.auth.api_keys_file);
+  // An entry of public_keys is PEM text or the path of a PEM file; only paths are resolved.
+  config.auth.signature.public_keys = config.auth.signature.public_keys.map((entry) =>
+    entry.includes('-----BEGIN') ? entry : path.resolve(base, entry),
+  );
   return deepFreeze(config);
 }
 
@@ -107,6 +115,11 @@ function applyEnvironment(raw: Raw, env: NodeJS.ProcessEnv, sources: Map<string,
     if (env.COMFYUI_PORT) current.port = env.COMFYUI_PORT;
     set(raw, 'comfyui.url', current.origin);
     sources.set('comfyui.url', 'environment variables COMFYUI_HOST/COMFYUI_PORT');
+  }
+  // API_KEYS is a list (comma-separated), which the one-key-one-value table above cannot say.
+  if (env.API_KEYS !== undefined && env.API_KEYS.trim() !== '') {
+    set(raw, 'auth.api_keys', env.API_KEYS.split(',').map((key) => key.trim()).filter(Boolean));
+    sources.set('auth.api_keys', 'environment variable API_KEYS');
   }
   if (env.DEBUG !== undefined && /^(1|true|yes|on)$/i.test(env.DEBUG)) {
     set(raw, 'log.level', 'debug');

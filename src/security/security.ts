@@ -1,0 +1,179 @@
+// The security guards, built once from the config: API key → rate limit → signature, each a named stage that
+// createApp runs after the request id and before routing. The same checks serve WebSocket upgrades
+// (authenticateUpgrade), which never reach Koa.
+import type { IncomingMessage } from 'node:http';
+import type { Middleware } from 'koa';
+import { ConfigError, type Config } from '../config.js';
+import type { GatewayState } from '../http/envelope.js';
+import type { RouteSpec } from '../http/define-route.js';
+import { fail, isGatewayError } from '../errors.js';
+import { createAccessPolicy } from './access-policy.js';
+import { createKeyRing, presentedKey, readKeyFile, type ApiKey } from './api-keys.js';
+import { authFail } from './auth-errors.js';
+import { createNonceCache } from './nonce-cache.js';
+import { createRateLimiter } from './rate-limit.js';
+import { bufferBody } from './raw-body.js';
+import { createSignatureVerifier, loadPublicKeys, type SignatureVerifier } from './signature.js';
+
+export type UpgradeVerdict = { ok: true; key?: string } | { ok: false; status: 401 | 403 | 429; message: string };
+
+export interface Security {
+  guards: Middleware[];
+  authenticateUpgrade(req: IncomingMessage): UpgradeVerdict;
+}
+
+export interface SecurityOptions {
+  config: Config;
+  /** The static routes, for their `public` flags. */
+  routes: readonly Pick<RouteSpec, 'path' | 'public'>[];
+  now?: () => number;
+}
+
+/** Multipart framing around the file: boundaries and part headers, never near this size. */
+const multipartOverheadBytes = 64 * 1024;
+/** POST /api/v1/scenarios/{name} and anything below it: runs of that scenario. */
+const scenarioRun = /^\/api\/v1\/scenarios\/([^/]+)(?:\/|$)/i;
+
+export function createSecurity(options: SecurityOptions): Security {
+  const { config } = options;
+  const auth = config.auth;
+  const keys = createKeyRing([...auth.api_keys, ...(auth.api_keys_file ? readKeyFile(auth.api_keys_file) : [])]);
+  const policy = createAccessPolicy({
+    routes: options.routes,
+    protectDocs: auth.protect_docs,
+    protectHealth: auth.protect_health,
+  });
+  const limiter =
+    config.limits.requests_per_second > 0
+      ? createRateLimiter({
+          ratePerSecond: config.limits.requests_per_second,
+          burst: config.limits.burst || Math.ceil(config.limits.requests_per_second),
+          ...(options.now ? { now: options.now } : {}),
+        })
+      : undefined;
+  const signature = createSignatureStage(config, options.now);
+
+  function authenticate(headers: IncomingMessage['headers'], queryKey?: string): ApiKey | undefined {
+    if (keys.size === 0) return undefined;
+    const presented = presentedKey(headers) ?? queryKey;
+    const key = presented === undefined ? undefined : keys.find(presented);
+    if (!key) throw fail.unauthorized();
+    return key;
+  }
+
+  /** Per key when keys are configured, per client address otherwise. */
+  function limit(keyName: string | undefined, ip: string | undefined): void {
+    if (!limiter) return;
+    const taken = limiter.take(keyName !== undefined ? `key:${keyName}` : `ip:${ip ?? '-'}`);
+    if (!taken.ok) throw fail.rateLimited(taken.retryAfterSeconds);
+  }
+
+  const apiKeyGuard: Middleware = async (ctx, next) => {
+    if (policy.isPublic(ctx.path)) return next();
+    const key = authenticate(ctx.headers);
+    if (key) {
+      const state = ctx.state as GatewayState;
+      state.apiKey = key.name;
+      state.log = state.log.child({ apiKey: key.name });
+      const run = ctx.method === 'POST' ? scenarioRun.exec(ctx.path) : null;
+      if (run && key.scenarios && !key.scenarios.has(safeDecode(run[1] ?? ''))) {
+        throw authFail.scenarioForbidden(safeDecode(run[1] ?? ''));
+      }
+    }
+    return next();
+  };
+
+  const rateLimitGuard: Middleware = async (ctx, next) => {
+    if (!policy.isPublic(ctx.path)) limit((ctx.state as GatewayState).apiKey, ctx.ip);
+    return next();
+  };
+
+  const signatureGuard: Middleware = async (ctx, next) => {
+    if (signature && !policy.isPublic(ctx.path) && signature.applies(ctx.path)) {
+      const multipart = ctx.is('multipart/form-data') === 'multipart/form-data';
+      const limitBytes = multipart
+        ? config.limits.upload_bytes + multipartOverheadBytes
+        : config.limits.json_body_bytes;
+      const body = await bufferBody(ctx, limitBytes);
+      signature.verifier.verify({
+        method: ctx.method,
+        path: ctx.path,
+        rawQuery: ctx.querystring,
+        body,
+        headers: ctx.headers,
+      });
+    }
+    return next();
+  };
+
+  return {
+    guards: [apiKeyGuard, rateLimitGuard, signatureGuard],
+    authenticateUpgrade(req) {
+      try {
+        const url = new URL(req.url ?? '/', 'http://upgrade.invalid');
+        const key = authenticate(req.headers, url.searchParams.get('api_key') ?? undefined);
+        limit(key?.name, req.socket.remoteAddress);
+        if (signature?.global) {
+          const at = (req.url ?? '/').indexOf('?');
+          signature.verifier.verify({
+            method: req.method ?? 'GET',
+            path: url.pathname,
+            rawQuery: at === -1 ? '' : (req.url ?? '').slice(at + 1),
+            body: new Uint8Array(0),
+            headers: req.headers,
+          });
+        }
+        return key ? { ok: true, key: key.name } : { ok: true };
+      } catch (error) {
+        if (isGatewayError(error) && (error.status === 401 || error.status === 403 || error.status === 429)) {
+          return { ok: false, status: error.status, message: error.messageIn(config.locale) };
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+interface SignatureStage {
+  verifier: SignatureVerifier;
+  global: boolean;
+  applies(path: string): boolean;
+}
+
+function createSignatureStage(config: Config, now?: () => number): SignatureStage | undefined {
+  const settings = config.auth.signature;
+  if (!settings.enabled && settings.groups.length === 0) return undefined;
+  const publicKeys = loadPublicKeys(settings.public_keys);
+  if (publicKeys.length === 0) {
+    throw new ConfigError('config: auth.signature is on but auth.signature.public_keys is empty');
+  }
+  const verifier = createSignatureVerifier({
+    publicKeys,
+    toleranceSeconds: settings.tolerance_seconds,
+    // A nonce must outlive every timestamp that could still pass: up to `tolerance` in the past or the future.
+    nonces: createNonceCache({
+      ttlMs: 2 * settings.tolerance_seconds * 1000,
+      capacity: settings.nonce_cache_size,
+      ...(now ? { now } : {}),
+    }),
+    ...(now ? { now } : {}),
+  });
+  const prefixes = settings.groups.map((group) => `/api/v1/${group.toLowerCase()}`);
+  return {
+    verifier,
+    global: settings.enabled,
+    applies(path) {
+      if (settings.enabled) return true;
+      const lower = path.toLowerCase();
+      return prefixes.some((prefix) => lower === prefix || lower.startsWith(`${prefix}/`));
+    },
+  };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
