@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/health.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { queueRoutes } from './routes/queue.js';
 import { imageRoutes } from './routes/images.js';
+import { docsRoutes } from './routes/docs.js';
 
 export interface Gateway {
   url: string;
@@ -52,8 +53,10 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     workflowRoutes({ config, comfy, submit }),
     queueRoutes({ comfy }),
     await imageRoutes({ config, comfy }),
+    // The document needs every static route's spec, known only once createApp has mounted them: read lazily.
+    docsRoutes({ info: { title: pkg.name, version: pkg.version }, specs: () => specs, locale: config.locale }),
   ];
-  const { app } = createApp({ config, log, groups });
+  const { app, specs } = createApp({ config, log, groups });
 
   const server = createServer(app.callback());
   await new Promise<void>((resolve, reject) => {
