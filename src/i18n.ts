@@ -25,6 +25,29 @@ const catalogue = {
   'scenario.list': ['获取场景列表成功', 'Scenarios listed'],
   'scenario.detail': ['获取场景详情成功', 'Scenario retrieved'],
 
+  // The gateway WebSocket (/api/v1/ws/{client_id}); 'ws.connected' is the seed's own text.
+  'ws.connected': ['WebSocket 连接已建立', 'WebSocket connection established'],
+  'ws.invalid_json': [
+    '消息不是合法的 JSON 对象，格式应为 {"type": "...", "data": {...}}',
+    'The message is not a JSON object; send {"type": "...", "data": {...}}',
+  ],
+  'ws.unknown_type': [
+    '未知的消息类型: {type}（支持 submit、ping）',
+    'Unknown message type: {type} (supported: submit, ping)',
+  ],
+  'reason.ws_client_id': [
+    'client_id 只能包含字母、数字、_ . : -，长度 1 到 128（{pattern}）',
+    'client_id may hold letters, digits, _ . : - and be 1 to 128 long ({pattern})',
+  ],
+  'reason.ws_too_many_sockets': [
+    '该 client_id 已打开 {limit} 个 WebSocket 连接（上限）',
+    'this client_id already has {limit} open WebSockets (the limit)',
+  ],
+  'reason.ws_workflow_missing': [
+    'data.workflow 必须是非空的 API 格式工作流对象',
+    'data.workflow must be a non-empty API-format workflow object',
+  ],
+
   // Reasons and names the core routes put into error messages (workflows, queue, images).
   'reason.workflow_ui_format': [
     '这是 ComfyUI 的 UI 格式导出（含 nodes/links 数组）；请在 ComfyUI 中用 "Save (API Format)" 导出 API 格式的工作流',

@@ -11,6 +11,10 @@ import { createJobTracker, type JobTracker } from './jobs/tracker.js';
 import { createSubmitter, type Submitter } from './jobs/submit.js';
 import { readPackageInfo } from './version.js';
 import { rootRoutes } from './routes/root.js';
+import { createUpstreamEvents, type UpstreamEvents } from './comfy/events.js';
+import { createClientHub, type ClientHub } from './jobs/fanout.js';
+import { createImageUrlBuilder, createProgressRelay } from './jobs/relay.js';
+import { createGatewaySockets, type GatewaySockets } from './routes/ws.js';
 import { healthRoutes } from './routes/health.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { queueRoutes } from './routes/queue.js';
@@ -26,6 +30,12 @@ export interface Gateway {
   submit: Submitter;
   /** The client id the gateway uses on ComfyUI's WebSocket and in every prompt it submits. */
   upstreamClientId: string;
+  /** ComfyUI's event stream (one WebSocket under upstreamClientId). */
+  events: UpstreamEvents;
+  /** caller client_id → its open gateway WebSockets. */
+  hub: ClientHub;
+  /** /api/v1/ws/{client_id}. */
+  sockets: GatewaySockets;
   log: Logger;
   close(): Promise<void>;
 }
@@ -71,6 +81,34 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log.info({ url, comfyui: comfy.address }, 'gateway listening');
 
+  // The event flow (DESIGN.md "An event"): ComfyUI's stream → tracker → the caller's sockets. ComfyUI may not be up
+  // yet: the stream keeps trying in the background.
+  const events = createUpstreamEvents({
+    url: config.comfyui.url,
+    clientId: upstreamClientId,
+    minDelayMs: config.comfyui.ws_reconnect_min_ms,
+    maxDelayMs: config.comfyui.ws_reconnect_max_ms,
+    handshakeTimeoutMs: config.comfyui.connect_timeout_ms,
+    log,
+  });
+  const hub = createClientHub();
+  const imageUrl = createImageUrlBuilder({
+    mode: config.images.url_mode,
+    publicUrl: config.server.public_url,
+    comfyuiUrl: config.comfyui.url,
+  });
+  const relay = createProgressRelay({ events, tracker, hub, imageUrl, log });
+  const sockets = createGatewaySockets({
+    submit,
+    hub,
+    locale: config.locale,
+    log,
+    limits: config.websocket,
+    publicUrl: config.server.public_url,
+    workflowLimits: { maxNodes: config.limits.workflow_nodes, maxDepth: config.limits.workflow_depth },
+  });
+  server.on('upgrade', sockets.handleUpgrade);
+
   return {
     url,
     port,
@@ -79,8 +117,14 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     tracker,
     submit,
     upstreamClientId,
+    events,
+    hub,
+    sockets,
     log,
     async close() {
+      // Upgraded sockets are no longer the HTTP server's connections: they are closed here, before it.
+      relay.stop();
+      await Promise.all([sockets.close(), events.close()]);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

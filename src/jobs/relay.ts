@@ -3,6 +3,7 @@
 // prompt belongs to. Prompts the gateway did not submit are nobody's business here and are dropped.
 import type { UpstreamEvents, UpstreamEventMap } from '../comfy/events.js';
 import type { ImageRef } from '../comfy/types.js';
+import { buildImageUrl, type ImageUrlSettings } from '../images/image-url.js';
 import type { Logger } from '../log.js';
 import type { ExecutedData } from '../comfy/events-parse.js';
 import type { ClientHub } from './fanout.js';
@@ -38,19 +39,9 @@ const statusAfter: Record<RelayedEvent, JobStatus | undefined> = {
 /** An absolute URL for one output image, given the base URL the caller reaches the gateway under. */
 export type ImageUrlBuilder = (image: ImageRef, baseUrl: string) => string;
 
-/**
- * The gateway's download link (GET /api/v1/images/download), or ComfyUI's own /view when images.url_mode is
- * "comfyui". Kept here until the images routes export a shared builder; the query names are the seed's.
- */
-export function createImageUrlBuilder(options: { mode: 'gateway' | 'comfyui'; comfyUrl: string }): ImageUrlBuilder {
-  return (image, baseUrl) => {
-    if (options.mode === 'comfyui') {
-      const query = new URLSearchParams({ filename: image.filename, subfolder: image.subfolder, type: image.type });
-      return `${options.comfyUrl}/view?${query.toString()}`;
-    }
-    const query = new URLSearchParams({ filename: image.filename, subfolder: image.subfolder, img_type: image.type });
-    return `${baseUrl}/api/v1/images/download?${query.toString()}`;
-  };
+/** The shared link builder (src/images/image-url.ts), bound to the configured mode and public URL. */
+export function createImageUrlBuilder(settings: ImageUrlSettings): ImageUrlBuilder {
+  return (image, baseUrl) => buildImageUrl(image, settings, baseUrl);
 }
 
 export interface RelayDeps {

@@ -1,0 +1,222 @@
+// The gateway's WebSocket, /api/v1/ws/{client_id}, speaking the seed protocol: connected, ping → pong,
+// submit → submit_success | submit_error, anything else → error (the socket stays open). Each socket joins the
+// client hub under its client_id, which is how the progress relay finds it. It is mounted on the HTTP server's
+// `upgrade` event, so it shares the port with the Koa app but not its middleware: refusals are written here.
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Config } from '../config.js';
+import { fail, isGatewayError, type GatewayError } from '../errors.js';
+import type { Envelope } from '../http/envelope.js';
+import { translate, type Locale } from '../i18n.js';
+import type { Logger } from '../log.js';
+import type { ClientHub } from '../jobs/fanout.js';
+import type { Submitter } from '../jobs/submit.js';
+import { asWorkflow, findWorkflowProblem, type WorkflowLimits } from './workflow-format.js';
+
+export const WS_PATH_PREFIX = '/api/v1/ws/';
+const clientIdPattern = /^[\w.:-]{1,128}$/;
+
+export interface GatewaySocketsDeps {
+  submit: Submitter;
+  hub: ClientHub;
+  locale: Locale;
+  log: Logger;
+  limits: Config['websocket'];
+  /** config server.public_url; empty: links are built from the upgrade request's Host. */
+  publicUrl: string;
+  /** The same limits the HTTP submit route applies to a workflow. */
+  workflowLimits: WorkflowLimits;
+  /** Runs before a socket is accepted (API key, rate limit): a refusal is answered as an HTTP error envelope. */
+  guard?: (request: IncomingMessage) => UpgradeCheck;
+}
+
+/** The security layer's verdict on an upgrade request (structurally its UpgradeVerdict). */
+export type UpgradeCheck = { ok: true } | { ok: false; status: 401 | 403 | 429; message: string };
+
+
+export interface GatewaySockets {
+  /** The HTTP server's `upgrade` listener. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Open sockets. */
+  readonly size: number;
+  /** Closes every socket (1001, going away) and stops the heartbeat. */
+  close(): Promise<void>;
+}
+
+export function createGatewaySockets(deps: GatewaySocketsDeps): GatewaySockets {
+  // ws closes with 1009 by itself when a message exceeds maxPayload.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.limits.max_message_bytes });
+  const alive = new WeakMap<WebSocket, boolean>();
+  const say = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) =>
+    translate(deps.locale, key, params);
+
+  // A socket whose peer vanished (no FIN, no pong) would otherwise stay in the hub forever.
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, deps.limits.heartbeat_ms);
+  heartbeat.unref();
+
+  async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const { pathname } = new URL(request.url ?? '/', 'http://gateway');
+    if (!pathname.startsWith(WS_PATH_PREFIX)) throw fail.routeNotFound(request.method ?? 'GET', pathname);
+    const clientId = safeDecode(pathname.slice(WS_PATH_PREFIX.length));
+    if (clientId === undefined || !clientIdPattern.test(clientId)) {
+      throw fail.badRequest(say('reason.ws_client_id', { pattern: clientIdPattern.source }));
+    }
+    const verdict = deps.guard?.(request);
+    if (verdict && !verdict.ok) {
+      return writeRefusal(socket, verdict.status, { code: verdict.status, message: verdict.message, data: null });
+    }
+    if (deps.hub.count(clientId) >= deps.limits.max_sockets_per_client) {
+      throw fail.forbidden(say('reason.ws_too_many_sockets', { limit: deps.limits.max_sockets_per_client }));
+    }
+    const baseUrl = deps.publicUrl.replace(/\/+$/, '') || originOf(request);
+    wss.handleUpgrade(request, socket, head, (ws) => accept(ws, clientId, baseUrl));
+  }
+
+  function accept(ws: WebSocket, clientId: string, baseUrl: string): void {
+    const log = deps.log.child({ wsClient: clientId });
+    const send = (message: { type: string; data?: unknown }) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
+    const leave = deps.hub.add(clientId, {
+      baseUrl,
+      send: (text) => {
+        if (ws.readyState === ws.OPEN) ws.send(text);
+      },
+    });
+    alive.set(ws, true);
+    ws.on('pong', () => alive.set(ws, true));
+    ws.on('close', (code) => {
+      leave();
+      log.debug({ code }, 'gateway WebSocket closed');
+    });
+    // Oversized messages and protocol errors: ws has already closed the socket with the right code.
+    ws.on('error', (error) => log.debug({ err: error.message }, 'gateway WebSocket error'));
+    ws.on('message', (raw, isBinary) => {
+      const text = Array.isArray(raw) ? Buffer.concat(raw).toString('utf8') : Buffer.from(raw as ArrayBuffer).toString('utf8');
+      handleMessage(text, isBinary).catch((error: unknown) => {
+        log.error({ err: error }, 'gateway WebSocket message handling failed');
+      });
+    });
+    log.debug('gateway WebSocket connected');
+    send({ type: 'connected', data: { message: say('ws.connected'), client_id: clientId } });
+
+    async function handleMessage(text: string, isBinary: boolean): Promise<void> {
+      const message = isBinary ? undefined : parseMessage(text);
+      if (!message) return send({ type: 'error', data: { message: say('ws.invalid_json') } });
+      switch (message.type) {
+        case 'ping':
+          return send({ type: 'pong' });
+        case 'submit':
+          return send(await submit(message.data));
+        default:
+          return send({ type: 'error', data: { message: say('ws.unknown_type', { type: String(message.type) }) } });
+      }
+    }
+
+    async function submit(data: unknown): Promise<{ type: string; data: unknown }> {
+      try {
+        const workflow = isObject(data) ? data.workflow : undefined;
+        if (!isObject(workflow)) throw fail.badRequest(say('reason.ws_workflow_missing'));
+        const problem = findWorkflowProblem(workflow, deps.workflowLimits);
+        if (problem) throw fail.badRequest(say(problem.key, problem.params));
+        const submission = await deps.submit({ workflow: asWorkflow(workflow), clientId });
+        return { type: 'submit_success', data: { prompt_id: submission.promptId, client_id: clientId } };
+      } catch (thrown) {
+        const error = isGatewayError(thrown) ? thrown : fail.internal(randomUUID(), thrown);
+        if (error.code === 500) log.error({ err: thrown }, 'WebSocket submit failed unexpectedly');
+        const body: Record<string, unknown> = { code: error.code, message: error.messageIn(deps.locale) };
+        if (error.details !== undefined) body.details = error.details;
+        return { type: 'submit_error', data: body };
+      }
+    }
+  }
+
+  return {
+    handleUpgrade(request, socket, head) {
+      // A peer that resets mid-upgrade must not become an unhandled 'error' event.
+      const ignore = () => {};
+      socket.on('error', ignore);
+      upgrade(request, socket, head)
+        .catch((thrown: unknown) => {
+          const error = isGatewayError(thrown) ? thrown : fail.internal(randomUUID(), thrown);
+          if (error.code === 500) deps.log.error({ err: thrown }, 'WebSocket upgrade failed unexpectedly');
+          refuse(socket, error, deps.locale);
+        })
+        .finally(() => socket.off('error', ignore));
+    },
+    get size() {
+      return wss.clients.size;
+    },
+    async close() {
+      clearInterval(heartbeat);
+      for (const ws of wss.clients) ws.close(1001);
+      // Peers that do not answer the close handshake promptly are cut off.
+      const deadline = setTimeout(() => {
+        for (const ws of wss.clients) ws.terminate();
+      }, 1_000);
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await Promise.all(
+        [...wss.clients].map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve()))),
+      );
+      clearTimeout(deadline);
+    },
+  };
+}
+
+/** The envelope as a plain HTTP answer on the raw socket: the upgrade never reaches Koa's error middleware. */
+function refuse(socket: Duplex, error: GatewayError, locale: Locale): void {
+  const body: Envelope<null> = { code: error.code, message: error.messageIn(locale), data: null };
+  if (error.details !== undefined) body.details = error.details;
+  writeRefusal(socket, error.status, body, error.headers);
+}
+
+function writeRefusal(socket: Duplex, status: number, body: Envelope<null>, extra: Record<string, string> = {}): void {
+  if (!socket.writable) return void socket.destroy();
+  const text = JSON.stringify(body);
+  const headers = {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+    Connection: 'close',
+    ...extra,
+  };
+  const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${head}\r\n${text}`);
+}
+
+function parseMessage(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function originOf(request: IncomingMessage): string {
+  const encrypted = (request.socket as { encrypted?: boolean }).encrypted === true;
+  const host = request.headers.host ?? `${request.socket.localAddress ?? 'localhost'}:${request.socket.localPort ?? ''}`;
+  return `${encrypted ? 'https' : 'http'}://${host}`;
+}
+
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
