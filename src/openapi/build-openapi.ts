@@ -7,7 +7,7 @@ import type { Locale } from '../i18n.js';
 import { ERROR_ENVELOPE, envelopeDescription, errorEnvelopeSchema } from './envelope-schemas.js';
 import { routeOperation } from './route-operation.js';
 import { SCENARIO_RESULT, scenarioOperation, scenarioPath, scenarioResultSchema } from './scenario-operation.js';
-import type { ScenarioDocLike } from './scenario-source.js';
+import { scenarioList, type ScenarioSnapshotLike } from './scenario-source.js';
 
 export interface OpenApiInfo {
   title: string;
@@ -19,7 +19,7 @@ export interface OpenApiInfo {
 export interface BuildOpenApiInput {
   info: OpenApiInfo;
   specs: readonly RouteSpec[];
-  scenarios?: readonly ScenarioDocLike[];
+  scenarios?: ScenarioSnapshotLike['scenarios'];
   /** Language of the example error messages (the gateway's configured locale). */
   locale?: Locale;
   /** Descriptions of tags, shown as section introductions. */
@@ -50,7 +50,7 @@ export function buildOpenApi(input: BuildOpenApiInput): OpenAPIObject {
     spec.path,
     { [spec.method]: routeOperation(spec, locale) },
   ]);
-  const scenarios = input.scenarios ?? [];
+  const scenarios = scenarioList(input.scenarios ?? []);
   if (scenarios.length > 0) builder.addSchema(SCENARIO_RESULT, scenarioResultSchema());
   for (const scenario of scenarios) {
     operations.push([scenarioPath(scenario), { post: scenarioOperation(scenario, locale) }]);

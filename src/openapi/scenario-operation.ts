@@ -29,7 +29,7 @@ export function scenarioResultSchema(): SchemaObject {
 }
 
 export function scenarioPath(scenario: ScenarioDocLike): string {
-  return SCENARIO_PREFIX + scenario.route;
+  return scenario.route.startsWith('/') ? scenario.route : SCENARIO_PREFIX + scenario.route;
 }
 
 export const SCENARIO_RESULT = 'ScenarioResult';

@@ -5,7 +5,7 @@ import type { JsonSchema } from '../http/json-schema.js';
 export interface ScenarioDocLike {
   /** The scenario's name, reported back in `data.scenario`. */
   readonly name: string;
-  /** The path segment after /api/v1/scenarios/. */
+  /** The full path (`/api/v1/scenarios/cpu_quickly`), or just the segment after /api/v1/scenarios/. */
   readonly route: string;
   readonly summary?: string | undefined;
   readonly description?: string | undefined;
@@ -21,7 +21,12 @@ export interface ScenarioDocLike {
 export interface ScenarioSnapshotLike {
   /** Grows with every swap: the document cache is keyed by it. */
   readonly version: number;
-  readonly scenarios: readonly ScenarioDocLike[];
+  /** The registry keeps a Map by name; a plain list does as well. */
+  readonly scenarios: ReadonlyMap<string, ScenarioDocLike> | readonly ScenarioDocLike[];
+}
+
+export function scenarioList(scenarios: ScenarioSnapshotLike['scenarios']): readonly ScenarioDocLike[] {
+  return Array.isArray(scenarios) ? scenarios : [...(scenarios as ReadonlyMap<string, ScenarioDocLike>).values()];
 }
 
 export interface ScenarioDocSource {
