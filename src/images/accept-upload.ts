@@ -1,12 +1,12 @@
 // An upload, once the multipart parser has streamed it into the staging folder (never into memory whole):
-// sniff the bytes → check the pixel count → pick a safe name → hand it to ComfyUI → keep our copy in input/.
+// sniff the bytes → check the pixel count (header only) → pick a safe name → hand it to ComfyUI → keep our copy in input/.
 // Every failure leaves the staging folder clean; only the local copy of a successful upload stays.
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
 import type { ComfyClient } from '../comfy/client.js';
 import { fail } from '../errors.js';
 import { translate, type Locale } from '../i18n.js';
+import { readImageSize, type ImageSize } from './image-size.js';
 import { safeUploadName } from './safe-filename.js';
 import { sniffImageFile } from './sniff.js';
 
@@ -62,17 +62,14 @@ async function accept(options: UploaderOptions, file: StagedFile, overwrite: boo
   const sniffed = await sniffImageFile(file.filepath);
   if (!sniffed.ok) throw fail.file(translate(locale, 'reason.not_an_image', { found: sniffed.found }));
 
-  let width: number;
-  let height: number;
+  let size: ImageSize;
   try {
-    // Reads the header only: a decompression bomb is refused before anything decodes it.
-    const meta = await sharp(file.filepath, { limitInputPixels: false }).metadata();
-    width = meta.width;
-    height = meta.height;
+    size = await readImageSize(file.filepath, sniffed.kind.mime);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw fail.file(translate(locale, 'reason.image_unreadable', { reason }));
   }
+  const { width, height } = size;
   const pixels = width * height;
   if (pixels > options.maxPixels) {
     throw fail.badRequest(

@@ -1,0 +1,33 @@
+// Width and height from an image's header, without decoding its pixels, so that the pixel limit refuses a
+// decompression bomb before anything expands it.
+import { open } from 'node:fs/promises';
+import sharp from 'sharp';
+
+export interface ImageSize {
+  width: number;
+  height: number;
+}
+
+/** Throws when the header cannot be read (a truncated or corrupt file). */
+export async function readImageSize(filePath: string, mime: string): Promise<ImageSize> {
+  // libvips (and so sharp) has no BMP reader; the BMP header is simple enough to read ourselves.
+  if (mime === 'image/bmp') return bmpSize(filePath);
+  // Our own limit applies (limits.image_pixels), not sharp's built-in one.
+  const meta = await sharp(filePath, { limitInputPixels: false }).metadata();
+  return { width: meta.width, height: meta.height };
+}
+
+async function bmpSize(filePath: string): Promise<ImageSize> {
+  const file = await open(filePath, 'r');
+  try {
+    const header = Buffer.alloc(26);
+    const { bytesRead } = await file.read(header, 0, 26, 0);
+    if (bytesRead < 26) throw new Error('BMP header is truncated');
+    const dibSize = header.readUInt32LE(14);
+    // BITMAPCOREHEADER (12 bytes) has 16-bit sizes; every later header has 32-bit ones, height negative = top-down.
+    if (dibSize === 12) return { width: header.readUInt16LE(18), height: header.readUInt16LE(20) };
+    return { width: Math.abs(header.readInt32LE(18)), height: Math.abs(header.readInt32LE(22)) };
+  } finally {
+    await file.close();
+  }
+}
