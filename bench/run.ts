@@ -1,0 +1,47 @@
+// `npm run bench [case ...]`: runs each benchmark case (all by default), prints one table and writes
+// bench/results/latest.json with the rows and the machine they ran on.
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchCase, BenchRow } from './lib.js';
+import { upstreamDown } from './cases/upstream-down.js';
+
+const cases: BenchCase[] = [upstreamDown];
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+  const unknown = wanted.filter((name) => !cases.some((c) => c.name === name));
+  if (unknown.length) {
+    console.error(`unknown case(s): ${unknown.join(', ')}; known: ${cases.map((c) => c.name).join(', ')}`);
+    process.exit(2);
+  }
+  const selected = wanted.length ? cases.filter((c) => wanted.includes(c.name)) : cases;
+  const rows: BenchRow[] = [];
+  for (const benchCase of selected) {
+    console.error(`▶ ${benchCase.name}: ${benchCase.description}`);
+    rows.push(...(await benchCase.run()));
+  }
+  console.table(rows.map((r) => ({ ...r, pass: r.pass === undefined ? '' : r.pass ? 'yes' : 'NO' })));
+  const machine = {
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    memory_gib: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
+  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    path.join(dir, 'latest.json'),
+    JSON.stringify({ date: new Date().toISOString(), machine, rows }, null, 2) + '\n',
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
