@@ -1,0 +1,23 @@
+// class_type → implementation. A catalogue class missing here fails at run time, like a real node
+// whose optional dependency is not installed (see Morphology in the recordings).
+import { LoadImage, PreviewImage, SaveImage } from './image-nodes.js';
+import { EmptyImage, ImageBlur, ImageInvert, ImageScale, ImageScaleBy } from './pixel-nodes.js';
+import { CheckpointLoaderSimple, CLIPTextEncode, EmptyLatentImage, KSampler, VAEDecode, VAEEncode } from './sd-nodes.js';
+import type { NodeImpl } from './types.js';
+
+export const NODE_IMPLEMENTATIONS: ReadonlyMap<string, NodeImpl> = new Map<string, NodeImpl>([
+  ['LoadImage', LoadImage],
+  ['SaveImage', SaveImage],
+  ['PreviewImage', PreviewImage],
+  ['EmptyImage', EmptyImage],
+  ['ImageInvert', ImageInvert],
+  ['ImageScale', ImageScale],
+  ['ImageScaleBy', ImageScaleBy],
+  ['ImageBlur', ImageBlur],
+  ['CheckpointLoaderSimple', CheckpointLoaderSimple],
+  ['CLIPTextEncode', CLIPTextEncode],
+  ['EmptyLatentImage', EmptyLatentImage],
+  ['KSampler', KSampler],
+  ['VAEEncode', VAEEncode],
+  ['VAEDecode', VAEDecode],
+]);
