@@ -1,6 +1,6 @@
 // The composition root as a function: config → dependencies → app → listening server. main.ts, the demo and the
 // integration tests all start the gateway through here, so tests exercise exactly what production runs.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
@@ -11,6 +11,8 @@ import { createJobTracker, type JobTracker } from './jobs/tracker.js';
 import { createSubmitter, type Submitter } from './jobs/submit.js';
 import { readPackageInfo } from './version.js';
 import { rootRoutes } from './routes/root.js';
+import { createSecurity, type UpgradeVerdict } from './security/security.js';
+import type { RouteSpec } from './http/define-route.js';
 import { createUpstreamEvents, type UpstreamEvents } from './comfy/events.js';
 import { createClientHub, type ClientHub } from './jobs/fanout.js';
 import { createImageUrlBuilder, createProgressRelay } from './jobs/relay.js';
@@ -30,6 +32,10 @@ export interface Gateway {
   submit: Submitter;
   /** The client id the gateway uses on ComfyUI's WebSocket and in every prompt it submits. */
   upstreamClientId: string;
+  /** Every static route's spec (what the OpenAPI document and the auth tests enumerate). */
+  specs: readonly RouteSpec[];
+  /** API key, rate limit and (when on for all routes) signature checks for a WebSocket upgrade request. */
+  authenticateUpgrade(req: IncomingMessage): UpgradeVerdict;
   /** ComfyUI's event stream (one WebSocket under upstreamClientId). */
   events: UpstreamEvents;
   /** caller client_id → its open gateway WebSockets. */
@@ -66,7 +72,9 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     // The document needs every static route's spec, known only once createApp has mounted them: read lazily.
     docsRoutes({ info: { title: pkg.name, version: pkg.version }, specs: () => specs, locale: config.locale }),
   ];
-  const { app, specs } = createApp({ config, log, groups });
+  // Keys, public keys and limits are read here, once: a bad one stops the start with its config key's name.
+  const security = createSecurity({ config, routes: groups.flatMap((group) => group.routes ?? []) });
+  const { app, specs } = createApp({ config, log, groups, guards: security.guards });
 
   const server = createServer(app.callback());
   await new Promise<void>((resolve, reject) => {
@@ -117,6 +125,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     tracker,
     submit,
     upstreamClientId,
+    specs,
+    authenticateUpgrade: security.authenticateUpgrade,
     events,
     hub,
     sockets,

@@ -1,0 +1,181 @@
+// API keys through the real composition root (startGateway): which routes need a key, every way to present one,
+// and the routes that stay public. ComfyUI is a closed port: an answer other than 401/403 means "got past auth".
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import type { IncomingMessage } from 'node:http';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startGuardedApp, type GuardedApp } from '../unit/security/guarded-app.js';
+
+const closedComfy = { url: 'http://127.0.0.1:9' };
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const concrete = (specPath: string) => specPath.replace(/\{\w+\}/g, 'x');
+const upgrade = (url: string, headers: Record<string, string> = {}) =>
+  ({ url, method: 'GET', headers, socket: { remoteAddress: '127.0.0.1' } }) as unknown as IncomingMessage;
+
+async function status(url: string, init: RequestInit = {}): Promise<number> {
+  const response = await fetch(url, init);
+  await response.arrayBuffer();
+  return response.status;
+}
+
+describe('no key configured', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({ comfyui: closedComfy });
+  });
+  afterAll(async () => gw.close());
+
+  it('leaves every route open', async () => {
+    const api = gw.specs.filter((spec) => spec.path.startsWith('/api/v1/'));
+    for (const spec of api) {
+      expect([spec.method, spec.path, await status(gw.url + concrete(spec.path), { method: spec.method })]).not.toContain(401);
+    }
+    expect((await gw.call('GET', '/api/v1/nope')).status).toBe(404);
+    expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc'))).toEqual({ ok: true });
+  });
+});
+
+describe('API keys', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({
+      locale: 'en',
+      comfyui: closedComfy,
+      auth: {
+        api_keys: [
+          'plain-key-0001',
+          { sha256: sha256('hashed-key-0002'), name: 'hashed' },
+          { key: 'limited-key-0003', name: 'limited', scenarios: ['allowed'] },
+        ],
+      },
+    });
+  });
+  afterAll(async () => gw.close());
+
+  it('answers 401 in the envelope without a key or with a wrong one', async () => {
+    const missing = await gw.call('GET', '/api/v1/queue');
+    expect(missing.status).toBe(401);
+    expect(missing.json).toEqual({ code: 401, message: 'Missing or wrong API key', data: null });
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer');
+    expect((await gw.call('GET', '/api/v1/queue', undefined, { 'x-api-key': 'plain-key-0002' })).status).toBe(401);
+    expect((await gw.call('GET', '/api/v1/queue', undefined, { authorization: 'Basic plain-key-0001' })).status).toBe(401);
+    // The query parameter is for WebSocket upgrades only.
+    expect((await gw.call('GET', '/api/v1/queue?api_key=plain-key-0001')).status).toBe(401);
+  });
+
+  it('accepts X-API-Key, Bearer, and a key configured by its SHA-256', async () => {
+    const forms: Record<string, string>[] = [
+      { 'x-api-key': 'plain-key-0001' },
+      { authorization: 'Bearer plain-key-0001' },
+      { authorization: 'bearer hashed-key-0002' },
+    ];
+    for (const headers of forms) {
+      const answer = await gw.call('GET', '/api/v1/nope', undefined, headers);
+      expect(answer.status).toBe(404);
+    }
+  });
+
+  it('protects every /api/v1 route the app declares, and lets a key through each', async () => {
+    const protectedSpecs = gw.specs.filter(
+      (spec) => spec.path.startsWith('/api/v1/') && spec.path !== '/api/v1/openapi.json',
+    );
+    expect(protectedSpecs.length).toBeGreaterThan(0);
+    for (const spec of protectedSpecs) {
+      const url = gw.url + concrete(spec.path);
+      expect([spec.method, spec.path, await status(url, { method: spec.method })]).toEqual([spec.method, spec.path, 401]);
+      const withKey = await status(url, { method: spec.method, headers: { 'x-api-key': 'plain-key-0001' } });
+      expect([spec.method, spec.path, withKey]).not.toContain(401);
+    }
+  });
+
+  it('keeps /, /health and the docs public', async () => {
+    for (const page of ['/', '/health', '/docs', '/redoc', '/api/v1/openapi.json']) {
+      expect([page, await status(gw.url + page)]).not.toContain(401);
+    }
+  });
+
+  it('refuses a key limited to some scenarios any other (403), not the ones it lists', async () => {
+    const headers = { 'x-api-key': 'limited-key-0003' };
+    const other = await gw.call('POST', '/api/v1/scenarios/other', {}, headers);
+    expect(other.status).toBe(403);
+    expect(other.json).toEqual({ code: 403, message: 'This API key may not run scenario other', data: null });
+    expect((await gw.call('POST', '/api/v1/scenarios/allowed', {}, headers)).status).not.toBe(403);
+    expect((await gw.call('POST', '/api/v1/scenarios/other', {}, { 'x-api-key': 'plain-key-0001' })).status).not.toBe(403);
+  });
+
+  it('checks WebSocket upgrades, with the api_key query parameter too', () => {
+    expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc'))).toEqual({
+      ok: false,
+      status: 401,
+      message: 'Missing or wrong API key',
+    });
+    expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc?api_key=wrong'))).toMatchObject({ ok: false, status: 401 });
+    expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc?api_key=hashed-key-0002'))).toEqual({ ok: true, key: 'hashed' });
+    expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc', { 'x-api-key': 'plain-key-0001' }))).toMatchObject({ ok: true });
+  });
+});
+
+describe('protected docs and health', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({
+      comfyui: closedComfy,
+      auth: { api_keys: ['plain-key-0001'], protect_docs: true, protect_health: true },
+    });
+  });
+  afterAll(async () => gw.close());
+
+  it('asks a key for /, /health and the docs', async () => {
+    for (const page of ['/', '/health', '/docs', '/redoc', '/api/v1/openapi.json']) {
+      expect([page, await status(gw.url + page)]).toEqual([page, 401]);
+    }
+    expect(await status(`${gw.url}/api/v1/openapi.json`, { headers: { 'x-api-key': 'plain-key-0001' } })).toBe(200);
+  });
+});
+
+describe('keys from a file and from API_KEYS', () => {
+  const started: GuardedApp[] = [];
+  const dirs: string[] = [];
+  const makeDir = async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'gateway-keys-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(async () => {
+    await Promise.all(started.map((app) => app.close()));
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  it('reads one key per line', async () => {
+    const dir = await makeDir();
+    await writeFile(path.join(dir, 'keys.txt'), '# one key per line\nfile-key-0001\n\nfile-key-0002\n');
+    const fromFile = await startGuardedApp({ auth: { api_keys_file: 'keys.txt' } }, { cwd: dir });
+    started.push(fromFile);
+    const probe = `${fromFile.url}/api/v1/queue/probe`;
+    expect(await status(probe)).toBe(401);
+    expect(await status(probe, { headers: { 'x-api-key': 'file-key-0002' } })).toBe(200);
+    expect(await status(probe, { headers: { 'x-api-key': '# one key per line' } })).toBe(401);
+  });
+
+  it('reads the same YAML list as gateway.yaml', async () => {
+    const dir = await makeDir();
+    await writeFile(path.join(dir, 'keys.yaml'), `- key: yaml-key-0001\n  name: ops\n- sha256: ${sha256('yaml-key-0002')}\n`);
+    const fromYamlFile = await startGuardedApp({ auth: { api_keys_file: 'keys.yaml' } }, { cwd: dir });
+    started.push(fromYamlFile);
+    const probe = `${fromYamlFile.url}/api/v1/queue/probe`;
+    const answer = await fetch(probe, { headers: { authorization: 'Bearer yaml-key-0001' } });
+    expect(await answer.json()).toMatchObject({ data: { key: 'ops' } });
+    expect(await status(probe, { headers: { 'x-api-key': 'yaml-key-0002' } })).toBe(200);
+  });
+
+  it('takes a comma-separated API_KEYS from the environment', async () => {
+    const fromEnv = await startGuardedApp({}, { env: { API_KEYS: 'env-key-0001, env-key-0002' } });
+    started.push(fromEnv);
+    const probe = `${fromEnv.url}/api/v1/queue/probe`;
+    expect(await status(probe)).toBe(401);
+    expect(await status(probe, { headers: { 'x-api-key': 'env-key-0002' } })).toBe(200);
+  });
+});

@@ -1,0 +1,105 @@
+// Test helper (not a test): the real createApp with the real security guards in front of a few probe routes that
+// need no ComfyUI, on a free port. The probes echo what the body parser handed them, so a test can see that the
+// bytes the signature guard read reached koa-body intact.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp, type RouteGroup } from '../../../src/app.js';
+import { loadConfig, type Config, type DeepPartial } from '../../../src/config.js';
+import { defineRoute } from '../../../src/http/define-route.js';
+import { ok } from '../../../src/http/envelope.js';
+import { createLogger } from '../../../src/log.js';
+import { createSecurity } from '../../../src/security/security.js';
+
+export interface GuardedApp {
+  url: string;
+  dir: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function startGuardedApp(
+  overrides: DeepPartial<Config>,
+  options: { now?: () => number; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<GuardedApp> {
+  const dir = options.cwd ?? (await mkdtemp(path.join(os.tmpdir(), 'gateway-security-')));
+  const config = loadConfig({
+    cwd: dir,
+    env: options.env ?? {},
+    overrides: { ...overrides, log: { level: 'silent' }, server: { host: '127.0.0.1', port: 0 } },
+  });
+  const probes: RouteGroup = {
+    name: 'probes',
+    multipart: { maxFileSizeBytes: config.limits.upload_bytes, uploadDir: dir },
+    routes: [
+      defineRoute({
+        method: 'post',
+        path: '/api/v1/workflows/echo',
+        operationId: 'echo',
+        summary: 'echo the parsed JSON body',
+        tags: ['test'],
+        body: { type: 'object' },
+        handler: (ctx, input) => ok(ctx, { body: input.body, query: ctx.querystring }),
+      }),
+      defineRoute({
+        method: 'get',
+        path: '/api/v1/queue/probe',
+        operationId: 'probe',
+        summary: 'answers 200',
+        tags: ['test'],
+        handler: (ctx) => ok(ctx, { key: (ctx.state as { apiKey?: string }).apiKey ?? null }),
+      }),
+      defineRoute({
+        method: 'post',
+        path: '/api/v1/images/upload',
+        operationId: 'upload',
+        summary: 'multipart echo',
+        tags: ['test'],
+        bodyType: 'multipart',
+        body: { type: 'object' },
+        handler: (ctx, input) => {
+          const file = ctx.request.files?.file;
+          const one = Array.isArray(file) ? file[0] : file;
+          ok(ctx, { fields: input.body, size: one?.size ?? null });
+        },
+      }),
+      defineRoute({
+        method: 'post',
+        path: '/api/v1/scenarios/{name}',
+        operationId: 'scenario',
+        summary: 'stands in for the scenario dispatcher',
+        tags: ['test'],
+        body: { type: 'object' },
+        handler: (ctx) => ok(ctx, { scenario: (ctx as unknown as { params: { name: string } }).params.name }),
+      }),
+      defineRoute({
+        method: 'get',
+        path: '/health',
+        operationId: 'health',
+        summary: 'public',
+        tags: ['test'],
+        public: true,
+        handler: (ctx) => ok(ctx, { healthy: true }),
+      }),
+    ],
+  };
+  const security = createSecurity({ config, routes: probes.routes ?? [], ...(options.now ? { now: options.now } : {}) });
+  const { app } = createApp({ config, log: createLogger(config), groups: [probes], guards: security.guards });
+  const server = createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    dir,
+    server,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      if (!options.cwd) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
