@@ -22,6 +22,10 @@ import { workflowRoutes } from './routes/workflows.js';
 import { queueRoutes } from './routes/queue.js';
 import { imageRoutes } from './routes/images.js';
 import { docsRoutes } from './routes/docs.js';
+import { createRegistry, type ScenarioRegistry } from './scenarios/registry.js';
+import { watchScenarios, type ScenarioWatcher } from './scenarios/watch.js';
+import { scenarioRoutes } from './routes/scenarios.js';
+import { translate } from './i18n.js';
 
 export interface Gateway {
   url: string;
@@ -40,6 +44,8 @@ export interface Gateway {
   events: UpstreamEvents;
   /** caller client_id → its open gateway WebSockets. */
   hub: ClientHub;
+  /** The scenario registry: `current()` snapshot, `onChange(listener)`. */
+  registry: ScenarioRegistry;
   /** /api/v1/ws/{client_id}. */
   sockets: GatewaySockets;
   log: Logger;
@@ -63,14 +69,26 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const tracker = createJobTracker();
   const submit = createSubmitter({ comfy, tracker, upstreamClientId });
 
+  // Scenarios load before the server listens; a broken manifest is reported, never fatal.
+  const registry = createRegistry({
+    scenariosDir: config.folders.scenarios,
+    templatesDir: config.folders.templates,
+    limits: { workflowNodes: config.limits.workflow_nodes, workflowDepth: config.limits.workflow_depth },
+    log,
+    defaultMessage: translate(config.locale, 'scenario.submitted'),
+    objectInfo: () => comfy.objectInfo(),
+  });
+  await registry.load();
+
   const groups: RouteGroup[] = [
     rootRoutes({ pkg }),
     healthRoutes({ config, comfy }),
     workflowRoutes({ config, comfy, submit }),
     queueRoutes({ comfy }),
     await imageRoutes({ config, comfy }),
+    scenarioRoutes({ registry, submit, jsonLimitBytes: config.limits.json_body_bytes }),
     // The document needs every static route's spec, known only once createApp has mounted them: read lazily.
-    docsRoutes({ info: { title: pkg.name, version: pkg.version }, specs: () => specs, locale: config.locale }),
+    docsRoutes({ info: { title: pkg.name, version: pkg.version }, specs: () => specs, locale: config.locale, scenarios: registry }),
   ];
   // Keys, public keys and limits are read here, once: a bad one stops the start with its config key's name.
   const security = createSecurity({ config, routes: groups.flatMap((group) => group.routes ?? []) });
@@ -117,6 +135,19 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   });
   server.on('upgrade', sockets.handleUpgrade);
 
+  // The live ComfyUI's node catalogue adds warnings only, so it is fetched in the background, not awaited.
+  void registry.checkAgainstComfy();
+  let watcher: ScenarioWatcher | undefined;
+  if (config.scenarios.watch) {
+    watcher = watchScenarios({
+      folders: [config.folders.scenarios, config.folders.templates],
+      registry,
+      debounceMs: config.scenarios.debounce_ms,
+      log,
+    });
+    await watcher.ready;
+  }
+
   return {
     url,
     port,
@@ -130,8 +161,11 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     events,
     hub,
     sockets,
+    registry,
     log,
     async close() {
+      await watcher?.close();
+      registry.close();
       // Upgraded sockets are no longer the HTTP server's connections: they are closed here, before it.
       relay.stop();
       await Promise.all([sockets.close(), events.close()]);

@@ -1,0 +1,157 @@
+// The scenario routes. GET list/detail are ordinary declared routes; POST /api/v1/scenarios/{name} is one stable
+// dispatcher that reads the registry's current snapshot once per request, so a request in flight keeps the
+// scenario it started with while a reload swaps in the next one.
+import type { Context, Middleware } from 'koa';
+import { koaBody } from 'koa-body';
+import type { RouteGroup } from '../app.js';
+import { fail } from '../errors.js';
+import { defineRoute } from '../http/define-route.js';
+import { ok, okWithMessage } from '../http/envelope.js';
+import { describeErrors, summarize } from '../http/validation.js';
+import type { Submitter } from '../jobs/submit.js';
+import { buildPrompt, type SeedSource } from '../scenarios/apply-fields.js';
+import type { ScenarioRegistry } from '../scenarios/registry.js';
+import type { CompiledScenario, ScenarioStatus, Snapshot } from '../scenarios/types.js';
+
+export interface ScenarioRouteDeps {
+  registry: ScenarioRegistry;
+  submit: Submitter;
+  jsonLimitBytes: number;
+  seed?: SeedSource;
+}
+
+const POST_PATH = /^\/api\/v1\/scenarios\/([^/]+)\/?$/;
+
+export function scenarioRoutes(deps: ScenarioRouteDeps): RouteGroup {
+  const list = defineRoute({
+    method: 'get',
+    path: '/api/v1/scenarios',
+    operationId: 'listScenarios',
+    summary: 'List scenarios and their load status',
+    description: 'Every manifest in scenarios/: loaded, loaded-with-warnings (with the warnings), or failed (with the reason and the version still serving, if any).',
+    tags: ['scenarios'],
+    handler(ctx) {
+      const snapshot = deps.registry.current();
+      const scenarios = [...snapshot.statuses.values()].map((status) => describeStatus(snapshot, status));
+      ok(ctx, { version: snapshot.version, count: scenarios.length, scenarios }, 'scenario.list');
+    },
+  });
+
+  const detail = defineRoute<unknown, Record<string, unknown>, { name: string }>({
+    method: 'get',
+    path: '/api/v1/scenarios/{name}',
+    operationId: 'getScenario',
+    summary: 'One scenario: fields, request schema, mappings and an example body',
+    tags: ['scenarios'],
+    params: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+    errors: [404],
+    handler(ctx, { params }) {
+      const snapshot = deps.registry.current();
+      const scenario = snapshot.scenarios.get(params.name);
+      const status = [...snapshot.statuses.values()].find((s) => s.name === params.name);
+      if (!scenario && !status) throw unknownScenario(snapshot, params.name);
+      ok(ctx, { ...(status ? describeStatus(snapshot, status) : {}), ...(scenario ? describeScenario(scenario) : {}) }, 'scenario.detail');
+    },
+  });
+
+  return { name: 'scenarios', routes: [list, detail], middleware: dispatcher(deps) };
+}
+
+function dispatcher(deps: ScenarioRouteDeps): Middleware {
+  const parse = koaBody({ json: true, urlencoded: false, text: false, multipart: false, jsonStrict: true, jsonLimit: deps.jsonLimitBytes });
+  return async (ctx, next) => {
+    const match = ctx.method === 'POST' ? POST_PATH.exec(ctx.path) : null;
+    if (!match) return next();
+    const snapshot = deps.registry.current();
+    const name = decodeURIComponent(match[1] as string);
+    const scenario = snapshot.scenarios.get(name);
+    if (!scenario) throw unknownScenario(snapshot, name);
+
+    await parseJson(ctx, parse);
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    if (!scenario.validate(body)) {
+      const problems = describeErrors('body', scenario.validate.errors);
+      throw fail.badRequest(summarize(problems), { errors: problems });
+    }
+    const { client_id: clientId, ...values } = body as { client_id?: string } & Record<string, unknown>;
+    const built = buildPrompt(scenario, values, deps.seed);
+
+    const dryRun = ['true', '1', 'yes'].includes(String(ctx.query.dry_run ?? '').toLowerCase());
+    if (dryRun) {
+      ok(ctx, { scenario: scenario.name, version: scenario.version, workflow: built.workflow, params: built.params }, 'scenario.dry_run');
+      return;
+    }
+    const submission = await deps.submit({
+      workflow: built.workflow,
+      clientId,
+      scenario: scenario.name,
+      ...(scenario.outputs.length ? { meta: { outputs: scenario.outputs } } : {}),
+    });
+    const data = {
+      prompt_id: submission.promptId,
+      scenario: scenario.name,
+      params: built.params,
+      ...(clientId ? { client_id: clientId } : {}),
+    };
+    if (scenario.customMessage) okWithMessage(ctx, data, scenario.customMessage);
+    else ok(ctx, data, 'scenario.submitted');
+  };
+}
+
+/** `curl -d '{...}'` without a JSON content type still means JSON here, as on every other JSON route. */
+async function parseJson(ctx: Context, parse: Middleware): Promise<void> {
+  const type = ctx.get('content-type');
+  if (ctx.request.length !== 0 && (!type || type.startsWith('application/x-www-form-urlencoded'))) {
+    ctx.request.headers['content-type'] = 'application/json';
+  }
+  await parse(ctx, async () => undefined);
+}
+
+function unknownScenario(snapshot: Snapshot, name: string) {
+  const known = [...snapshot.scenarios.keys()].sort();
+  const shown = known.slice(0, 10).join(', ') + (known.length > 10 ? ', …' : '');
+  const broken = [...snapshot.statuses.values()].find((s) => s.name === name && s.state === 'failed');
+  if (broken) return fail.notFound(`scenario "${name}" (its manifest ${broken.file} failed to load: see GET /api/v1/scenarios)`);
+  return fail.notFound(`scenario "${name}"${known.length ? ` (scenarios: ${shown})` : ' (no scenarios are loaded)'}`);
+}
+
+function describeStatus(snapshot: Snapshot, status: ScenarioStatus) {
+  const scenario = snapshot.scenarios.get(status.name);
+  const servedByThisFile = scenario?.file === status.file ? scenario : undefined;
+  return {
+    name: status.name,
+    file: status.file,
+    status: status.state,
+    route: `/api/v1/scenarios/${status.name}`,
+    summary: servedByThisFile?.summary ?? null,
+    version: servedByThisFile?.version ?? null,
+    warnings: status.warnings,
+    errors: status.errors,
+    serving_version: status.servingVersion ?? null,
+  };
+}
+
+function describeScenario(scenario: CompiledScenario) {
+  return {
+    name: scenario.name,
+    route: scenario.route,
+    file: scenario.file,
+    workflow: scenario.workflowFile,
+    summary: scenario.summary,
+    description: scenario.description,
+    tags: scenario.tags,
+    version: scenario.version,
+    message: scenario.message,
+    fields: scenario.fields.map((field) => ({
+      name: field.name,
+      required: field.required,
+      ...('default' in field ? { default: field.default } : {}),
+      ...(field.randomIf !== undefined ? { random_if: field.randomIf } : {}),
+      to: field.targets.map((t) => `${t.node}.inputs.${t.input}`),
+      schema: field.schema,
+    })),
+    schema: scenario.requestSchema,
+    example: scenario.example,
+    outputs: scenario.outputs,
+  };
+}

@@ -1,0 +1,93 @@
+// A scenario checked against what a live ComfyUI says about its nodes (/object_info): node classes it lacks,
+// inputs it does not know, values outside a node's limits or choices. These are warnings, not errors: the ComfyUI
+// the gateway sees at load time may differ from the one that will run the prompt.
+import type { InputSpec, ObjectInfo, Workflow } from '../comfy/types.js';
+import { describeNode } from './check-mappings.js';
+import type { PathSegment } from './load-manifest.js';
+import { isLink } from './resolve-workflow.js';
+import type { CompiledScenario } from './types.js';
+
+type At = (path: readonly PathSegment[]) => string;
+
+/** Inputs ComfyUI validates itself instead of against their choices (CONTRACT §2.2: VALIDATE_INPUTS). */
+const SELF_VALIDATED = new Set(['LoadImage.image', 'LoadImageMask.image']);
+
+export function checkObjectInfo(scenario: CompiledScenario, info: ObjectInfo, at: At): string[] {
+  const warnings: string[] = [];
+  const workflow: Workflow = scenario.workflow;
+  const overridden = new Map<string, { field: string; value: unknown }>();
+  for (const field of scenario.fields) {
+    // A default that means "draw a random seed" is never sent as is.
+    const value = field.randomIf !== undefined && field.randomIf === field.default ? undefined : field.default;
+    for (const target of field.targets) overridden.set(`${target.node}\u0000${target.input}`, { field: field.name, value });
+  }
+
+  for (const [id, node] of Object.entries(workflow)) {
+    const nodeInfo = info[node.class_type];
+    if (!nodeInfo) {
+      warnings.push(
+        `${at(['workflow'])}: ${describeNode(workflow, id)} uses the node type "${node.class_type}", which the connected ComfyUI does not have (a missing custom node?)`,
+      );
+      continue;
+    }
+    const specs: Record<string, InputSpec> = { ...nodeInfo.input.optional, ...nodeInfo.input.required };
+    for (const [input, templateValue] of Object.entries(node.inputs)) {
+      const key = `${id}\u0000${input}`;
+      const field = overridden.get(key);
+      const spec = specs[input];
+      if (!spec) {
+        if (field) {
+          warnings.push(
+            `${at(['fields', field.field, 'to'])}: field "${field.field}" maps to input "${input}" of ${describeNode(workflow, id)}, which the connected ComfyUI does not know (inputs: ${Object.keys(specs).join(', ')})`,
+          );
+        }
+        continue;
+      }
+      if (SELF_VALIDATED.has(`${node.class_type}.${input}`)) continue;
+      const fromField = field?.value !== undefined;
+      const value = fromField ? field?.value : templateValue;
+      if (value === undefined || isLink(value)) continue;
+      const problem = outOfRange(spec, value);
+      if (!problem) continue;
+      const where = fromField && field ? at(['fields', field.field, 'default']) : at(['workflow']);
+      const subject = fromField && field ? `field "${field.field}" defaults to` : `the workflow sets`;
+      warnings.push(`${where}: ${subject} ${JSON.stringify(value)} for input "${input}" of ${describeNode(workflow, id)}, but ${problem}`);
+    }
+    // A field offering choices the node does not have would pass our validator and fail in ComfyUI.
+    for (const field of scenario.fields) {
+      const choices = field.schema.enum as unknown[] | undefined;
+      if (!choices) continue;
+      for (const target of field.targets.filter((t) => t.node === id)) {
+        const spec = specs[target.input];
+        if (!spec || !Array.isArray(spec[0]) || SELF_VALIDATED.has(`${node.class_type}.${target.input}`)) continue;
+        const offered = spec[0];
+        const missing = choices.filter((c) => !offered.includes(c as string));
+        if (missing.length) {
+          warnings.push(
+            `${at(['fields', field.name, 'enum'])}: field "${field.name}" offers ${missing.map((m) => JSON.stringify(m)).join(', ')}, which ${describeNode(workflow, id)} does not accept (choices: ${offered.join(', ')})`,
+          );
+        }
+      }
+    }
+  }
+  return warnings;
+}
+
+/** Why the value does not fit the input's spec, as the end of a sentence; undefined when it fits. */
+function outOfRange(spec: InputSpec, value: unknown): string | undefined {
+  const [type, options = {}] = spec;
+  if (Array.isArray(type)) {
+    if (type.includes(value as string)) return undefined;
+    const shown = type.length > 20 ? `${type.slice(0, 20).join(', ')} … (${type.length} in all)` : type.join(', ');
+    return type.length === 0
+      ? 'the connected ComfyUI offers no choices there (is the model or file installed?)'
+      : `the connected ComfyUI only offers: ${shown}`;
+  }
+  if ((type === 'INT' || type === 'FLOAT') && typeof value === 'number') {
+    const min = options.min as number | undefined;
+    const max = options.max as number | undefined;
+    if (min !== undefined && value < min) return `the node's minimum is ${min}`;
+    if (max !== undefined && value > max) return `the node's maximum is ${max}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,181 @@
+// One checked manifest + its workflow → a CompiledScenario: the request schema (one object, fed to the validator
+// and to the OpenAPI document), its compiled validator, the resolved targets and an example body. Runs once per
+// change of the manifest or its workflow, never per request.
+import type { ErrorObject, Options } from 'ajv';
+import type { Workflow } from '../comfy/types.js';
+import type { JsonSchema } from '../http/json-schema.js';
+import { createValidators } from '../http/validation.js';
+import { checkMappings } from './check-mappings.js';
+import type { LoadedManifest } from './load-manifest.js';
+import { FIELD_SCHEMA_KEYS } from './manifest-schema.js';
+import type { CompiledField, CompiledScenario } from './types.js';
+
+export interface CompileInput {
+  file: string;
+  name: string;
+  loaded: LoadedManifest;
+  workflow: Workflow;
+  workflowFile: string;
+  version: number;
+  /** Used when the manifest has no `message`. */
+  defaultMessage: string;
+}
+
+export type CompileResult = { ok: true; scenario: CompiledScenario } | { ok: false; errors: string[] };
+
+export interface ScenarioCompiler {
+  compile(input: CompileInput): CompileResult;
+  /** Drops a replaced scenario's schema from ajv's cache (requests holding its validator keep working). */
+  release(scenario: CompiledScenario): void;
+}
+
+export function createScenarioCompiler(): ScenarioCompiler {
+  // ajv's strict-mode remarks arrive through its logger; route them to the manifest being compiled.
+  let remarks: string[] = [];
+  const logger: Options['logger'] = {
+    log: () => undefined,
+    warn: (...args: unknown[]) => void remarks.push(args.map(String).join(' ')),
+    error: (...args: unknown[]) => void remarks.push(args.map(String).join(' ')),
+  };
+  const ajv = createValidators({ logger, allowUnionTypes: true }).body;
+  // `format: image`: a file name in ComfyUI's input folder (or whatever the image stage accepts); any text here.
+  ajv.addFormat('image', { type: 'string', validate: (value: string) => value.length > 0 });
+
+  return {
+    compile(input) {
+      remarks = [];
+      const { manifest, at } = input.loaded;
+      const mapping = checkMappings(manifest, input.workflow, at);
+      if (mapping.errors.length) return { ok: false, errors: mapping.errors };
+
+      const fields: CompiledField[] = [];
+      const properties: Record<string, JsonSchema> = {};
+      for (const [name, field] of Object.entries(manifest.fields ?? {})) {
+        const schema = pick(field, FIELD_SCHEMA_KEYS);
+        properties[name] = schema;
+        fields.push({
+          name,
+          schema,
+          required: field.required === true,
+          ...('default' in field ? { default: field.default } : {}),
+          ...('random_if' in field ? { randomIf: field.random_if } : {}),
+          targets: mapping.targets.get(name) ?? [],
+        });
+      }
+      properties.client_id = {
+        type: 'string',
+        maxLength: 256,
+        description: 'Your own client id: follow this job on the WebSocket /api/v1/ws/{client_id}.',
+      };
+      const requestSchema: JsonSchema = {
+        type: 'object',
+        additionalProperties: false,
+        properties,
+        ...(fields.some((f) => f.required) ? { required: fields.filter((f) => f.required).map((f) => f.name) } : {}),
+        ...(manifest.schema ? { allOf: [manifest.schema] } : {}),
+      };
+
+      let validate;
+      try {
+        validate = ajv.compile(requestSchema);
+      } catch (error) {
+        return { ok: false, errors: [blame(input, properties, error)] };
+      }
+      const errors = checkDefaults(input, fields, validate);
+      if (errors.length) {
+        ajv.removeSchema(requestSchema);
+        return { ok: false, errors };
+      }
+      const example = exampleBody(fields, input.workflow);
+      const warnings = remarks.map((remark) => `${at(['fields'])}: ${remark}`);
+      return {
+        ok: true,
+        scenario: {
+          name: input.name,
+          route: `/api/v1/scenarios/${input.name}`,
+          summary: manifest.summary ?? input.name,
+          description: manifest.description ?? '',
+          tags: manifest.tags ?? ['scenarios'],
+          requestSchema,
+          example,
+          message: manifest.message ?? input.defaultMessage,
+          customMessage: manifest.message,
+          version: input.version,
+          file: input.file,
+          workflowFile: input.workflowFile,
+          workflow: input.workflow,
+          fields,
+          outputs: mapping.outputs,
+          validate,
+          warnings,
+        },
+      };
+    },
+    release(scenario) {
+      ajv.removeSchema(scenario.requestSchema);
+    },
+  };
+
+  /** The whole schema failed to compile: find the field (or the body-level schema) responsible. */
+  function blame(input: CompileInput, properties: Record<string, JsonSchema>, error: unknown): string {
+    const { at } = input.loaded;
+    for (const [name, schema] of Object.entries(properties)) {
+      try {
+        ajv.removeSchema(ajv.compile(schema).schema as JsonSchema);
+      } catch (fieldError) {
+        return `${at(['fields', name])}: field "${name}" is not a valid JSON Schema: ${reason(fieldError)}`;
+      }
+    }
+    return `${at(['schema'])}: the body "schema" is not a valid JSON Schema: ${reason(error)}`;
+  }
+}
+
+function reason(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/^schema is invalid: /, '').split('\n')[0] ?? text;
+}
+
+function pick(source: Record<string, unknown>, keys: readonly string[]): JsonSchema {
+  const out: JsonSchema = {};
+  for (const key of keys) if (key in source) out[key] = source[key];
+  return out;
+}
+
+/** A default must pass its own field's rules, or every request leaving the field out would fail. */
+function checkDefaults(
+  input: CompileInput,
+  fields: CompiledField[],
+  validate: (data: unknown) => boolean,
+): string[] {
+  const withDefault = fields.filter((f) => 'default' in f);
+  if (!withDefault.length) return [];
+  const body = Object.fromEntries(withDefault.map((f) => [f.name, structuredClone(f.default)]));
+  if (validate(body)) return [];
+  const errors = (validate as unknown as { errors: ErrorObject[] | null }).errors ?? [];
+  const out: string[] = [];
+  for (const field of withDefault) {
+    const own = errors.find((e) => e.instancePath === `/${field.name}` || e.instancePath.startsWith(`/${field.name}/`));
+    if (own) {
+      out.push(
+        `${input.loaded.at(['fields', field.name, 'default'])}: field "${field.name}" has the default ${JSON.stringify(field.default)}, ` +
+          `which its own rules refuse (${own.message ?? 'invalid'}); change the default or the rule`,
+      );
+    }
+  }
+  return out;
+}
+
+/** A body that passes: each field's example, else its default, else the value the workflow already holds. */
+function exampleBody(fields: readonly CompiledField[], workflow: Workflow): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const field of fields) {
+    const schema = field.schema;
+    const examples = schema.examples as unknown[] | undefined;
+    const target = field.targets[0];
+    const current = target ? workflow[target.node]?.inputs[target.input] : undefined;
+    const value =
+      schema.example ?? examples?.[0] ?? field.default ?? (schema.enum as unknown[] | undefined)?.[0] ?? current;
+    if (value !== undefined) body[field.name] = value;
+  }
+  return body;
+}

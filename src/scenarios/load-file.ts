@@ -1,0 +1,121 @@
+// One manifest file on disk → its compiled scenario or its errors, plus the workflow files it depends on.
+// A file that changes while being read (an editor mid-save) is reported as unstable instead of as broken.
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ObjectInfo, Workflow } from '../comfy/types.js';
+import { checkObjectInfo } from './check-object-info.js';
+import type { ScenarioCompiler } from './compile-scenario.js';
+import { MANIFEST_MAX_BYTES, type LoadedManifest, type ManifestParser } from './load-manifest.js';
+import { parseWorkflow, workflowCandidates, type WorkflowLimits } from './resolve-workflow.js';
+import type { CompiledScenario } from './types.js';
+
+export type FileResult = { ok: true; scenario: CompiledScenario } | { ok: false; errors: string[] };
+
+export interface LoadedFile {
+  file: string;
+  /** The route the manifest claims (shown even when it fails). */
+  name: string;
+  loaded: LoadedManifest | undefined;
+  /** Workflow files whose change (or appearance) must reload this manifest. */
+  deps: string[];
+  result: FileResult;
+  /** Warnings from the connected ComfyUI's /object_info, recomputed when it is fetched again. */
+  comfyWarnings: string[];
+}
+
+export interface FileLoaderDeps {
+  scenariosDir: string;
+  templatesDir: string;
+  limits: WorkflowLimits;
+  parse: ManifestParser;
+  compiler: ScenarioCompiler;
+  defaultMessage: string;
+  /** Reads a workflow's text, or undefined if the file does not exist (cached by the registry). */
+  readWorkflow(file: string): Promise<string | undefined>;
+  /** `scenarios/foo.yaml`, `templates/bar.json`: how files are named in messages. */
+  display(file: string): string;
+}
+
+const ROUTE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/** 'gone' when the file no longer exists; 'unstable' when it changed while being read. */
+export async function loadFile(
+  deps: FileLoaderDeps,
+  file: string,
+  version: number,
+  info: ObjectInfo | undefined,
+): Promise<LoadedFile | 'gone' | 'unstable'> {
+  const rel = deps.display(file);
+  const stem = path.basename(file).replace(/\.ya?ml$/, '');
+  const failed = (errors: string[], extra: Partial<LoadedFile> = {}): LoadedFile => ({
+    file, name: stem, loaded: undefined, deps: [], result: { ok: false, errors }, comfyWarnings: [], ...extra,
+  });
+
+  const before = await statOrUndefined(file);
+  if (!before) return 'gone';
+  if (before.size > MANIFEST_MAX_BYTES) {
+    return failed([`${rel}: the manifest is larger than ${MANIFEST_MAX_BYTES / 1024} KiB; keep the workflow in its own .json file`]);
+  }
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  const after = await statOrUndefined(file);
+  if (text === undefined || !after) return 'gone';
+  if (after.mtimeMs !== before.mtimeMs || after.size !== before.size || Buffer.byteLength(text) !== after.size) {
+    return 'unstable';
+  }
+
+  const parsed = deps.parse(rel, text);
+  if (!parsed.ok) return failed(parsed.errors);
+  const { loaded } = parsed;
+  const { manifest, at } = loaded;
+  const name = manifest.route ?? stem;
+  if (!ROUTE_NAME.test(name)) {
+    return failed(
+      [`${rel}: the file name "${stem}" cannot be used as a route (letters, digits, _ and - only); rename the file or add "route: <name>"`],
+      { loaded },
+    );
+  }
+
+  const candidates = workflowCandidates(manifest.workflow, path.dirname(file), deps.templatesDir);
+  if (!candidates) {
+    return failed([`${at(['workflow'])}: "workflow" must name a file beside the manifest or in templates/, without ".." or an absolute path`], { name, loaded });
+  }
+  let workflow: Workflow | undefined;
+  let workflowFile = '';
+  for (const candidate of candidates) {
+    const workflowText = await deps.readWorkflow(candidate);
+    if (workflowText === undefined) continue;
+    workflowFile = candidate;
+    const result = parseWorkflow(workflowText, deps.limits);
+    if (!result.ok) {
+      return failed([`${at(['workflow'])}: the workflow ${deps.display(candidate)} ${result.reason}`], { name, loaded, deps: candidates });
+    }
+    workflow = result.workflow;
+    break;
+  }
+  if (!workflow) {
+    const tried = candidates.map((c) => deps.display(c)).join(' nor ');
+    return failed([`${at(['workflow'])}: the workflow "${manifest.workflow}" was not found (looked for ${tried})`], { name, loaded, deps: candidates });
+  }
+
+  const compiled = deps.compiler.compile({
+    file: rel,
+    name,
+    loaded,
+    workflow,
+    workflowFile: deps.display(workflowFile),
+    version,
+    defaultMessage: deps.defaultMessage,
+  });
+  if (!compiled.ok) return failed(compiled.errors, { name, loaded, deps: candidates });
+  const comfyWarnings = info ? checkObjectInfo(compiled.scenario, info, at) : [];
+  return { file, name, loaded, deps: candidates, result: compiled, comfyWarnings };
+}
+
+async function statOrUndefined(file: string) {
+  try {
+    const stats = await stat(file);
+    return stats.isFile() ? stats : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,109 @@
+// The manifest format (docs/scenarios.md), as one JSON Schema. ajv checks each manifest against it in strict mode,
+// so a misspelt key is caught with its line and a "did you mean" instead of being silently ignored.
+import type { JsonSchema } from '../http/json-schema.js';
+
+/** Keys of a field that are ours, not JSON Schema: where the value goes and how it is treated. */
+export const FIELD_OWN_KEYS = ['required', 'to', 'random_if', 'overwrite_link'] as const;
+
+/** JSON Schema keywords a field may use (the subset that makes sense for one request property). */
+export const FIELD_SCHEMA_KEYS = [
+  'type', 'enum', 'const', 'default', 'title', 'description', 'examples', 'example', 'format',
+  'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf',
+  'minLength', 'maxLength', 'pattern',
+  'items', 'minItems', 'maxItems', 'uniqueItems',
+  'properties', 'additionalProperties',
+  'oneOf', 'anyOf', 'allOf', 'not',
+] as const;
+
+/** The request body always accepts this, as the seed's text2img example does. */
+export const RESERVED_FIELDS = ['client_id'] as const;
+
+const nodePath = { type: 'string', pattern: '^.+\\.inputs\\.[^.]+$' };
+
+const field: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['to'],
+  properties: {
+    ...Object.fromEntries(FIELD_SCHEMA_KEYS.map((key) => [key, true])),
+    type: {
+      anyOf: [
+        { enum: ['string', 'number', 'integer', 'boolean', 'array', 'object', 'null'] },
+        { type: 'array', items: { enum: ['string', 'number', 'integer', 'boolean', 'array', 'object', 'null'] } },
+      ],
+    },
+    required: { type: 'boolean' },
+    to: { anyOf: [nodePath, { type: 'array', minItems: 1, items: nodePath }] },
+    random_if: true,
+    overwrite_link: { type: 'boolean' },
+  },
+};
+
+export const manifestSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['workflow'],
+  properties: {
+    summary: { type: 'string', maxLength: 200 },
+    description: { type: 'string', maxLength: 20_000 },
+    tags: { type: 'array', items: { type: 'string', minLength: 1 }, maxItems: 20 },
+    workflow: { type: 'string', minLength: 1, pattern: '\\.json$' },
+    route: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' },
+    fields: {
+      type: 'object',
+      propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$', not: { enum: [...RESERVED_FIELDS] } },
+      additionalProperties: field,
+    },
+    schema: { type: 'object' },
+    outputs: { type: 'array', items: { type: ['string', 'integer'] } },
+    message: { type: 'string', minLength: 1, maxLength: 500 },
+  },
+};
+
+export interface ManifestField {
+  required?: boolean;
+  to: string | string[];
+  random_if?: unknown;
+  overwrite_link?: boolean;
+  default?: unknown;
+  [keyword: string]: unknown;
+}
+
+export interface Manifest {
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  workflow: string;
+  route?: string;
+  fields?: Record<string, ManifestField>;
+  schema?: Record<string, unknown>;
+  outputs?: (string | number)[];
+  message?: string;
+}
+
+/** The closest known word, when it is close enough to be the one meant (a typo, not a different idea). */
+export function didYouMean(word: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

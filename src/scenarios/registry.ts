@@ -1,0 +1,309 @@
+// The registry: immutable snapshots of every scenario, rebuilt beside the current one and swapped in one
+// assignment. A reload re-reads only the files that changed (and the manifests whose workflow changed); a broken
+// manifest keeps its last good version serving; reloads run one at a time, later requests coalescing.
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ObjectInfo } from '../comfy/types.js';
+import type { Logger } from '../log.js';
+import { checkObjectInfo } from './check-object-info.js';
+import { createScenarioCompiler } from './compile-scenario.js';
+import { loadFile, type FileLoaderDeps, type LoadedFile } from './load-file.js';
+import { createManifestParser } from './load-manifest.js';
+import type { WorkflowLimits } from './resolve-workflow.js';
+import type { CompiledScenario, Problem, ScenarioStatus, Snapshot } from './types.js';
+
+export interface RegistryOptions {
+  scenariosDir: string;
+  templatesDir: string;
+  limits: { workflowNodes: number; workflowDepth: number };
+  log: Logger;
+  /** The success message of a manifest that has none. */
+  defaultMessage: string;
+  /** How to ask a live ComfyUI for /object_info (optional: without it, no warnings of that kind). */
+  objectInfo?: () => Promise<ObjectInfo>;
+  /** How long to wait before re-reading a file that changed while it was read. */
+  retryDelayMs?: number;
+}
+
+export interface ScenarioRegistry {
+  current(): Snapshot;
+  /** Called after every swap with the new snapshot; returns a function that unsubscribes. */
+  onChange(listener: (snapshot: Snapshot) => void): () => void;
+  /** Reads both folders from scratch (start-up, or an explicit refresh). */
+  load(): Promise<Snapshot>;
+  /** Files that were added, changed or removed (manifests or workflows): re-reads them and what depends on them. */
+  update(files: Iterable<string>): Promise<Snapshot>;
+  /** Fetches /object_info once and re-checks every scenario against it. False when ComfyUI did not answer. */
+  checkAgainstComfy(): Promise<boolean>;
+  /** Resolves when no reload is running or queued. */
+  idle(): Promise<void>;
+  close(): void;
+}
+
+const MANIFEST = /^[^.].*\.ya?ml$/;
+
+export function createRegistry(options: RegistryOptions): ScenarioRegistry {
+  const log = options.log.child({ component: 'scenarios' });
+  const compiler = createScenarioCompiler();
+  const limits: WorkflowLimits = {
+    maxBytes: 8 * 1024 * 1024,
+    maxNodes: options.limits.workflowNodes,
+    maxDepth: options.limits.workflowDepth,
+  };
+  // Shared templates are read once per change, not once per manifest using them.
+  const workflowCache = new Map<string, Promise<string | undefined>>();
+  const loaderDeps: FileLoaderDeps = {
+    scenariosDir: options.scenariosDir,
+    templatesDir: options.templatesDir,
+    limits,
+    parse: createManifestParser(),
+    compiler,
+    defaultMessage: options.defaultMessage,
+    display,
+    readWorkflow(file) {
+      let cached = workflowCache.get(file);
+      if (!cached) {
+        cached = readFile(file, 'utf8').catch(() => undefined);
+        workflowCache.set(file, cached);
+      }
+      return cached;
+    },
+  };
+
+  // Internal state, replaced as a whole at the end of each reload.
+  let entries = new Map<string, LoadedFile & { seq: number }>();
+  let serving = new Map<string, CompiledScenario>(); // by manifest file: the last good version
+  let dependents = new Map<string, Set<string>>();
+  let objectInfo: ObjectInfo | undefined;
+  let seq = 0;
+  let snapshot: Snapshot = Object.freeze({ version: 0, scenarios: new Map(), statuses: new Map(), problems: [] });
+  const listeners = new Set<(snapshot: Snapshot) => void>();
+  const retries = new Map<string, number>();
+  const timers = new Set<NodeJS.Timeout>();
+  let closed = false;
+
+  // One reload at a time; requests arriving meanwhile are merged into the next run.
+  let running: Promise<unknown> = Promise.resolve();
+  interface Pending {
+    files: Set<string>;
+    full: boolean;
+    recheck: boolean;
+    promise: Promise<Snapshot>;
+  }
+  let queued: Pending | undefined;
+
+  function schedule(files: Iterable<string>, full: boolean, recheck: boolean): Promise<Snapshot> {
+    if (!queued) {
+      const next: Pending = { files: new Set<string>(), full: false, recheck: false, promise: Promise.resolve(snapshot) };
+      next.promise = running.then(async () => {
+        if (queued === next) queued = undefined;
+        try {
+          return await reload(next.files, next.full, next.recheck);
+        } catch (error) {
+          log.error({ err: error }, 'scenario reload failed unexpectedly; the previous scenarios keep serving');
+          return snapshot;
+        }
+      });
+      running = next.promise;
+      queued = next;
+    }
+    for (const file of files) queued.files.add(path.resolve(file));
+    queued.full ||= full;
+    queued.recheck ||= recheck;
+    return queued.promise;
+  }
+
+  async function reload(changed: Set<string>, full: boolean, recheck: boolean): Promise<Snapshot> {
+    const started = performance.now();
+    const version = snapshot.version + 1;
+    const nextEntries = new Map(entries);
+    const work = new Set<string>();
+    if (full) {
+      workflowCache.clear();
+      for (const file of nextEntries.keys()) work.add(file);
+      for (const file of await listManifests()) work.add(file);
+    }
+    for (const file of changed) {
+      workflowCache.delete(file);
+      if (MANIFEST.test(path.basename(file)) && path.dirname(file) === path.resolve(options.scenariosDir)) work.add(file);
+      for (const dependent of dependents.get(file) ?? []) work.add(dependent);
+    }
+    if (!work.size && !recheck) return snapshot;
+
+    const order = [...work].sort();
+    const results = await Promise.all(order.map((file) => loadFile(loaderDeps, file, version, objectInfo)));
+    const touched: string[] = [];
+    order.forEach((file, index) => {
+      const result = results[index];
+      if (result === 'unstable') {
+        retryLater(file);
+        return;
+      }
+      retries.delete(file);
+      touched.push(file);
+      if (result === 'gone' || result === undefined) nextEntries.delete(file);
+      else nextEntries.set(file, { ...result, seq: nextEntries.get(file)?.seq ?? seq++ });
+    });
+    if (recheck) {
+      for (const [file, entry] of nextEntries) {
+        if (entry.result.ok && entry.loaded) {
+          const comfyWarnings = objectInfo ? checkObjectInfo(entry.result.scenario, objectInfo, entry.loaded.at) : [];
+          nextEntries.set(file, { ...entry, comfyWarnings });
+        }
+      }
+    }
+
+    const built = buildSnapshot(version, nextEntries);
+    // Swap: from here on, new requests see the new scenarios; requests in flight keep the objects they hold.
+    const previousServing = serving;
+    entries = nextEntries;
+    serving = built.serving;
+    dependents = indexDependents(nextEntries);
+    snapshot = built.snapshot;
+    for (const [file, old] of previousServing) {
+      if (built.serving.get(file) !== old) compiler.release(old);
+    }
+
+    for (const file of touched) {
+      const status = snapshot.statuses.get(display(file));
+      if (!status) log.info({ file: display(file) }, 'scenario removed');
+      else if (status.state === 'failed') for (const error of status.errors) log.warn({ file: status.file }, error);
+      else for (const warning of status.warnings) log.warn({ file: status.file }, warning);
+    }
+    log.info(
+      { version, files: touched.length, scenarios: snapshot.scenarios.size, ms: Math.round(performance.now() - started) },
+      'scenarios reloaded',
+    );
+    for (const listener of listeners) {
+      try {
+        listener(snapshot);
+      } catch (error) {
+        log.error({ err: error }, 'a scenario snapshot listener failed');
+      }
+    }
+    return snapshot;
+  }
+
+  /** Routes are first come, first served (by when the manifest first appeared); a loser keeps its last good version. */
+  function buildSnapshot(version: number, all: Map<string, LoadedFile & { seq: number }>) {
+    const ordered = [...all.values()].sort((a, b) => a.seq - b.seq);
+    const byName = new Map<string, CompiledScenario>();
+    const owner = new Map<string, string>();
+    const nextServing = new Map<string, CompiledScenario>();
+    const statuses = new Map<string, ScenarioStatus>();
+    const problems: Problem[] = [];
+
+    for (const entry of ordered) {
+      const rel = display(entry.file);
+      const errors = entry.result.ok ? [] : [...entry.result.errors];
+      let chosen: CompiledScenario | undefined;
+      if (entry.result.ok) {
+        const claimedBy = owner.get(entry.result.scenario.name);
+        if (claimedBy) errors.push(`${rel}: the route "${entry.result.scenario.name}" is already used by ${claimedBy}; give this manifest another "route"`);
+        else chosen = entry.result.scenario;
+      }
+      if (!chosen) {
+        const lastGood = serving.get(entry.file);
+        if (lastGood && !owner.has(lastGood.name)) chosen = lastGood;
+      }
+      if (chosen) {
+        byName.set(chosen.name, chosen);
+        owner.set(chosen.name, rel);
+        nextServing.set(entry.file, chosen);
+      }
+      const warnings = entry.result.ok ? [...entry.result.scenario.warnings, ...entry.comfyWarnings] : [];
+      const state = errors.length ? 'failed' : warnings.length ? 'loaded-with-warnings' : 'loaded';
+      statuses.set(rel, {
+        file: rel,
+        name: entry.result.ok ? entry.result.scenario.name : entry.name,
+        state,
+        warnings,
+        errors,
+        servingVersion: errors.length ? chosen?.version : undefined,
+      });
+      for (const message of errors) problems.push({ file: rel, severity: 'error', message });
+      for (const message of warnings) problems.push({ file: rel, severity: 'warning', message });
+    }
+    const next: Snapshot = Object.freeze({ version, scenarios: byName, statuses, problems: Object.freeze(problems) });
+    return { snapshot: next, serving: nextServing };
+  }
+
+  function indexDependents(all: Map<string, LoadedFile>): Map<string, Set<string>> {
+    const index = new Map<string, Set<string>>();
+    for (const entry of all.values()) {
+      for (const dep of entry.deps) {
+        let set = index.get(dep);
+        if (!set) index.set(dep, (set = new Set()));
+        set.add(entry.file);
+      }
+    }
+    return index;
+  }
+
+  function retryLater(file: string): void {
+    const count = (retries.get(file) ?? 0) + 1;
+    retries.set(file, count);
+    if (closed) return;
+    // After many tries the file is read as it is; a writer that never stops is then reported like any other error.
+    const delay = (options.retryDelayMs ?? 50) * Math.min(count, 10);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      void schedule([file], false, false);
+    }, delay);
+    timers.add(timer);
+  }
+
+  async function listManifests(): Promise<string[]> {
+    try {
+      const names = await readdir(options.scenariosDir);
+      return names.filter((name) => MANIFEST.test(name)).map((name) => path.resolve(options.scenariosDir, name));
+    } catch (error) {
+      log.warn({ folder: options.scenariosDir, err: error }, 'the scenarios folder cannot be read; no scenarios are served');
+      return [];
+    }
+  }
+
+  function display(file: string): string {
+    for (const dir of [options.scenariosDir, options.templatesDir]) {
+      const relative = path.relative(dir, file);
+      if (!relative.startsWith('..') && !path.isAbsolute(relative)) {
+        return path.posix.join(path.basename(dir), ...relative.split(path.sep));
+      }
+    }
+    return file;
+  }
+
+  return {
+    current: () => snapshot,
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    load: () => schedule([], true, false),
+    update: (files) => schedule(files, false, false),
+    async checkAgainstComfy() {
+      if (!options.objectInfo) return false;
+      try {
+        objectInfo = await options.objectInfo();
+      } catch (error) {
+        log.info({ reason: error instanceof Error ? error.message : String(error) }, 'ComfyUI did not answer /object_info; scenarios are checked offline only');
+        return false;
+      }
+      await schedule([], false, true);
+      return true;
+    },
+    async idle() {
+      while (queued || timers.size) {
+        await (queued?.promise ?? running);
+        if (!queued && timers.size) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await running;
+    },
+    close() {
+      closed = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      listeners.clear();
+    },
+  };
+}
