@@ -120,6 +120,16 @@ describe('workflow routes', () => {
     expect(answer.json.message).toContain('50');
   });
 
+  it('refuses a workflow nested deeper than limits.workflow_depth', async () => {
+    let value: unknown = 'leaf';
+    for (let i = 0; i < 40; i++) value = { nested: value };
+    const answer = await gw.call('POST', '/api/v1/workflows/submit', {
+      workflow: { '1': { class_type: 'EmptyImage', inputs: { deep: value } } },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.json.message).toContain('32');
+  });
+
   it('passes ComfyUI\'s own rejection on as 1002 with error and node_errors', async () => {
     const unknown = await gw.call('POST', '/api/v1/workflows/submit', {
       workflow: { '1': { class_type: 'NoSuchNode', inputs: {} } },
