@@ -10,9 +10,7 @@ export const EmptyImage: NodeImpl = {
     const width = num(inputs.width);
     const height = num(inputs.height);
     const color = num(inputs.color);
-    const rgb = [(color >> 16) & 0xff, (color >> 8) & 0xff, color & 0xff];
-    const frame = Buffer.alloc(width * height * 3);
-    for (let p = 0; p < width * height; p++) frame.set(rgb, p * 3);
+    const frame = Buffer.alloc(width * height * 3, Buffer.from([(color >> 16) & 0xff, (color >> 8) & 0xff, color & 0xff]));
     const frames = Array.from({ length: num(inputs.batch_size) }, () => Buffer.from(frame));
     return { outputs: [{ kind: 'IMAGE', width, height, frames } satisfies ImageBatch] };
   },
@@ -86,38 +84,19 @@ export const ImageScaleBy: NodeImpl = {
   },
 };
 
-/** nodes_post_processing.gaussian_kernel: a size×size kernel over linspace(-1, 1), normalised. */
-function gaussianKernel(size: number, sigma: number): number[] {
-  const coords = Array.from({ length: size }, (_, i) => (size === 1 ? -1 : -1 + (2 * i) / (size - 1)));
-  const k: number[] = [];
-  for (const a of coords) for (const b of coords) k.push(Math.exp(-(a * a + b * b) / (2 * sigma * sigma)));
-  const sum = k.reduce((s, v) => s + v, 0);
-  return k.map((v) => v / sum);
-}
-
+// ComfyUI's Blur builds a (2r+1)² Gaussian over linspace(-1, 1): sigma is relative to the radius, and the
+// kernel stops at the radius. libvips' separable Gaussian with sigma × r pixels, cut where the real kernel
+// ends (minAmplitude = its value at the edge), gives the same blur far faster than a 2-D convolution.
 export const ImageBlur: NodeImpl = {
   async run(inputs) {
     const image = asImage(inputs.image, 'image');
     const radius = num(inputs.blur_radius);
-    if (radius === 0) return { outputs: [image] };
-    const size = radius * 2 + 1;
-    const kernel = gaussianKernel(size, num(inputs.sigma));
+    const sigma = num(inputs.sigma);
+    const sigmaPx = sigma * radius;
+    if (radius === 0 || sigmaPx < 0.3) return { outputs: [image] };
+    const minAmplitude = Math.min(1, Math.max(0.001, Math.exp(-1 / (2 * sigma * sigma))));
     const frames = await Promise.all(
-      image.frames.map(async (f) => {
-        // Reflect-pad like F.pad(..., 'reflect'), convolve, then cut the padding away again.
-        const padded = await rawImage(f, image.width, image.height)
-          .extend({ top: radius, bottom: radius, left: radius, right: radius, extendWith: 'mirror' })
-          .raw()
-          .toBuffer({ resolveWithObject: true });
-        const blurred = await rawImage(padded.data, padded.info.width, padded.info.height)
-          .convolve({ width: size, height: size, kernel, scale: 1 })
-          .raw()
-          .toBuffer();
-        return rawImage(blurred, padded.info.width, padded.info.height)
-          .extract({ left: radius, top: radius, width: image.width, height: image.height })
-          .raw()
-          .toBuffer();
-      }),
+      image.frames.map((f) => rawImage(f, image.width, image.height).blur({ sigma: sigmaPx, minAmplitude }).raw().toBuffer()),
     );
     return { outputs: [{ ...image, frames }] };
   },
