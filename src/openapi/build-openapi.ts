@@ -22,9 +22,17 @@ export interface BuildOpenApiInput {
   scenarios?: ScenarioSnapshotLike['scenarios'];
   /** Language of the example error messages (the gateway's configured locale). */
   locale?: Locale;
+  /**
+   * When API keys are required: the paths that stay open (the gateway's access policy). Every other operation is
+   * documented as needing `X-API-Key` or `Authorization: Bearer`, and Swagger UI offers an Authorize button.
+   */
+  security?: { isPublic(path: string): boolean };
   /** Descriptions of tags, shown as section introductions. */
   tagDescriptions?: Readonly<Record<string, string>>;
 }
+
+const API_KEY = 'ApiKey';
+const BEARER = 'BearerKey';
 
 const defaultTagDescriptions: Record<string, string> = {
   scenarios: 'Scenario routes: a few fields in, a ComfyUI job out. One operation per manifest in scenarios/.',
@@ -55,15 +63,31 @@ export function buildOpenApi(input: BuildOpenApiInput): OpenAPIObject {
   for (const scenario of scenarios) {
     operations.push([scenarioPath(scenario), { post: scenarioOperation(scenario, locale) }]);
   }
+  if (input.security) addSecuritySchemes(builder);
   // addPath merges the methods of one path; tags are listed in the order they first appear.
   const tags = new Set<string>();
   for (const [path, item] of operations) {
+    for (const operation of Object.values(item) as OperationObject[]) {
+      operation.tags?.forEach((tag) => tags.add(tag));
+      // The document-wide requirement applies to the rest; an empty list says "no credentials".
+      if (input.security?.isPublic(path.replace(/\{\w+\}/g, 'x'))) operation.security = [];
+    }
     builder.addPath(path, item);
-    for (const operation of Object.values(item) as OperationObject[]) operation.tags?.forEach((tag) => tags.add(tag));
   }
   const descriptions = { ...defaultTagDescriptions, ...input.tagDescriptions };
   for (const name of tags) {
     builder.addTag(Object.hasOwn(descriptions, name) ? { name, description: descriptions[name] } : { name });
   }
   return builder.getSpec();
+}
+
+function addSecuritySchemes(builder: OpenApiBuilder): void {
+  builder.addSecurityScheme(API_KEY, {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-API-Key',
+    description: 'One of the keys in auth.api_keys (gateway.yaml).',
+  });
+  builder.addSecurityScheme(BEARER, { type: 'http', scheme: 'bearer', description: 'The same key as a bearer token.' });
+  builder.rootDoc.security = [{ [API_KEY]: [] }, { [BEARER]: [] }];
 }

@@ -19,6 +19,8 @@ export interface OpenApiDocumentDeps {
   specs: () => readonly RouteSpec[];
   scenarios?: ScenarioDocSource;
   locale?: Locale;
+  /** Given when API keys are required: which paths stay open (see buildOpenApi). */
+  security?: { isPublic(path: string): boolean };
 }
 
 export interface OpenApiDocument {
@@ -37,6 +39,7 @@ export function createOpenApiDocument(deps: OpenApiDocumentDeps): OpenApiDocumen
         specs: deps.specs(),
         scenarios: snapshot?.scenarios ?? [],
         ...(deps.locale ? { locale: deps.locale } : {}),
+        ...(deps.security ? { security: deps.security } : {}),
       });
       const json = JSON.stringify(doc);
       const etag = `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"`;

@@ -3,6 +3,7 @@
 import { createReadStream } from 'node:fs';
 import type { Context } from 'koa';
 import type { RouteGroup } from '../app.js';
+import type { Config } from '../config.js';
 import { fail } from '../errors.js';
 import { defineRoute } from '../http/define-route.js';
 import type { Locale } from '../i18n.js';
@@ -10,6 +11,7 @@ import type { RouteSpec } from '../http/define-route.js';
 import type { OpenApiInfo } from '../openapi/build-openapi.js';
 import { redocAssets, swaggerUiAssets, type AssetFolder } from '../openapi/doc-assets.js';
 import { docsContentSecurityPolicy, redocPage, swaggerUiPage } from '../openapi/doc-pages.js';
+import { documentedSecurity } from '../openapi/document-security.js';
 import { createOpenApiDocument } from '../openapi/openapi-document.js';
 import type { ScenarioDocSource } from '../openapi/scenario-source.js';
 
@@ -22,6 +24,8 @@ export interface DocsDeps {
   /** The scenario registry; the document is rebuilt when its snapshot version changes. */
   scenarios?: ScenarioDocSource;
   locale?: Locale;
+  /** The auth settings: with API keys configured, the document marks the protected operations. */
+  auth?: Config['auth'];
 }
 
 const assetParams = {
@@ -31,7 +35,8 @@ const assetParams = {
 };
 
 export function docsRoutes(deps: DocsDeps): RouteGroup {
-  const document = createOpenApiDocument(deps);
+  const security = deps.auth ? documentedSecurity(deps.auth, deps.specs) : undefined;
+  const document = createOpenApiDocument({ ...deps, ...(security ? { security } : {}) });
   const swagger = swaggerUiAssets();
   const redoc = redocAssets();
   const pageOptions = { title: deps.info.title, specUrl: OPENAPI_PATH };

@@ -1,6 +1,8 @@
 // /api/v1/openapi.json, /docs and /redoc on a live gateway: the document is valid OpenAPI 3.1 and describes the
 // mounted routes; both pages, and everything they load, come from this gateway (so they work with no internet).
+import { mkdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
+import path from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -99,5 +101,83 @@ describe('documentation', () => {
       });
       expect(status, path).toBe(404);
     }
+  });
+});
+
+describe('documentation follows the scenario registry', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({ comfyui: { url: 'http://127.0.0.1:9' } });
+  });
+  afterAll(async () => gw.close());
+
+  async function paths(): Promise<Record<string, Record<string, { requestBody?: unknown }>>> {
+    const response = await fetch(`${gw.url}/api/v1/openapi.json`);
+    return ((await response.json()) as { paths: Record<string, Record<string, { requestBody?: unknown }>> }).paths;
+  }
+
+  it('shows a scenario added to the scenarios folder, with the schema its validator uses', async () => {
+    expect(await paths()).not.toHaveProperty('/api/v1/scenarios/greet');
+    const dir = gw.config.folders.scenarios;
+    await mkdir(dir, { recursive: true });
+    const workflow = {
+      '1': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'model.safetensors' } },
+      '2': { class_type: 'CLIPTextEncode', inputs: { text: 'hello', clip: ['1', 1] } },
+      '3': { class_type: 'KSampler', inputs: { seed: 1, steps: 1, model: ['1', 0], positive: ['2', 0] } },
+    };
+    await writeFile(path.join(dir, 'greet.json'), JSON.stringify(workflow));
+    await writeFile(
+      path.join(dir, 'greet.yaml'),
+      [
+        'summary: Greet',
+        'workflow: greet.json',
+        'tags: [demo]',
+        'fields:',
+        '  text: { type: string, minLength: 1, required: true, description: What to say, to: 2.inputs.text }',
+        '  seed: { type: integer, minimum: -1, default: -1, random_if: -1, to: 3.inputs.seed }',
+        'message: greeting submitted',
+      ].join('\n'),
+    );
+    await gw.registry.load();
+
+    const after = await paths();
+    const operation = after['/api/v1/scenarios/greet']?.post;
+    const served = gw.registry.current().scenarios.get('greet');
+    expect(served, 'the manifest loaded').toBeDefined();
+    expect(operation).toBeDefined();
+    const media = (operation!.requestBody as { content: Record<string, { schema: unknown; example: unknown }> })
+      .content['application/json']!;
+    // Same content as the object the validator compiled (it crossed the wire, so equality, not identity).
+    expect(media.schema).toEqual(served!.requestSchema);
+    expect(media.example).toEqual(served!.example);
+    const doc = (await (await fetch(`${gw.url}/api/v1/openapi.json`)).json()) as Record<string, unknown>;
+    expect(await new Validator().validate(doc)).toEqual({ valid: true });
+  });
+});
+
+describe('documentation with API keys required', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({ comfyui: { url: 'http://127.0.0.1:9' }, auth: { api_keys: ['docs-test-key-0001'] } });
+  });
+  afterAll(async () => gw.close());
+
+  it('stays readable without a key and marks the protected operations', async () => {
+    for (const page of ['/docs', '/redoc', '/docs/assets/swagger-ui.css', '/redoc/assets/redoc.standalone.js']) {
+      expect((await fetch(gw.url + page)).status, page).toBe(200);
+    }
+    const response = await fetch(`${gw.url}/api/v1/openapi.json`);
+    expect(response.status).toBe(200);
+    const doc = (await response.json()) as {
+      security?: unknown;
+      paths: Record<string, Record<string, { security?: unknown }>>;
+    };
+    expect(doc.security).toEqual([{ ApiKey: [] }, { BearerKey: [] }]);
+    expect(doc.paths['/api/v1/openapi.json']?.get?.security).toEqual([]);
+    expect(doc.paths['/docs/assets/{file}']?.get?.security).toEqual([]);
+    const queue = Object.entries(doc.paths).find(([path]) => path.startsWith('/api/v1/queue'));
+    expect(queue, 'a queue route is documented').toBeDefined();
+    expect(Object.values(queue![1])[0]!.security).toBeUndefined();
+    expect(await new Validator().validate(doc as unknown as Record<string, unknown>)).toEqual({ valid: true });
   });
 });

@@ -164,4 +164,16 @@ describe('buildOpenApi', () => {
   it('lists every tag once, in order of appearance', () => {
     expect(doc.tags?.map((t) => t.name)).toEqual(['workflows', 'images', 'img2img', 'scenarios']);
   });
+
+  it('marks operations as needing a key exactly where the access policy says so', async () => {
+    const open = new Set(['/api/v1/images/x']);
+    const secured = buildOpenApi({ info, specs, scenarios, security: { isPublic: (path) => open.has(path) } });
+    expect(secured.components?.securitySchemes).toHaveProperty('ApiKey');
+    expect(secured.security).toEqual([{ ApiKey: [] }, { BearerKey: [] }]);
+    // Templated paths are asked about with a sample value in place of each parameter.
+    expect(secured.paths?.['/api/v1/images/{filename}']?.get?.security).toEqual([]);
+    expect(secured.paths?.['/api/v1/images/upload']?.post?.security).toBeUndefined();
+    expect(await validate(secured)).toEqual({ valid: true });
+    expect(doc.security).toBeUndefined();
+  });
 });
