@@ -16,6 +16,7 @@ import type { RouteSpec } from './http/define-route.js';
 import { createUpstreamEvents, type UpstreamEvents } from './comfy/events.js';
 import { createClientHub, type ClientHub } from './jobs/fanout.js';
 import { createImageUrlBuilder, createProgressRelay } from './jobs/relay.js';
+import { catchUpAfterReconnect } from './jobs/relay-catch-up.js';
 import { createGatewaySockets, type GatewaySockets } from './routes/ws.js';
 import { healthRoutes } from './routes/health.js';
 import { workflowRoutes } from './routes/workflows.js';
@@ -88,13 +89,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     await imageRoutes({ config, comfy }),
     scenarioRoutes({ registry, submit, jsonLimitBytes: config.limits.json_body_bytes }),
     // The document needs every static route's spec, known only once createApp has mounted them: read lazily.
-    docsRoutes({
-      info: { title: pkg.name, version: pkg.version },
-      specs: () => specs,
-      locale: config.locale,
-      scenarios: registry,
-      auth: config.auth,
-    }),
+    docsRoutes({ info: { title: pkg.name, version: pkg.version }, specs: () => specs, locale: config.locale, scenarios: registry }),
   ];
   // Keys, public keys and limits are read here, once: a bad one stops the start with its config key's name.
   const security = createSecurity({ config, routes: groups.flatMap((group) => group.routes ?? []) });
@@ -130,6 +125,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     comfyuiUrl: config.comfyui.url,
   });
   const relay = createProgressRelay({ events, tracker, hub, imageUrl, log });
+  const stopCatchUp = catchUpAfterReconnect({ events, tracker, comfy, replay: relay.receive, log });
   const sockets = createGatewaySockets({
     submit,
     hub,
@@ -138,6 +134,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     limits: config.websocket,
     publicUrl: config.server.public_url,
     workflowLimits: { maxNodes: config.limits.workflow_nodes, maxDepth: config.limits.workflow_depth },
+    guard: security.authenticateUpgrade,
   });
   server.on('upgrade', sockets.handleUpgrade);
 
@@ -174,6 +171,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       registry.close();
       // Upgraded sockets are no longer the HTTP server's connections: they are closed here, before it.
       relay.stop();
+      stopCatchUp();
       await Promise.all([sockets.close(), events.close()]);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -53,6 +53,8 @@ export interface RelayDeps {
 }
 
 export interface ProgressRelay {
+  /** Feeds one event in as if it came from the stream (catching up from history after an outage). */
+  receive(event: HeldEvent): void;
   stop(): void;
 }
 
@@ -123,6 +125,7 @@ export function createProgressRelay(deps: RelayDeps): ProgressRelay {
   }
 
   return {
+    receive,
     stop() {
       stopped = true;
       for (const off of unsubscribe) off();

@@ -26,6 +26,8 @@ export interface JobTracker {
   advance(promptId: string, status: JobStatus, at?: number): JobRecord | undefined;
   /** Called after every record(); the returned function unsubscribes. */
   onRecord(listener: (job: JobRecord) => void): () => void;
+  /** Jobs not yet succeeded, failed or interrupted (to catch up after the event stream was away). */
+  unfinished(): JobRecord[];
   readonly size: number;
 }
 
@@ -68,6 +70,7 @@ export function createJobTracker(options: { maxJobs?: number } = {}): JobTracker
       recordListeners.add(listener);
       return () => recordListeners.delete(listener);
     },
+    unfinished: () => [...jobs.values()].filter((job) => !finished.has(job.status)),
     get size() {
       return jobs.size;
     },

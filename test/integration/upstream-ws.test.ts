@@ -1,6 +1,8 @@
 // The upstream event stream over real sockets: against the ComfyUI simulator (normal run, ComfyUI down at start,
 // dropped mid-run) and against a raw WebSocket server that sends frames no ComfyUI should send.
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -198,4 +200,40 @@ describe('gateway relay across an upstream drop', () => {
       await socket.close();
     }
   });
+
+  it('a prompt that ends while the stream is away is caught up from history once it returns', async () => {
+    sim = await startSimulator({ port: 0 });
+    sim.faults.nodeDelayMs = { SaveImage: 300 };
+    gw = await startTestGateway({ comfyui: { url: sim.url, ws_reconnect_min_ms: 10, ws_reconnect_max_ms: 50 } });
+    await nextConnectionChange(gw.events, true);
+    const socket = await openSocket(`${gw.url.replace(/^http/, 'ws')}/api/v1/ws/c-away`);
+    try {
+      await socket.next();
+      socket.send({ type: 'submit', data: { workflow: workflow('away') } });
+      const promptId = (await socket.next()).data?.prompt_id as string;
+      await socket.until((m: Message) => m.type === 'executing' && m.data?.node === '2');
+      await sim.faults.setRefuseConnections(true);
+      // The end is observable on disk, not on the (closed) port: wait for SaveImage's file.
+      const saved = path.join(sim.dataDir, 'output', 'away_00001_.png');
+      await until(() => existsSync(saved));
+      expect(gw.tracker.get(promptId)?.status).toBe('running');
+      await sim.faults.setRefuseConnections(false);
+
+      const rest = await socket.until((m) => m.type === 'execution_success' && m.data?.prompt_id === promptId);
+      expect(rest.map((m) => m.type)).toEqual(['executed', 'execution_success']);
+      expect(rest[0]?.data?.output).toMatchObject({ images: [{ filename: 'away_00001_.png' }] });
+      expect(gw.tracker.get(promptId)?.status).toBe('succeeded');
+    } finally {
+      await socket.close();
+    }
+  });
 });
+
+/** Polls a condition that has no event to wait on (a file another process writes), with a deadline. */
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
