@@ -89,7 +89,13 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     await imageRoutes({ config, comfy }),
     scenarioRoutes({ registry, submit, jsonLimitBytes: config.limits.json_body_bytes }),
     // The document needs every static route's spec, known only once createApp has mounted them: read lazily.
-    docsRoutes({ info: { title: pkg.name, version: pkg.version }, specs: () => specs, locale: config.locale, scenarios: registry }),
+    docsRoutes({
+      info: { title: pkg.name, version: pkg.version },
+      specs: () => specs,
+      locale: config.locale,
+      scenarios: registry,
+      auth: config.auth,
+    }),
   ];
   // Keys, public keys and limits are read here, once: a bad one stops the start with its config key's name.
   const security = createSecurity({ config, routes: groups.flatMap((group) => group.routes ?? []) });
