@@ -1,7 +1,7 @@
 // Text of one manifest → a checked Manifest plus a way to point at any key's line and column. Every problem comes
 // back as one sentence prefixed with `file:line:column:`, so an author can jump straight to it.
 import { Ajv, type ErrorObject } from 'ajv';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { didYouMean, FIELD_OWN_KEYS, FIELD_SCHEMA_KEYS, manifestSchema, type Manifest } from './manifest-schema.js';
 
 /** A manifest is a page of settings; anything bigger is a mistake or an attack. */
@@ -13,8 +13,11 @@ export type PathSegment = string | number;
 
 export interface LoadedManifest {
   manifest: Manifest;
-  /** `file:line:column` of a key (or of the nearest enclosing key that exists). */
-  at(path: readonly PathSegment[]): string;
+  /**
+   * `file:line:column` of the value at `path` when it is written on one line (`to: 6.inputs.seed`), else of its
+   * key; `key` always points at the key. A path that does not exist points at the deepest part that does.
+   */
+  at(path: readonly PathSegment[], part?: 'key' | 'value'): string;
 }
 
 export type LoadResult = { ok: true; loaded: LoadedManifest } | { ok: false; errors: string[] };
@@ -34,7 +37,7 @@ export function createManifestParser(): ManifestParser {
     let value: unknown;
     let doc: ReturnType<typeof parseDocument>;
     try {
-      doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+      doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
       const first = doc.errors[0];
       if (first) {
         const pos = first.linePos?.[0];
@@ -52,8 +55,8 @@ export function createManifestParser(): ManifestParser {
     }
     if (depthOf(value, 0) > MAX_DEPTH) return fail(`${file}: the manifest is nested more than ${MAX_DEPTH} levels deep`);
 
-    const at = (path: readonly PathSegment[]): string => {
-      const offset = offsetOf(doc.contents, path);
+    const at = (path: readonly PathSegment[], part: 'key' | 'value' = 'value'): string => {
+      const offset = offsetOf(doc.contents, path, part);
       const pos = lineCounter.linePos(offset);
       return `${file}:${pos.line}:${pos.col}`;
     };
@@ -85,16 +88,19 @@ function depthOf(value: unknown, depth: number): number {
 }
 
 /** Start offset of the key at `path` (or of the deepest part of it that exists). */
-function offsetOf(root: unknown, path: readonly PathSegment[]): number {
+function offsetOf(root: unknown, path: readonly PathSegment[], part: 'key' | 'value'): number {
   let node = root as Node | null;
   let offset = node?.range?.[0] ?? 0;
-  for (const segment of path) {
+  for (const [index, segment] of path.entries()) {
     if (isMap(node)) {
       const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
       if (!pair) return offset;
       const key = pair.key as Node;
-      offset = key.range?.[0] ?? offset;
-      node = pair.value as Node | null;
+      const value = pair.value as Node | null;
+      const last = index === path.length - 1;
+      const inline = isScalar(value) || (isCollection(value) && value.flow === true);
+      offset = (last && part === 'value' && inline ? value?.range?.[0] : key.range?.[0]) ?? offset;
+      node = value;
     } else if (isSeq(node) && typeof segment === 'number') {
       const item = node.items[segment] as Node | undefined;
       if (!item) return offset;
@@ -111,19 +117,25 @@ const TOP_KEYS = Object.keys(manifestSchema.properties as object);
 const FIELD_KEYS: string[] = [...FIELD_SCHEMA_KEYS, ...FIELD_OWN_KEYS];
 
 /** ajv's errors → one sentence per place, most specific first. */
-function describe(errors: ErrorObject[], at: (path: readonly PathSegment[]) => string): string[] {
+function describe(errors: ErrorObject[], at: LoadedManifest['at']): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   // anyOf reports every branch; the branch errors are noise once the anyOf itself is reported.
-  const specific = errors.filter((e) => e.keyword !== 'if');
+  // Errors inside propertyNames repeat what the propertyNames error says, with less context.
+  const specific = errors.filter((e) => e.keyword !== 'if' && !(e.propertyName !== undefined && e.keyword !== 'propertyNames'));
   for (const error of specific) {
     const path = error.instancePath.split('/').slice(1).map(unescape);
     const key = error.instancePath + (error.keyword === 'additionalProperties' ? `/${String(error.params.additionalProperty)}` : '');
     if (seen.has(key)) continue;
     seen.add(key);
     const message = sentence(error, path);
-    const where = error.keyword === 'additionalProperties' ? [...path, String(error.params.additionalProperty)] : path;
-    out.push(`${at(where)}: ${message}`);
+    if (error.keyword === 'additionalProperties') {
+      out.push(`${at([...path, String(error.params.additionalProperty)], 'key')}: ${message}`);
+    } else if (error.keyword === 'propertyNames') {
+      out.push(`${at([...path, String(error.params.propertyName)], 'key')}: ${message}`);
+    } else {
+      out.push(`${at(path)}: ${message}`);
+    }
   }
   return out;
 }

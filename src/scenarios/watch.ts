@@ -1,6 +1,7 @@
 // Hot reload: chokidar on scenarios/ and templates/, debounced, handing the changed paths to the registry.
 // Editors save in odd ways (write a temp file then rename, truncate then write, several writes in a burst); the
 // registry reads the disk as it is after the quiet period, so every pattern converges on the final content.
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from '../log.js';
@@ -25,6 +26,8 @@ export function watchScenarios(options: WatchOptions): ScenarioWatcher {
   const log = options.log.child({ component: 'scenario-watch' });
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
+  // A folder that does not exist yet cannot be watched; an empty one is what a new deployment starts from.
+  for (const folder of options.folders) mkdirSync(folder, { recursive: true });
 
   const watcher: FSWatcher = watch(options.folders, {
     ignoreInitial: true,
