@@ -4,7 +4,7 @@
 import { OpenApiBuilder, type OpenAPIObject, type OperationObject, type PathItemObject } from 'openapi3-ts/oas31';
 import type { RouteSpec } from '../http/define-route.js';
 import type { Locale } from '../i18n.js';
-import { ERROR_ENVELOPE, envelopeDescription, errorEnvelopeSchema } from './envelope-schemas.js';
+import { ERROR_ENVELOPE, envelopeDescription, errorEnvelopeSchema, errorResponses } from './envelope-schemas.js';
 import { routeOperation } from './route-operation.js';
 import { SCENARIO_RESULT, scenarioOperation, scenarioPath, scenarioResultSchema } from './scenario-operation.js';
 import { scenarioList, type ScenarioSnapshotLike } from './scenario-source.js';
@@ -70,7 +70,9 @@ export function buildOpenApi(input: BuildOpenApiInput): OpenAPIObject {
     for (const operation of Object.values(item) as OperationObject[]) {
       operation.tags?.forEach((tag) => tags.add(tag));
       // The document-wide requirement applies to the rest; an empty list says "no credentials".
-      if (input.security?.isPublic(path.replace(/\{\w+\}/g, 'x'))) operation.security = [];
+      if (!input.security) continue;
+      if (input.security.isPublic(path.replace(/\{\w+\}/g, 'x'))) operation.security = [];
+      else operation.responses = { ...operation.responses, ...errorResponses([401], locale) };
     }
     builder.addPath(path, item);
   }

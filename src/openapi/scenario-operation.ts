@@ -23,7 +23,9 @@ export function scenarioResultSchema(): SchemaObject {
         additionalProperties: true,
         description: 'The values applied, defaults filled in and random seeds drawn, so a result can be reproduced.',
       },
+      client_id: { type: 'string', description: 'Your client_id, echoed when the body carried one.' },
       workflow: { type: 'object', description: 'Only on a dry run: the ComfyUI workflow that would have been submitted.' },
+      version: { type: 'integer', description: 'Only on a dry run: the registry version of the scenario that built it.' },
     },
   };
 }

@@ -173,6 +173,8 @@ describe('buildOpenApi', () => {
     // Templated paths are asked about with a sample value in place of each parameter.
     expect(secured.paths?.['/api/v1/images/{filename}']?.get?.security).toEqual([]);
     expect(secured.paths?.['/api/v1/images/upload']?.post?.security).toBeUndefined();
+    expect(secured.paths?.['/api/v1/images/upload']?.post?.responses).toHaveProperty('401');
+    expect(secured.paths?.['/api/v1/images/{filename}']?.get?.responses).not.toHaveProperty('401');
     expect(await validate(secured)).toEqual({ valid: true });
     expect(doc.security).toBeUndefined();
   });

@@ -3,7 +3,11 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import type { RouteSpec } from '../../../src/http/define-route.js';
 import { createOpenApiDocument } from '../../../src/openapi/openapi-document.js';
-import type { ScenarioDocLike, ScenarioSnapshotLike } from '../../../src/openapi/scenario-source.js';
+import type { ScenarioDocLike, ScenarioDocSource, ScenarioSnapshotLike } from '../../../src/openapi/scenario-source.js';
+import type { ScenarioRegistry } from '../../../src/scenarios/registry.js';
+
+// The real registry must satisfy the interface the document reads: this line stops compiling if they drift apart.
+const _registryIsASource = (registry: ScenarioRegistry): ScenarioDocSource => registry;
 
 function scenario(name: string): ScenarioDocLike {
   return {
