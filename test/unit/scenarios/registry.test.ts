@@ -1,0 +1,126 @@
+// The registry without a watcher: incremental reloads touch only what changed, a broken edit keeps the last good
+// version, a deleted manifest frees its route (and a waiting claimant gets it), ComfyUI's catalogue adds warnings.
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ObjectInfo } from '../../../src/comfy/types.js';
+import { createLogger } from '../../../src/log.js';
+import { createRegistry, type ScenarioRegistry } from '../../../src/scenarios/registry.js';
+
+const objectInfoFile = fileURLToPath(new URL('../../../src/sim/catalogue.json', import.meta.url));
+const workflow = JSON.stringify({
+  '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: 0 } },
+  '2': { class_type: 'SaveImage', inputs: { images: ['1', 0], filename_prefix: 'x' } },
+});
+const manifest = (width: number, route?: string) =>
+  `${route ? `route: ${route}\n` : ''}workflow: wf.json\nfields:\n  width: { type: integer, default: ${width}, to: 1.inputs.width }\n`;
+
+describe('scenario registry', () => {
+  let dir: string;
+  let scenarios: string;
+  let templates: string;
+  let registry: ScenarioRegistry;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'registry-test-'));
+    scenarios = path.join(dir, 'scenarios');
+    templates = path.join(dir, 'templates');
+    await mkdir(scenarios);
+    await mkdir(templates);
+    await writeFile(path.join(templates, 'wf.json'), workflow);
+    registry = createRegistry({
+      scenariosDir: scenarios,
+      templatesDir: templates,
+      limits: { workflowNodes: 100, workflowDepth: 16 },
+      log: createLogger({ log: { level: 'silent', pretty: false } }),
+      defaultMessage: 'submitted',
+      objectInfo: async () => JSON.parse(await readFile(objectInfoFile, 'utf8')) as ObjectInfo,
+    });
+  });
+  afterEach(async () => {
+    registry.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const write = (name: string, text: string) => writeFile(path.join(scenarios, name), text);
+
+  it('recompiles only the changed manifest; the others keep their very objects', async () => {
+    for (let i = 0; i < 20; i++) await write(`s${i}.yaml`, manifest(i + 1));
+    const first = await registry.load();
+    expect(first.scenarios.size).toBe(20);
+    await write('s3.yaml', manifest(99));
+    const second = await registry.update([path.join(scenarios, 's3.yaml')]);
+    expect(second.version).toBe(first.version + 1);
+    expect(second.scenarios.get('s3')?.fields[0]?.default).toBe(99);
+    expect(second.scenarios.get('s3')).not.toBe(first.scenarios.get('s3'));
+    for (let i = 0; i < 20; i++) if (i !== 3) expect(second.scenarios.get(`s${i}`)).toBe(first.scenarios.get(`s${i}`));
+    // The old snapshot is untouched: a request that started on it still sees the old scenario.
+    expect(first.scenarios.get('s3')?.fields[0]?.default).toBe(4);
+  });
+
+  it('keeps the last good version of a broken manifest and reports the version still serving', async () => {
+    await write('a.yaml', manifest(1));
+    const good = await registry.load();
+    await write('a.yaml', 'workflow: wf.json\nfields: [\n');
+    const broken = await registry.update([path.join(scenarios, 'a.yaml')]);
+    expect(broken.scenarios.get('a')).toBe(good.scenarios.get('a'));
+    const status = broken.statuses.get('scenarios/a.yaml');
+    expect(status?.state).toBe('failed');
+    expect(status?.servingVersion).toBe(good.scenarios.get('a')?.version);
+    expect(broken.problems[0]?.message).toMatch(/^scenarios\/a\.yaml:\d+:\d+: the YAML is not valid/);
+  });
+
+  it('starts with a broken manifest without losing the good ones', async () => {
+    await write('good.yaml', manifest(1));
+    await write('bad.yaml', 'workflow: missing.json\n');
+    const snapshot = await registry.load();
+    expect([...snapshot.scenarios.keys()]).toEqual(['good']);
+    expect(snapshot.statuses.get('scenarios/bad.yaml')?.servingVersion).toBeUndefined();
+  });
+
+  it('frees a deleted route, and a manifest waiting for it takes it over', async () => {
+    await write('a.yaml', manifest(1, 'shared'));
+    await registry.load();
+    await write('b.yaml', manifest(2, 'shared'));
+    const conflict = await registry.update([path.join(scenarios, 'b.yaml')]);
+    expect(conflict.scenarios.get('shared')?.file).toBe('scenarios/a.yaml');
+    expect(conflict.statuses.get('scenarios/b.yaml')?.errors[0]).toContain('is already used by scenarios/a.yaml');
+    await rm(path.join(scenarios, 'a.yaml'));
+    const after = await registry.update([path.join(scenarios, 'a.yaml')]);
+    expect(after.scenarios.get('shared')?.file).toBe('scenarios/b.yaml');
+    expect(after.statuses.has('scenarios/a.yaml')).toBe(false);
+  });
+
+  it('reloads the manifests using a template when the template changes, and only those', async () => {
+    await writeFile(path.join(templates, 'other.json'), workflow);
+    await write('uses.yaml', manifest(1));
+    await write('other.yaml', manifest(1).replace('wf.json', 'other.json'));
+    const before = await registry.load();
+    await writeFile(path.join(templates, 'wf.json'), workflow.replace('"x"', '"y"'));
+    const after = await registry.update([path.join(templates, 'wf.json')]);
+    expect(after.scenarios.get('uses')?.workflow['2']?.inputs.filename_prefix).toBe('y');
+    expect(after.scenarios.get('other')).toBe(before.scenarios.get('other'));
+  });
+
+  it('adds warnings from the live ComfyUI catalogue without failing the scenario', async () => {
+    await write('w.yaml', manifest(0));
+    await registry.load();
+    expect(await registry.checkAgainstComfy()).toBe(true);
+    const status = registry.current().statuses.get('scenarios/w.yaml');
+    expect(status?.state).toBe('loaded-with-warnings');
+    expect(status?.warnings[0]).toContain('field "width" defaults to 0 for input "width" of node "1" (EmptyImage), but the node\'s minimum is 1');
+    expect(registry.current().scenarios.has('w')).toBe(true);
+  });
+
+  it('tells listeners about every swap', async () => {
+    const versions: number[] = [];
+    registry.onChange((snapshot) => versions.push(snapshot.version));
+    await write('a.yaml', manifest(1));
+    await registry.load();
+    await write('a.yaml', manifest(2));
+    await registry.update([path.join(scenarios, 'a.yaml')]);
+    expect(versions).toEqual([1, 2]);
+  });
+});
