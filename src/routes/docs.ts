@@ -34,9 +34,16 @@ const assetParams = {
   properties: { file: { type: 'string', pattern: '^[\\w.-]+$', description: 'A file name of the page\'s bundle' } },
 };
 
+const websocketNote = [
+  'Progress and results of a job also arrive on the WebSocket `GET /api/v1/ws/{client_id}` (not listed below:',
+  'OpenAPI has no way to describe it). Pass the same `client_id` in a scenario or workflow request to follow it.',
+].join(' ');
+
 export function docsRoutes(deps: DocsDeps): RouteGroup {
   const security = deps.auth ? documentedSecurity(deps.auth, deps.specs) : undefined;
-  const document = createOpenApiDocument({ ...deps, ...(security ? { security } : {}) });
+  // OpenAPI cannot describe the WebSocket; the introduction points to it so that readers of /docs find it.
+  const info = { ...deps.info, description: deps.info.description ?? websocketNote };
+  const document = createOpenApiDocument({ ...deps, info, ...(security ? { security } : {}) });
   const swagger = swaggerUiAssets();
   const redoc = redocAssets();
   const pageOptions = { title: deps.info.title, specUrl: OPENAPI_PATH };
