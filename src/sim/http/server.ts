@@ -39,7 +39,18 @@ async function simControl(req: IncomingMessage, res: ServerResponse, path: strin
       sendText(res, 400, 'expected a JSON object of fault settings');
       return;
     }
-    await deps.faults.apply(patch);
+    // Closing the port also cuts this connection, so answer first and switch the port afterwards.
+    const { refuseConnections, refuseForMs, ...rest } = patch as Record<string, unknown>;
+    await deps.faults.apply(rest);
+    if (typeof refuseConnections === 'boolean') {
+      sendJson(res, 200, { ...deps.faults.snapshot(), refuseConnections });
+      res.once('finish', () => {
+        deps.faults
+          .apply({ refuseConnections, refuseForMs: typeof refuseForMs === 'number' ? refuseForMs : undefined })
+          .catch((e: unknown) => console.error('sim: switching the port failed', e));
+      });
+      return;
+    }
   } else if (req.method !== 'GET') {
     sendText(res, 405, '405: Method Not Allowed', { Allow: 'GET,POST' });
     return;

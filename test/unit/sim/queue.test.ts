@@ -10,7 +10,7 @@ describe('queue and interrupt', () => {
   let ws: WsClient;
   let unique = 0;
   /** A quick prompt that is never served from the cache (its colour is new each time). */
-  const slow = (): Record<string, unknown> => emptySave(`slow${++unique}`, { color: 1000 + unique });
+  const quick = (): Record<string, unknown> => emptySave(`q${++unique}`, { color: 1000 + unique });
 
   beforeAll(async () => {
     sim = await startTestSim();
