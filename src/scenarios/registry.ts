@@ -73,7 +73,7 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
   // Internal state, replaced as a whole at the end of each reload.
   let entries = new Map<string, LoadedFile & { seq: number }>();
   let serving = new Map<string, CompiledScenario>(); // by manifest file: the last good version
-  let dependents = new Map<string, Set<string>>();
+  const dependents = new Map<string, Set<string>>();
   let objectInfo: ObjectInfo | undefined;
   let seq = 0;
   let snapshot: Snapshot = Object.freeze({ version: 0, scenarios: new Map(), statuses: new Map(), problems: [] });
@@ -156,9 +156,10 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
     const built = buildSnapshot(version, nextEntries);
     // Swap: from here on, new requests see the new scenarios; requests in flight keep the objects they hold.
     const previousServing = serving;
+    const previousEntries = entries;
     entries = nextEntries;
     serving = built.serving;
-    dependents = indexDependents(nextEntries);
+    for (const file of touched) updateDependents(file, previousEntries.get(file)?.deps ?? [], nextEntries.get(file)?.deps ?? []);
     snapshot = built.snapshot;
     for (const [file, old] of previousServing) {
       if (built.serving.get(file) !== old) compiler.release(old);
@@ -228,16 +229,18 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
     return { snapshot: next, serving: nextServing };
   }
 
-  function indexDependents(all: Map<string, LoadedFile>): Map<string, Set<string>> {
-    const index = new Map<string, Set<string>>();
-    for (const entry of all.values()) {
-      for (const dep of entry.deps) {
-        let set = index.get(dep);
-        if (!set) index.set(dep, (set = new Set()));
-        set.add(entry.file);
-      }
+  /** workflow file → manifests using it, kept up to date per touched manifest (not rebuilt for all). */
+  function updateDependents(file: string, before: readonly string[], after: readonly string[]): void {
+    for (const dep of before) {
+      const set = dependents.get(dep);
+      set?.delete(file);
+      if (set?.size === 0) dependents.delete(dep);
     }
-    return index;
+    for (const dep of after) {
+      let set = dependents.get(dep);
+      if (!set) dependents.set(dep, (set = new Set()));
+      set.add(file);
+    }
   }
 
   function retryLater(file: string): void {
