@@ -5,9 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchCase, BenchRow } from './lib.js';
+import { scenarioReload } from './cases/scenario-reload.js';
 import { upstreamDown } from './cases/upstream-down.js';
 
-const cases: BenchCase[] = [upstreamDown];
+const cases: BenchCase[] = [upstreamDown, scenarioReload];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -39,10 +39,12 @@ export async function startTestGateway(overrides: DeepPartial<Config> = {}): Pro
     config,
     dir,
     async call(method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}) {
-      const init: RequestInit = { method, headers: { ...headers } };
+      // Headers are case-insensitive: a Headers object merges "Content-Type" and "content-type" into one.
+      const sent = new Headers(headers);
+      const init: RequestInit = { method, headers: sent };
       if (body !== undefined) {
         init.body = typeof body === 'string' ? body : JSON.stringify(body);
-        (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+        if (!sent.has('content-type')) sent.set('content-type', 'application/json');
       }
       const response = await fetch(gateway.url + urlPath, init);
       const text = await response.text();

@@ -1,13 +1,13 @@
 // How fast an edited manifest becomes a live route, with 1, 100 and 1,000 scenarios loaded, and how long the
 // gateway takes to start with 1,000. The real gateway and watcher, on a temp folder; a benchmark, not a test.
-// `tsx bench/scenario-reload.ts` prints the table; `run()` returns the rows for the bench runner.
+// `tsx bench/cases/scenario-reload.ts` prints the table; `run()` returns the rows for the bench runner.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadConfig } from '../src/config.js';
-import { startGateway } from '../src/server.js';
-import { round, summarize, type BenchCase, type BenchRow } from './lib.js';
+import { loadConfig } from '../../src/config.js';
+import { startGateway } from '../../src/server.js';
+import { round, summarize, type BenchCase, type BenchRow } from '../lib.js';
 
 const EDITS = 20;
 const workflow = JSON.stringify({
