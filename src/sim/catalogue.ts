@@ -18,7 +18,9 @@ export interface NodeInfo {
 export interface Catalogue {
   classNames(): string[];
   has(classType: string): boolean;
+  /** The parsed definition; LoadImage's image choices are not filled in (see rawInfo). */
   info(classType: string): NodeInfo | undefined;
+  /** The wire text of /object_info for one class, with LoadImage's current choices. */
   rawInfo(classType: string): string | undefined;
 }
 
@@ -76,18 +78,12 @@ export function createCatalogue(listInputImages: () => string[]): Catalogue {
   const parsed = new Map<string, NodeInfo>();
   for (const [k, v] of raw) parsed.set(k, JSON.parse(v) as NodeInfo);
 
-  const info = (classType: string): NodeInfo | undefined => {
-    const base = parsed.get(classType);
-    if (!base || classType !== 'LoadImage') return base;
-    const copy = JSON.parse(raw.get(classType) ?? '{}') as NodeInfo;
-    const spec = copy.input.required?.image;
-    if (spec) spec[0] = listInputImages();
-    return copy;
-  };
   return {
     classNames: () => [...raw.keys()],
     has: (classType) => raw.has(classType),
-    info,
+    // LoadImage's choices are left empty here: validation never checks them (VALIDATE_INPUTS checks the file),
+    // and listing the folder for every node of every prompt would cost benchmarks dearly.
+    info: (classType) => parsed.get(classType),
     rawInfo(classType) {
       const text = raw.get(classType);
       if (text === undefined || classType !== 'LoadImage') return text;

@@ -27,6 +27,8 @@ export interface ExecutorDeps {
   interrupt: { requested: boolean };
   /** Resolves after ms; rejects if the simulator closes or restarts meanwhile. */
   sleep(ms: number): Promise<void>;
+  /** True once the simulator closed or restarted: the run stops at the next node. */
+  abandoned(): boolean;
 }
 
 export interface ExecutionOutcome {
@@ -86,6 +88,7 @@ export async function executePrompt(deps: ExecutorDeps, item: QueueItem): Promis
   let success = true;
 
   while (!list.isEmpty()) {
+    if (deps.abandoned()) throw new Abandoned();
     const id = list.stage();
     if (id === undefined) break;
     const classType = classOf(id);

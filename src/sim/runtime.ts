@@ -67,7 +67,10 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       const promptId = next.item[1];
       try {
         const outcome = await executePrompt(
-          { catalogue: deps.catalogue, folders: deps.folders, cache, state: deps.state, faults: deps.faults, send, interrupt, sleep },
+          {
+            catalogue: deps.catalogue, folders: deps.folders, cache, state: deps.state, faults: deps.faults, send, interrupt, sleep,
+            abandoned: () => signal.aborted,
+          },
           next.item,
         );
         if (signal.aborted) return;
