@@ -1,9 +1,9 @@
 // Read-only information routes: /object_info, /object_info/{class}, /system_stats, /features,
-// /embeddings, /models, /models/{folder}, and the index page.
+// /embeddings, /models, /models/{folder}, the index page, and /ws asked for without an upgrade.
 import { freemem, totalmem } from 'node:os';
 import { pyJson } from '../py-json.js';
 import type { RouteContext } from './context.js';
-import { sendEmpty, sendJson, sendRawJson } from './respond.js';
+import { sendEmpty, sendJson, sendRawJson, sendText } from './respond.js';
 import type { Router } from './router.js';
 
 const MODEL_FOLDERS = [
@@ -51,6 +51,11 @@ export function registerInfoRoutes(router: Router, ctx: RouteContext): void {
     }
     const ckpt = ctx.catalogue.info('CheckpointLoaderSimple')?.input.required?.ckpt_name?.[0];
     sendJson(res, 200, folder === 'checkpoints' && Array.isArray(ckpt) ? ckpt : []);
+  });
+
+  // A plain GET of /ws (no Upgrade header) fails in aiohttp's WebSocketResponse.prepare().
+  router.add('GET', '/ws', (req, res) => {
+    sendText(res, 400, `No WebSocket UPGRADE hdr: ${req.raw.headers.upgrade ?? 'None'}\n Can "Upgrade" only to "WebSocket".`);
   });
 
   router.add('GET', '/', (_req, res) => {
