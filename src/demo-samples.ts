@@ -1,0 +1,29 @@
+// Sample input images for the demo, so the seed document's examples work on a fresh clone: its cpu_quickly
+// example names `input.png`, the manifests default to `your_image_here.png`, and the seed workflow to `dog.png`.
+// Made here from pixels (a colour gradient), so nothing is downloaded and no binary is committed.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+
+export const SAMPLE_IMAGES = ['input.png', 'your_image_here.png', 'dog.png'] as const;
+
+export async function writeSampleImages(inputDir: string, size = { width: 96, height: 64 }): Promise<string[]> {
+  await mkdir(inputDir, { recursive: true });
+  const { width, height } = size;
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      pixels[i] = Math.round((255 * x) / (width - 1));
+      pixels[i + 1] = Math.round((255 * y) / (height - 1));
+      pixels[i + 2] = 128;
+    }
+  }
+  const png = await sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  const written: string[] = [];
+  for (const name of SAMPLE_IMAGES) {
+    await writeFile(path.join(inputDir, name), png);
+    written.push(name);
+  }
+  return written;
+}
