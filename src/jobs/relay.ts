@@ -8,7 +8,7 @@ import type { Logger } from '../log.js';
 import type { ExecutedData } from '../comfy/events-parse.js';
 import type { ClientHub } from './fanout.js';
 import { createEarlyEvents, type HeldEvent } from './relay-early.js';
-import type { JobStatus, JobTracker } from './tracker.js';
+import type { JobTracker } from './tracker.js';
 
 /** The per-prompt events a caller's sockets receive, as `{type, data}` with ComfyUI's data. */
 export const RELAYED_EVENTS = [
@@ -23,18 +23,6 @@ export const RELAYED_EVENTS = [
 ] as const satisfies readonly (keyof UpstreamEventMap)[];
 
 export type RelayedEvent = (typeof RELAYED_EVENTS)[number];
-
-/** The status an event implies; undefined when it says nothing new about the status. */
-const statusAfter: Record<RelayedEvent, JobStatus | undefined> = {
-  execution_start: 'running',
-  execution_cached: 'running',
-  executing: 'running',
-  progress: 'running',
-  executed: 'running',
-  execution_success: 'succeeded',
-  execution_error: 'failed',
-  execution_interrupted: 'interrupted',
-};
 
 /** An absolute URL for one output image, given the base URL the caller reaches the gateway under. */
 export type ImageUrlBuilder = (image: ImageRef, baseUrl: string) => string;
@@ -95,33 +83,13 @@ export function createProgressRelay(deps: RelayDeps): ProgressRelay {
     const job = deps.tracker.get(promptId);
     if (!job) return;
     const type = event.type as RelayedEvent;
-    // executing {node: null} closes a prompt after its success/error event: it must not reopen it.
-    const next = type === 'executing' && event.data.node === null ? undefined : statusAfter[type];
-    if (next) deps.tracker.advance(promptId, next);
+    // The tracker keeps the job's state (status, progress, outputs, error) and tells its SSE streams and waiters.
+    deps.tracker.apply(promptId, event);
     if (job.clientId === undefined) return;
     const sent = deps.hub.send(job.clientId, (baseUrl) =>
-      JSON.stringify({
-        type,
-        data: type === 'executed' ? withImageUrls(event.data as unknown as ExecutedData, baseUrl) : event.data,
-      }),
+      JSON.stringify({ type, data: relayedData(event, deps.imageUrl, baseUrl) }),
     );
     if (sent === 0) deps.log.trace({ promptId, type }, 'no socket of the caller to relay to');
-  }
-
-  function withImageUrls(data: ExecutedData, baseUrl: string): ExecutedData {
-    const images = data.output?.images;
-    if (!Array.isArray(images)) return data;
-    return {
-      ...data,
-      output: {
-        ...data.output,
-        images: images.map((image) =>
-          isImageRef(image)
-            ? { ...image, url: deps.imageUrl({ ...image, subfolder: image.subfolder ?? '' }, baseUrl) }
-            : image,
-        ),
-      },
-    };
   }
 
   return {
@@ -129,6 +97,23 @@ export function createProgressRelay(deps: RelayDeps): ProgressRelay {
     stop() {
       stopped = true;
       for (const off of unsubscribe) off();
+    },
+  };
+}
+
+/** An event's data as callers see it (WebSocket and SSE alike): `executed` images carry a download URL. */
+export function relayedData(event: HeldEvent, imageUrl: ImageUrlBuilder, baseUrl: string): Record<string, unknown> {
+  if (event.type !== 'executed') return event.data;
+  const data = event.data as unknown as ExecutedData;
+  const images = data.output?.images;
+  if (!Array.isArray(images)) return event.data;
+  return {
+    ...data,
+    output: {
+      ...data.output,
+      images: images.map((image) =>
+        isImageRef(image) ? { ...image, url: imageUrl({ ...image, subfolder: image.subfolder ?? '' }, baseUrl) } : image,
+      ),
     },
   };
 }

@@ -1,53 +1,81 @@
 // What the gateway knows about each prompt it submitted: who asked (the caller's client_id), for which scenario,
-// and when. The upstream event stream and the job routes read it; memory is bounded (oldest entries go first).
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted';
+// when, and how far it got (status, progress, outputs, error: src/jobs/job-state.ts). The relay feeds it every
+// upstream event; the job routes, waiting requests, SSE streams and webhooks listen to it. Memory is bounded
+// (oldest entries go first). Listeners are kept per prompt, so an event costs the listeners of its own job only.
+import type { HeldEvent } from './relay-early.js';
+import { applyEvent, isFinished, type JobState, type JobStatus } from './job-state.js';
 
-export interface JobRecord {
+export type { JobStatus, JobProgress, JobOutput, JobError } from './job-state.js';
+export { isFinished } from './job-state.js';
+
+export interface JobRecord extends JobState {
   promptId: string;
   /** The caller's client_id (the gateway submits upstream under its own). */
   clientId: string | undefined;
   scenario: string | undefined;
   submittedAt: number;
   number: number | undefined;
-  status: JobStatus;
-  /** When ComfyUI started it (the first execution event), and when it ended; set by advance(). */
-  startedAt?: number;
-  finishedAt?: number;
+  /** The scenario's result nodes (manifest `outputs`); empty or absent: every output node counts. */
+  outputNodes?: readonly string[];
+  /** Rebuilt from ComfyUI's queue/history (another gateway submitted it): its events never reach this gateway. */
+  recovered?: boolean;
 }
 
+export type NewJob = Omit<JobRecord, 'status' | 'outputs'> & Partial<Pick<JobRecord, 'status' | 'outputs'>>;
+
+/** Hears every event applied to one job, after the job's state took it in. */
+export type JobListener = (event: HeldEvent, job: JobRecord) => void;
+
 export interface JobTracker {
-  record(job: Omit<JobRecord, 'status'> & { status?: JobStatus }): JobRecord;
+  record(job: NewJob): JobRecord;
   get(promptId: string): JobRecord | undefined;
   update(promptId: string, change: Partial<Omit<JobRecord, 'promptId'>>): JobRecord | undefined;
+  /** Applies one upstream event to the job's state and tells the job's listeners; false for an unknown job. */
+  apply(promptId: string, event: HeldEvent, at?: number): boolean;
   /**
-   * Moves a job to a status driven by an upstream event. A finished job stays finished (a late or repeated event
-   * cannot reopen it). Returns the record when the status changed, else undefined.
+   * Moves a job to a status without an event (the watchdog saw it running). A finished job stays finished.
+   * Returns the record when the status changed, else undefined.
    */
   advance(promptId: string, status: JobStatus, at?: number): JobRecord | undefined;
   /** Called after every record(); the returned function unsubscribes. */
   onRecord(listener: (job: JobRecord) => void): () => void;
-  /** Jobs not yet succeeded, failed or interrupted (to catch up after the event stream was away). */
+  /** Called once when a job succeeds, fails or is interrupted; the returned function unsubscribes. */
+  onFinished(listener: (job: JobRecord) => void): () => void;
+  /** The events of one job from now on; the returned function unsubscribes (idempotent). */
+  subscribe(promptId: string, listener: JobListener): () => void;
+  /** Jobs not yet succeeded, failed or interrupted. */
   unfinished(): JobRecord[];
   readonly size: number;
 }
 
-const finished: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'interrupted']);
-
-export function isFinished(status: JobStatus): boolean {
-  return finished.has(status);
-}
-
-export function createJobTracker(options: { maxJobs?: number } = {}): JobTracker {
+export function createJobTracker(options: { maxJobs?: number; now?: () => number } = {}): JobTracker {
   const maxJobs = options.maxJobs ?? 10_000;
+  const now = options.now ?? Date.now;
   // A Map iterates in insertion order, so the first key is always the oldest job.
   const jobs = new Map<string, JobRecord>();
+  // The open jobs on their own, so the watchdog's every tick does not walk 10 000 finished ones.
+  const open = new Map<string, JobRecord>();
   const recordListeners = new Set<(job: JobRecord) => void>();
+  const finishedListeners = new Set<(job: JobRecord) => void>();
+  const listeners = new Map<string, Set<JobListener>>();
+
+  function finish(job: JobRecord): void {
+    open.delete(job.promptId);
+    for (const listener of finishedListeners) listener(job);
+  }
+
   return {
     record(job) {
-      const record: JobRecord = { ...job, status: job.status ?? 'queued' };
+      const record: JobRecord = { ...job, status: job.status ?? 'queued', outputs: job.outputs ?? [] };
       jobs.delete(job.promptId);
       jobs.set(job.promptId, record);
-      while (jobs.size > maxJobs) jobs.delete(jobs.keys().next().value as string);
+      if (isFinished(record.status)) open.delete(record.promptId);
+      else open.set(record.promptId, record);
+      while (jobs.size > maxJobs) {
+        const oldest = jobs.keys().next().value as string;
+        jobs.delete(oldest);
+        open.delete(oldest);
+      }
       for (const listener of recordListeners) listener(record);
       return record;
     },
@@ -58,19 +86,45 @@ export function createJobTracker(options: { maxJobs?: number } = {}): JobTracker
       Object.assign(current, change);
       return current;
     },
-    advance(promptId, status, at = Date.now()) {
+    apply(promptId, event, at = now()) {
+      const job = jobs.get(promptId);
+      if (!job) return false;
+      const ended = applyEvent(job, event, at);
+      const own = listeners.get(promptId);
+      if (own) for (const listener of [...own]) listener(event, job);
+      if (ended) finish(job);
+      return true;
+    },
+    advance(promptId, status, at = now()) {
       const current = jobs.get(promptId);
-      if (!current || current.status === status || finished.has(current.status)) return undefined;
+      if (!current || current.status === status || isFinished(current.status)) return undefined;
       current.status = status;
       if (status === 'running') current.startedAt ??= at;
-      if (finished.has(status)) current.finishedAt = at;
+      if (isFinished(status)) {
+        current.finishedAt = at;
+        finish(current);
+      }
       return current;
     },
     onRecord(listener) {
       recordListeners.add(listener);
       return () => recordListeners.delete(listener);
     },
-    unfinished: () => [...jobs.values()].filter((job) => !finished.has(job.status)),
+    onFinished(listener) {
+      finishedListeners.add(listener);
+      return () => finishedListeners.delete(listener);
+    },
+    subscribe(promptId, listener) {
+      let set = listeners.get(promptId);
+      if (!set) listeners.set(promptId, (set = new Set()));
+      set.add(listener);
+      return () => {
+        const current = listeners.get(promptId);
+        if (!current?.delete(listener)) return;
+        if (current.size === 0) listeners.delete(promptId);
+      };
+    },
+    unfinished: () => [...open.values()],
     get size() {
       return jobs.size;
     },
