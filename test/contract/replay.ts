@@ -82,6 +82,9 @@ function compareHttp(ev: HttpEvent, got: HttpResult, state: ReplayState): string
       return [...problems, `${where}: body is not JSON: ${got.text().slice(0, 200)}`];
     }
     problems.push(...shapeDiff(parsed, b.json, state.ids).map((d) => `${where}: ${d}`));
+    // Validation errors and node definitions hold no ids or clocks: those must match byte for byte.
+    const exact = (ev.request.path.endsWith('/prompt') && exp.status === 400) || ev.request.path.includes('/object_info/');
+    if (exact && b.raw !== undefined && got.text() !== b.raw) problems.push(`${where}: body differs from the recorded bytes\n  got      ${got.text()}\n  recorded ${b.raw}`);
   } else if (b.text !== undefined) {
     if (expType?.startsWith('text/plain') && got.text() !== b.text) problems.push(`${where}: text ${JSON.stringify(got.text())}, recorded ${JSON.stringify(b.text)}`);
   } else if (b.binary_bytes !== undefined) {

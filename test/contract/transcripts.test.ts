@@ -1,7 +1,8 @@
 // The contract suite: every recorded request of a real ComfyUI 0.3.64, replayed in the recorded order
 // against one simulator (the recordings were one session: the prompt counter, uploads and history carry
-// over from file to file). Each answer must have the recorded status, content type and JSON shape;
-// each WebSocket must get the recorded sequence of event types.
+// over from file to file). Each answer must have the recorded status, content type and JSON shape
+// (validation errors and node definitions: the recorded bytes); each WebSocket must get the recorded
+// sequence of event types.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { replay, type ReplayState } from './replay.js';
