@@ -1,0 +1,52 @@
+// What a caller sees when the body itself is wrong: not JSON, too large, or an upload refused before its handler.
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+describe('body limits and parse errors', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    // No ComfyUI is needed: every request here is refused before the handler would call it.
+    gw = await startTestGateway({
+      comfyui: { url: 'http://127.0.0.1:9' },
+      limits: { json_body_bytes: 1024, upload_bytes: 2048 },
+    });
+  });
+  afterAll(async () => gw.close());
+
+  it('malformed JSON is a 400 that says the body is not JSON', async () => {
+    const answer = await gw.call('POST', '/api/v1/queue/clear', '{"clear": tru');
+    expect(answer.status).toBe(400);
+    expect(answer.json.code).toBe(400);
+    expect(answer.json.data).toBeNull();
+    expect(answer.json.message).toContain('JSON');
+  });
+
+  it('a JSON body over limits.json_body_bytes is a 413 naming the limit', async () => {
+    const answer = await gw.call('POST', '/api/v1/workflows/submit', { workflow: { pad: 'x'.repeat(2000) } });
+    expect(answer.status).toBe(413);
+    expect(answer.json).toMatchObject({ code: 413, data: null });
+    expect(answer.json.message).toContain('1 KiB');
+  });
+
+  it('an upload over limits.upload_bytes is a 413 naming the limit', async () => {
+    const form = new FormData();
+    form.set('file', new Blob([new Uint8Array(4096)]), 'big.png');
+    const response = await fetch(`${gw.url}/api/v1/images/upload`, { method: 'POST', body: form });
+    const body = (await response.json()) as { code: number; message: string };
+    expect(response.status).toBe(413);
+    expect(body.code).toBe(413);
+    expect(body.message).toContain('2 KiB');
+  });
+
+  it('an upload refused by validation leaves nothing in the staging folder', async () => {
+    const form = new FormData();
+    form.set('file', new Blob([new Uint8Array(100)]), 'small.png');
+    form.set('overwrite', 'maybe');
+    const response = await fetch(`${gw.url}/api/v1/images/upload`, { method: 'POST', body: form });
+    expect(response.status).toBe(400);
+    const staged = await readdir(path.join(gw.config.folders.input, '.uploading')).catch(() => []);
+    expect(staged).toEqual([]);
+  });
+});
