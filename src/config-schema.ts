@@ -25,6 +25,8 @@ export interface Config {
   scenarios: { watch: boolean; debounce_ms: number };
   limits: {
     json_body_bytes: number;
+    /** JSON bodies of the routes that take images inline (scenarios, workflow submit): base64 is big. */
+    image_body_bytes: number;
     upload_bytes: number;
     image_pixels: number;
     workflow_nodes: number;
@@ -34,7 +36,20 @@ export interface Config {
     /** Requests a caller may make at once before the rate applies; 0: the rate rounded up. */
     burst: number;
   };
-  images: { url_mode: 'gateway' | 'comfyui' };
+  images: {
+    url_mode: 'gateway' | 'comfyui';
+    /** Image inputs given as http(s) URLs, fetched by the gateway (src/images/fetch-remote-image.ts). */
+    fetch: {
+      enabled: boolean;
+      /** Hosts that may be fetched even when they resolve to loopback, private or link-local addresses. */
+      allow_hosts: string[];
+      /** Address ranges (CIDR) exempt from those rules. */
+      allow_cidrs: string[];
+      max_bytes: number;
+      timeout_ms: number;
+      max_redirects: number;
+    };
+  };
   websocket: { max_message_bytes: number; max_sockets_per_client: number; heartbeat_ms: number };
   auth: {
     api_keys: ApiKeyEntry[];
@@ -164,6 +179,7 @@ export const configSchema: JSONSchemaType<Config> = {
       default: emptySection,
       required: [
         'json_body_bytes',
+        'image_body_bytes',
         'upload_bytes',
         'image_pixels',
         'workflow_nodes',
@@ -173,6 +189,8 @@ export const configSchema: JSONSchemaType<Config> = {
       ],
       properties: {
         json_body_bytes: positiveInt(1024 * 1024),
+        // 20 MiB of image as base64 (4/3) plus room for the other fields.
+        image_body_bytes: positiveInt(28 * 1024 * 1024),
         upload_bytes: positiveInt(20 * 1024 * 1024),
         image_pixels: positiveInt(64 * 1024 * 1024),
         workflow_nodes: positiveInt(2_000),
@@ -185,8 +203,24 @@ export const configSchema: JSONSchemaType<Config> = {
       type: 'object',
       additionalProperties: false,
       default: emptySection,
-      required: ['url_mode'],
-      properties: { url_mode: { type: 'string', enum: ['gateway', 'comfyui'], default: 'gateway' } },
+      required: ['url_mode', 'fetch'],
+      properties: {
+        url_mode: { type: 'string', enum: ['gateway', 'comfyui'], default: 'gateway' },
+        fetch: {
+          type: 'object',
+          additionalProperties: false,
+          default: emptySection,
+          required: ['enabled', 'allow_hosts', 'allow_cidrs', 'max_bytes', 'timeout_ms', 'max_redirects'],
+          properties: {
+            enabled: { type: 'boolean', default: true },
+            allow_hosts: { type: 'array', default: [], items: { type: 'string', minLength: 1 } },
+            allow_cidrs: { type: 'array', default: [], items: { type: 'string', minLength: 1 } },
+            max_bytes: positiveInt(20 * 1024 * 1024),
+            timeout_ms: positiveInt(10_000),
+            max_redirects: { type: 'integer', minimum: 0, maximum: 20, default: 3 },
+          },
+        },
+      },
     },
     websocket: {
       type: 'object',
