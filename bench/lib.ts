@@ -82,6 +82,22 @@ function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>
   return out;
 }
 
+/** Options that take a value (`--seconds 2` or `--seconds=2`); the runner skips their values when reading case names. */
+export const VALUE_OPTIONS = ['--seconds'] as const;
+
+/** A numeric command-line option of the bench (`--seconds 2`), else the fallback. */
+export function numberOption(name: (typeof VALUE_OPTIONS)[number], fallback: number, argv = process.argv): number {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const text = arg === name ? argv[i + 1] : arg.startsWith(`${name}=`) ? arg.slice(name.length + 1) : undefined;
+    if (text === undefined) continue;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} needs a positive number, got "${text}"`);
+    return value;
+  }
+  return fallback;
+}
+
 /** Lets `tsx bench/cases/<case>.ts` run one case alone and print its rows. */
 export async function runAlone(benchCase: BenchCase, moduleUrl: string): Promise<void> {
   if (process.argv[1] && moduleUrl.endsWith(path.basename(process.argv[1]))) {

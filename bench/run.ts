@@ -4,14 +4,18 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BenchCase, BenchRow } from './lib.js';
+import { VALUE_OPTIONS, type BenchCase, type BenchRow } from './lib.js';
 import { scenarioReload } from './cases/scenario-reload.js';
 import { upstreamDown } from './cases/upstream-down.js';
+import { submitOverhead } from './cases/submit-overhead.js';
 
-const cases: BenchCase[] = [upstreamDown, scenarioReload];
+const cases: BenchCase[] = [upstreamDown, scenarioReload, submitOverhead];
 
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+  const args = process.argv.slice(2);
+  const wanted = args.filter(
+    (arg, i) => !arg.startsWith('-') && !(VALUE_OPTIONS as readonly string[]).includes(args[i - 1] ?? ''),
+  );
   const unknown = wanted.filter((name) => !cases.some((c) => c.name === name));
   if (unknown.length) {
     console.error(`unknown case(s): ${unknown.join(', ')}; known: ${cases.map((c) => c.name).join(', ')}`);
