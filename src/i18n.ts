@@ -193,6 +193,10 @@ const catalogue = {
     '签名校验失败: 签名与 METHOD\\nPATH\\nQUERY\\nSHA256(body)\\nTIMESTAMP\\nNONCE 不匹配',
     'Signature check failed: bad signature (it does not match METHOD\\nPATH\\nQUERY\\nSHA256(body)\\nTIMESTAMP\\nNONCE under any configured public key)',
   ],
+  'error.raw_workflow_forbidden': [
+    '该 API 密钥只能调用指定的场景，不能提交任意工作流或清空队列',
+    'This API key may only run its scenarios, not submit arbitrary workflows or clear the queue',
+  ],
   'error.scenario_forbidden': ['该 API 密钥无权调用场景 {name}', 'This API key may not run scenario {name}'],
 } satisfies Record<string, readonly [string, string]>;
 

@@ -13,6 +13,7 @@ import { translate, type Locale } from '../i18n.js';
 import type { Logger } from '../log.js';
 import type { ClientHub } from '../jobs/fanout.js';
 import type { Submitter } from '../jobs/submit.js';
+import { authFail } from '../security/auth-errors.js';
 import { asWorkflow, findWorkflowProblem, type WorkflowLimits } from './workflow-format.js';
 
 export const WS_PATH_PREFIX = '/api/v1/ws/';
@@ -33,7 +34,9 @@ export interface GatewaySocketsDeps {
 }
 
 /** The security layer's verdict on an upgrade request (structurally its UpgradeVerdict). */
-export type UpgradeCheck = { ok: true } | { ok: false; status: 401 | 403 | 429; message: string };
+export type UpgradeCheck =
+  | { ok: true; mayRunWorkflows?: boolean }
+  | { ok: false; status: 401 | 403 | 429; message: string };
 
 
 export interface GatewaySockets {
@@ -80,10 +83,12 @@ export function createGatewaySockets(deps: GatewaySocketsDeps): GatewaySockets {
       throw fail.forbidden(say('reason.ws_too_many_sockets', { limit: deps.limits.max_sockets_per_client }));
     }
     const baseUrl = deps.publicUrl.replace(/\/+$/, '') || originOf(request);
-    wss.handleUpgrade(request, socket, head, (ws) => accept(ws, clientId, baseUrl));
+    // A key limited to some scenarios may follow its jobs here, but not submit arbitrary graphs.
+    const mayRunWorkflows = !verdict || verdict.mayRunWorkflows !== false;
+    wss.handleUpgrade(request, socket, head, (ws) => accept(ws, clientId, baseUrl, mayRunWorkflows));
   }
 
-  function accept(ws: WebSocket, clientId: string, baseUrl: string): void {
+  function accept(ws: WebSocket, clientId: string, baseUrl: string, mayRunWorkflows: boolean): void {
     const log = deps.log.child({ wsClient: clientId });
     const send = (message: { type: string; data?: unknown }) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
@@ -126,6 +131,7 @@ export function createGatewaySockets(deps: GatewaySocketsDeps): GatewaySockets {
 
     async function submit(data: unknown): Promise<{ type: string; data: unknown }> {
       try {
+        if (!mayRunWorkflows) throw authFail.rawWorkflowForbidden();
         const workflow = isObject(data) ? data.workflow : undefined;
         if (!isObject(workflow)) throw fail.badRequest(say('reason.ws_workflow_missing'));
         const problem = findWorkflowProblem(workflow, deps.workflowLimits);

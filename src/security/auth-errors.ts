@@ -13,4 +13,5 @@ export const authFail = {
   signatureReplayed: () => new GatewayError(401, 'error.signature_replayed'),
   signatureInvalid: () => new GatewayError(401, 'error.signature_invalid'),
   scenarioForbidden: (name: string) => new GatewayError(403, 'error.scenario_forbidden', { name }),
+  rawWorkflowForbidden: () => new GatewayError(403, 'error.raw_workflow_forbidden'),
 };

@@ -15,7 +15,10 @@ import { createRateLimiter } from './rate-limit.js';
 import { bufferBody } from './raw-body.js';
 import { createSignatureVerifier, loadPublicKeys, type SignatureVerifier } from './signature.js';
 
-export type UpgradeVerdict = { ok: true; key?: string } | { ok: false; status: 401 | 403 | 429; message: string };
+/** `mayRunWorkflows`: false for a key limited to some scenarios (it may watch progress, not submit graphs). */
+export type UpgradeVerdict =
+  | { ok: true; key?: string; mayRunWorkflows: boolean }
+  | { ok: false; status: 401 | 403 | 429; message: string };
 
 export interface Security {
   guards: Middleware[];
@@ -33,6 +36,11 @@ export interface SecurityOptions {
 const multipartOverheadBytes = 64 * 1024;
 /** POST /api/v1/scenarios/{name} and anything below it: runs of that scenario. */
 const scenarioRun = /^\/api\/v1\/scenarios\/([^/]+)(?:\/|$)/i;
+/**
+ * Routes that would let a key limited to some scenarios get around its list (any graph) or act on everyone's
+ * jobs (clearing the shared queue).
+ */
+const rawWorkflowRoutes = /^\/api\/v1\/(workflows\/submit|queue\/clear)\/?$/i;
 
 export function createSecurity(options: SecurityOptions): Security {
   const { config } = options;
@@ -79,6 +87,9 @@ export function createSecurity(options: SecurityOptions): Security {
       if (run && key.scenarios && !key.scenarios.has(safeDecode(run[1] ?? ''))) {
         throw authFail.scenarioForbidden(safeDecode(run[1] ?? ''));
       }
+      if (key.scenarios && ctx.method === 'POST' && rawWorkflowRoutes.test(ctx.path)) {
+        throw authFail.rawWorkflowForbidden();
+      }
     }
     return next();
   };
@@ -123,7 +134,7 @@ export function createSecurity(options: SecurityOptions): Security {
             headers: req.headers,
           });
         }
-        return key ? { ok: true, key: key.name } : { ok: true };
+        return key ? { ok: true, key: key.name, mayRunWorkflows: !key.scenarios } : { ok: true, mayRunWorkflows: true };
       } catch (error) {
         if (isGatewayError(error) && (error.status === 401 || error.status === 403 || error.status === 429)) {
           return { ok: false, status: error.status, message: error.messageIn(config.locale) };

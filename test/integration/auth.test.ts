@@ -6,6 +6,7 @@ import os from 'node:os';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSocket } from '../helpers/ws-client.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startGuardedApp, type GuardedApp } from '../unit/security/guarded-app.js';
 
@@ -34,7 +35,7 @@ describe('no key configured', () => {
       expect([spec.method, spec.path, await status(gw.url + concrete(spec.path), { method: spec.method })]).not.toContain(401);
     }
     expect((await gw.call('GET', '/api/v1/nope')).status).toBe(404);
-    expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc'))).toEqual({ ok: true });
+    expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc'))).toEqual({ ok: true, mayRunWorkflows: true });
   });
 });
 
@@ -106,6 +107,39 @@ describe('API keys', () => {
     expect((await gw.call('POST', '/api/v1/scenarios/other', {}, { 'x-api-key': 'plain-key-0001' })).status).not.toBe(403);
   });
 
+  it('does not let a key limited to some scenarios get around its list with raw workflows or a queue wipe', async () => {
+    const limited = { 'x-api-key': 'limited-key-0003' };
+    for (const path of ['/api/v1/workflows/submit', '/api/v1/queue/clear']) {
+      const answer = await gw.call('POST', path, { workflow: {}, clear: true }, limited);
+      expect(answer.status).toBe(403);
+      expect(answer.json.message).toContain('only run its scenarios');
+      const unlimited = await gw.call('POST', path, { workflow: {}, clear: true }, { 'x-api-key': 'plain-key-0001' });
+      expect(unlimited.status).not.toBe(403);
+    }
+    // Reading stays open to it: it must be able to follow its own jobs.
+    expect((await gw.call('GET', '/api/v1/queue/status', undefined, limited)).status).not.toBe(403);
+  });
+
+  it('a key limited to some scenarios may follow its jobs over the WebSocket but not submit workflows', async () => {
+    const wsUrl = gw.url.replace('http', 'ws');
+    const limited = await openSocket(`${wsUrl}/api/v1/ws/limited-client?api_key=limited-key-0003`);
+    const full = await openSocket(`${wsUrl}/api/v1/ws/full-client?api_key=plain-key-0001`);
+    try {
+      expect((await limited.next()).type).toBe('connected');
+      expect((await full.next()).type).toBe('connected');
+      const workflow = { '1': { class_type: 'EmptyImage', inputs: {} } };
+      limited.send({ type: 'submit', data: { workflow } });
+      expect(await limited.next()).toMatchObject({ type: 'submit_error', data: { code: 403 } });
+      // The unlimited key gets past the permission check (and then fails on the closed ComfyUI port).
+      full.send({ type: 'submit', data: { workflow } });
+      const answer = await full.next();
+      expect(answer.type).toBe('submit_error');
+      expect(answer.data?.code).not.toBe(403);
+    } finally {
+      await Promise.all([limited.close(), full.close()]);
+    }
+  });
+
   it('checks WebSocket upgrades, with the api_key query parameter too', () => {
     expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc'))).toEqual({
       ok: false,
@@ -113,7 +147,15 @@ describe('API keys', () => {
       message: 'Missing or wrong API key',
     });
     expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc?api_key=wrong'))).toMatchObject({ ok: false, status: 401 });
-    expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc?api_key=hashed-key-0002'))).toEqual({ ok: true, key: 'hashed' });
+    expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc?api_key=hashed-key-0002'))).toEqual({
+      ok: true,
+      key: 'hashed',
+      mayRunWorkflows: true,
+    });
+    expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc?api_key=limited-key-0003'))).toMatchObject({
+      ok: true,
+      mayRunWorkflows: false,
+    });
     expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc', { 'x-api-key': 'plain-key-0001' }))).toMatchObject({ ok: true });
   });
 });
