@@ -27,6 +27,7 @@ import { createRegistry, type ScenarioRegistry } from './scenarios/registry.js';
 import { watchScenarios, type ScenarioWatcher } from './scenarios/watch.js';
 import { scenarioRoutes } from './routes/scenarios.js';
 import { translate } from './i18n.js';
+import { createHttpDrain } from './shutdown.js';
 
 export interface Gateway {
   url: string;
@@ -102,6 +103,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const { app, specs } = createApp({ config, log, groups, guards: security.guards });
 
   const server = createServer(app.callback());
+  const httpDrain = createHttpDrain(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.server.port, config.server.host, () => {
@@ -173,17 +175,19 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     registry,
     log,
     async close() {
-      await watcher?.close();
+      // 1. No new connection from here on; requests in flight keep running (they may still need ComfyUI).
+      const drained = httpDrain.drain(config.server.shutdown_timeout_ms);
+      // 2. Upgraded sockets are no longer the HTTP server's connections: they get 1001 "going away" now.
+      await Promise.all([sockets.close(), watcher?.close()]);
       registry.close();
-      // Upgraded sockets are no longer the HTTP server's connections: they are closed here, before it.
+      // 3. Wait for the answers in flight (bounded), and only then stop talking to ComfyUI.
+      const result = await drained;
+      if (!result.drained) log.warn({ cut: result.cut }, 'shutdown timeout: requests still running were cut');
       relay.stop();
       stopCatchUp();
-      await Promise.all([sockets.close(), events.close()]);
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      await comfy.close();
+      await events.close();
+      // Past the deadline nobody waits for ComfyUI's answers any more: abort them instead of waiting.
+      await comfy.close({ force: !result.drained });
     },
   };
 }

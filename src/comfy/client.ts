@@ -53,7 +53,8 @@ export interface ComfyClient {
   view(file: { filename: string; subfolder?: string; type?: ImageType }, signal?: AbortSignal): Promise<ViewResult>;
   systemStats(): Promise<Record<string, unknown>>;
   objectInfo(): Promise<ObjectInfo>;
-  close(): Promise<void>;
+  /** Waits for requests in flight; `force` aborts them (a shutdown whose deadline has passed). */
+  close(options?: { force?: boolean }): Promise<void>;
 }
 
 export function createComfyClient(options: ComfyClientOptions): ComfyClient {
@@ -217,8 +218,9 @@ export function createComfyClient(options: ComfyClientOptions): ComfyClient {
       return json('/object_info', await expectOk('GET', '/object_info'), isObject);
     },
 
-    async close() {
-      await pool.close();
+    async close(closeOptions = {}) {
+      if (closeOptions.force) await pool.destroy();
+      else await pool.close();
     },
   };
 }
