@@ -25,6 +25,20 @@ const catalogue = {
   'scenario.list': ['获取场景列表成功', 'Scenarios listed'],
   'scenario.detail': ['获取场景详情成功', 'Scenario retrieved'],
 
+  // Jobs (src/jobs, src/routes/jobs.ts).
+  'job.detail': ['获取任务状态成功', 'Job status retrieved'],
+  'what.job': ['任务 {id}（网关和 ComfyUI 都不知道这个 prompt_id）', 'job {id} (neither the gateway nor ComfyUI knows this prompt_id)'],
+  'reason.prompt_lost': [
+    'ComfyUI 已不再知道这个任务（不在队列中也不在历史记录中），它可能已重启',
+    'ComfyUI no longer knows this prompt; it was probably restarted',
+  ],
+  'reason.wait_flag': ['wait 只能是 true 或 false，收到 "{value}"', 'wait must be true or false, got "{value}"'],
+  'reason.wait_timeout': [
+    'timeout 须为正数秒（最多 {max}），收到 "{value}"',
+    'timeout must be a positive number of seconds (at most {max}), got "{value}"',
+  ],
+  'reason.wait_output': ['output 只能是 url 或 base64，收到 "{value}"', 'output must be url or base64, got "{value}"'],
+
   // The gateway WebSocket (/api/v1/ws/{client_id}); 'ws.connected' is the seed's own text.
   'ws.connected': ['WebSocket 连接已建立', 'WebSocket connection established'],
   'ws.invalid_json': [
@@ -167,6 +181,23 @@ const catalogue = {
   ],
   'error.workflow_rejected': ['工作流验证失败: {reason}', 'ComfyUI rejected the workflow: {reason}'],
   'error.file': ['文件操作错误: {reason}', 'File operation failed: {reason}'],
+  // Webhooks and Idempotency-Key (src/webhooks, src/http/idempotency.ts).
+  'reason.webhook_no_secret': [
+    'webhook 未启用：请在 gateway.yaml 中设置 webhooks.secret（或环境变量 WEBHOOK_SECRET）；网关从不发送未签名的回调',
+    'webhooks are off: set webhooks.secret in gateway.yaml (or the WEBHOOK_SECRET environment variable); the gateway never sends unsigned webhooks',
+  ],
+  'reason.webhook_url': [
+    'webhook 须为不含用户名和密码的 http(s) 地址（{why}）',
+    'webhook must be an http(s) URL without credentials ({why})',
+  ],
+  'reason.idempotency_key': [
+    'Idempotency-Key 须为 1 到 255 个可见 ASCII 字符',
+    'Idempotency-Key must be 1 to 255 printable ASCII characters',
+  ],
+  'reason.idempotency_reused': [
+    '该 Idempotency-Key 已用于另一个请求（请求内容不同）；新的请求请使用新的键',
+    'this Idempotency-Key was already used for a different request (another body or query); use a new key for a new request',
+  ],
   // Security (src/security): which signature check failed, and a key limited to some scenarios.
   'error.signature_missing': ['签名校验失败: 缺少请求头 {header}', 'Signature check failed: missing header {header}'],
   'error.signature_timestamp': [
