@@ -21,7 +21,12 @@ export interface ComfyClientOptions {
   requestTimeoutMs: number;
   /** Keep-alive connections to ComfyUI. */
   connections?: number;
+  /** Told how each call ended (metrics): 'ok' once ComfyUI answered usably, else the kind of failure. */
+  onOutcome?: (outcome: 'ok' | UpstreamFailureKind) => void;
 }
+
+/** Why ComfyUI could not be used, in the words an operator searches for. */
+export type UpstreamFailureKind = 'refused' | 'connect_timeout' | 'timeout' | 'reset' | 'dns' | 'aborted' | 'bad_answer' | 'other';
 
 export interface ViewResult {
   status: number;
@@ -91,8 +96,10 @@ export function createComfyClient(options: ComfyClientOptions): ComfyClient {
       if (response.statusCode === 403) {
         throw fail.upstreamBadAnswer(address, 'HTTP 403: ComfyUI refused the request (Origin/host check)');
       }
+      options.onOutcome?.('ok');
       return { status: response.statusCode, text, contentType };
     } catch (error) {
+      options.onOutcome?.(error instanceof GatewayError ? 'bad_answer' : classify(error).kind);
       throw asUpstreamError(address, error);
     }
   }
@@ -198,6 +205,7 @@ export function createComfyClient(options: ComfyClientOptions): ComfyClient {
           }
           throw fail.upstreamBadAnswer(address, `/view answered HTTP ${response.statusCode}: ${text.slice(0, 100)}`);
         }
+        options.onOutcome?.('ok');
         const length = response.headers['content-length'];
         return {
           status: 200,
@@ -206,6 +214,8 @@ export function createComfyClient(options: ComfyClientOptions): ComfyClient {
           body: response.body,
         };
       } catch (error) {
+        // A 404 or a refused reference is an answer, not upstream trouble.
+        if (!(error instanceof GatewayError)) options.onOutcome?.(classify(error).kind);
         throw asUpstreamError(address, error);
       }
     },
@@ -232,17 +242,20 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** Network-level trouble → 1001 with the address and a short reason a person understands. */
 function asUpstreamError(address: string, error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
+  return fail.upstream(address, classify(error).reason, { cause: error });
+}
+
+function classify(error: unknown): { kind: UpstreamFailureKind; reason: string } {
   const code = (error as { code?: string; cause?: { code?: string } }).code
     ?? (error as { cause?: { code?: string } }).cause?.code;
   const name = (error as { name?: string }).name;
-  let reason: string;
-  if (code === 'ECONNREFUSED') reason = 'connection refused';
-  else if (code === 'UND_ERR_CONNECT_TIMEOUT') reason = 'connect timed out';
-  else if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || name === 'TimeoutError') {
-    reason = 'timed out';
-  } else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') reason = 'host not found';
-  else if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') reason = 'connection reset';
-  else if (name === 'AbortError') reason = 'request aborted';
-  else reason = error instanceof Error ? error.message : String(error);
-  return fail.upstream(address, reason, { cause: error });
+  if (code === 'ECONNREFUSED') return { kind: 'refused', reason: 'connection refused' };
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return { kind: 'connect_timeout', reason: 'connect timed out' };
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || name === 'TimeoutError') {
+    return { kind: 'timeout', reason: 'timed out' };
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'dns', reason: 'host not found' };
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return { kind: 'reset', reason: 'connection reset' };
+  if (name === 'AbortError') return { kind: 'aborted', reason: 'request aborted' };
+  return { kind: 'other', reason: error instanceof Error ? error.message : String(error) };
 }

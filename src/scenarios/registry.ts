@@ -23,6 +23,8 @@ export interface RegistryOptions {
   objectInfo?: () => Promise<ObjectInfo>;
   /** How long to wait before re-reading a file that changed while it was read. */
   retryDelayMs?: number;
+  /** Told after every reload (metrics): ok is false when a manifest it touched failed, or the reload itself. */
+  onReloaded?: (ok: boolean) => void;
 }
 
 export interface ScenarioRegistry {
@@ -101,6 +103,7 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
           return await reload(next.files, next.full, next.recheck);
         } catch (error) {
           log.error({ err: error }, 'scenario reload failed unexpectedly; the previous scenarios keep serving');
+          options.onReloaded?.(false);
           return snapshot;
         }
       });
@@ -175,6 +178,7 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
       { version, files: touched.length, scenarios: snapshot.scenarios.size, ms: Math.round(performance.now() - started) },
       'scenarios reloaded',
     );
+    options.onReloaded?.(touched.every((file) => snapshot.statuses.get(display(file))?.state !== 'failed'));
     for (const listener of listeners) {
       try {
         listener(snapshot);

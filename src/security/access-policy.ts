@@ -16,7 +16,8 @@ export interface AccessPolicyOptions {
 const docsPages = new Set(['/docs', '/redoc', '/api/v1/openapi.json']);
 /** Static assets of Swagger UI and ReDoc: plain file names only, no `.` or `..` segments. */
 const docsAsset = /^\/(docs|redoc)\/(?:(?!\.\.?(?:\/|$))[\w.-]+(?:\/|$))*$/;
-const healthPaths = new Set(['/', '/health']);
+/** Service routes that auth.protect_health governs: the service information, health and Prometheus metrics. */
+const healthPaths = new Set(['/', '/health', '/metrics']);
 
 export function createAccessPolicy(options: AccessPolicyOptions): AccessPolicy {
   const exact = new Set<string>();
