@@ -2,6 +2,7 @@
 // when, and how far it got (status, progress, outputs, error: src/jobs/job-state.ts). The relay feeds it every
 // upstream event; the job routes, waiting requests, SSE streams and webhooks listen to it. Memory is bounded
 // (oldest entries go first). Listeners are kept per prompt, so an event costs the listeners of its own job only.
+import type { WebhookDelivery } from '../webhooks/types.js';
 import type { HeldEvent } from './relay-early.js';
 import { applyEvent, isFinished, type JobState, type JobStatus } from './job-state.js';
 
@@ -19,6 +20,8 @@ export interface JobRecord extends JobState {
   outputNodes?: readonly string[];
   /** Rebuilt from ComfyUI's queue/history (another gateway submitted it): its events never reach this gateway. */
   recovered?: boolean;
+  /** Where the job's end is POSTed, and how that went (src/webhooks). */
+  webhook?: WebhookDelivery;
 }
 
 export type NewJob = Omit<JobRecord, 'status' | 'outputs'> & Partial<Pick<JobRecord, 'status' | 'outputs'>>;

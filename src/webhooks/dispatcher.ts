@@ -85,8 +85,9 @@ export function createWebhookDispatcher(deps: WebhookDispatcherDeps): WebhookDis
         break;
       }
       state.last_error = result.error;
-      // 410 Gone is the receiver saying "never again" (Standard Webhooks: disable the endpoint).
-      if (result.status === 410 || state.attempts >= maxAttempts) {
+      // 410 Gone is the receiver saying "never again" (Standard Webhooks: disable the endpoint); a refused address
+      // stays refused.
+      if (result.status === 410 || result.final || state.attempts >= maxAttempts) {
         state.status = 'failed';
         log.warn({ attempts: state.attempts, status: result.status, error: result.error }, 'webhook not delivered');
         break;

@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUrlPolicy } from '../../../src/images/url-policy.js';
 import { createHttpPoster, type HttpPoster } from '../../../src/webhooks/post.js';
 
 describe('webhook HTTP attempt', () => {
@@ -55,5 +56,32 @@ describe('webhook HTTP attempt', () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const result = await poster.post(`http://127.0.0.1:${port}/`, {}, '{}');
     expect(result).toMatchObject({ ok: false, status: null, error: expect.stringContaining('ECONNREFUSED') });
+  });
+
+  it('the address policy refuses loopback by literal and by name, unless allow-listed', async () => {
+    const guarded = createHttpPoster({ timeoutMs: 1000, policy: createUrlPolicy({ allowHosts: [], allowCidrs: [] }) });
+    const before = received.length;
+    try {
+      expect(await guarded.post(`${base}/200`, {}, '{}')).toMatchObject({ ok: false, final: true, error: expect.stringMatching(/loopback.*webhooks\.allow_hosts/) });
+      const byName = base.replace('127.0.0.1', 'localhost');
+      expect(await guarded.post(`${byName}/200`, {}, '{}')).toMatchObject({ ok: false, final: true, error: expect.stringContaining('loopback') });
+      expect(received.length).toBe(before);
+    } finally {
+      await guarded.close();
+    }
+    for (const allow of [{ allowHosts: ['127.0.0.1'], allowCidrs: [] }, { allowHosts: [], allowCidrs: ['127.0.0.0/8'] }]) {
+      const open = createHttpPoster({ timeoutMs: 1000, policy: createUrlPolicy(allow) });
+      try {
+        expect(await open.post(`${base}/200`, {}, '{}')).toEqual({ ok: true, status: 200 });
+      } finally {
+        await open.close();
+      }
+    }
+    const byName = createHttpPoster({ timeoutMs: 1000, policy: createUrlPolicy({ allowHosts: [], allowCidrs: ['127.0.0.0/8', '::1'] }) });
+    try {
+      expect(await byName.post(`${base.replace('127.0.0.1', 'localhost')}/200`, {}, '{}')).toMatchObject({ ok: true });
+    } finally {
+      await byName.close();
+    }
   });
 });
