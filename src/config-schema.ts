@@ -51,6 +51,18 @@ export interface Config {
     };
   };
   websocket: { max_message_bytes: number; max_sockets_per_client: number; heartbeat_ms: number };
+  jobs: {
+    /** `?wait=true`: the longest a caller may wait, and the wait without `timeout`, in seconds. */
+    wait_timeout_max_s: number;
+    wait_timeout_default_s: number;
+    /** The watchdog polls ComfyUI for open jobs when its event stream is down or this long silent. */
+    watchdog_silence_ms: number;
+    poll_interval_ms: number;
+    /** Copy finished results to output/<prompt_id>/. */
+    mirror_outputs: boolean;
+    /** `?output=base64`: the most image bytes one answer carries; more stay URLs. */
+    base64_max_bytes: number;
+  };
   auth: {
     api_keys: ApiKeyEntry[];
     /** '' for none; else a file of keys, resolved against the config file's folder. */
@@ -124,7 +136,7 @@ const authSchema = {
 export const configSchema: JSONSchemaType<Config> = {
   type: 'object',
   additionalProperties: false,
-  required: ['server', 'comfyui', 'folders', 'scenarios', 'limits', 'images', 'websocket', 'auth', 'locale', 'log'],
+  required: ['server', 'comfyui', 'folders', 'scenarios', 'limits', 'images', 'websocket', 'jobs', 'auth', 'locale', 'log'],
   properties: {
     server: {
       type: 'object',
@@ -231,6 +243,27 @@ export const configSchema: JSONSchemaType<Config> = {
         max_message_bytes: positiveInt(1024 * 1024),
         max_sockets_per_client: positiveInt(16, 10_000),
         heartbeat_ms: positiveInt(30_000),
+      },
+    },
+    jobs: {
+      type: 'object',
+      additionalProperties: false,
+      default: emptySection,
+      required: [
+        'wait_timeout_max_s',
+        'wait_timeout_default_s',
+        'watchdog_silence_ms',
+        'poll_interval_ms',
+        'mirror_outputs',
+        'base64_max_bytes',
+      ],
+      properties: {
+        wait_timeout_max_s: positiveInt(300, 86_400),
+        wait_timeout_default_s: positiveInt(60, 86_400),
+        watchdog_silence_ms: positiveInt(15_000),
+        poll_interval_ms: positiveInt(2_000),
+        mirror_outputs: { type: 'boolean', default: false },
+        base64_max_bytes: positiveInt(32 * 1024 * 1024),
       },
     },
     auth: authSchema,

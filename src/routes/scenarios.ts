@@ -9,6 +9,9 @@ import { defineRoute } from '../http/define-route.js';
 import { ok, okWithMessage } from '../http/envelope.js';
 import { describeErrors, summarize } from '../http/validation.js';
 import type { Submitter } from '../jobs/submit.js';
+import type { JobRecord } from '../jobs/tracker.js';
+import type { WaitRequest } from '../jobs/waiter.js';
+import type { JobAnswers } from './jobs.js';
 import { buildPrompt, type SeedSource } from '../scenarios/apply-fields.js';
 import type { ScenarioRegistry } from '../scenarios/registry.js';
 import type { CompiledScenario, ScenarioStatus, Snapshot } from '../scenarios/types.js';
@@ -18,6 +21,8 @@ export interface ScenarioRouteDeps {
   submit: Submitter;
   jsonLimitBytes: number;
   seed?: SeedSource;
+  /** `?wait=true` / `?output=base64` after submitting (src/routes/jobs.ts); absent: never waits. */
+  jobs?: JobAnswers;
 }
 
 const POST_PATH = /^\/api\/v1\/scenarios\/([^/]+)\/?$/;
@@ -66,6 +71,7 @@ function dispatcher(deps: ScenarioRouteDeps): Middleware {
     const name = decodeURIComponent(match[1] as string);
     const scenario = snapshot.scenarios.get(name);
     if (!scenario) throw unknownScenario(snapshot, name);
+    const wait = deps.jobs?.parseWait(ctx);
 
     await parseJson(ctx, parse);
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
@@ -93,9 +99,23 @@ function dispatcher(deps: ScenarioRouteDeps): Middleware {
       params: built.params,
       ...(clientId ? { client_id: clientId } : {}),
     };
-    if (scenario.customMessage) okWithMessage(ctx, data, scenario.customMessage);
-    else ok(ctx, data, 'scenario.submitted');
+    const answer = await followJob(deps, ctx, submission.job, scenario, wait, data);
+    if (scenario.customMessage) okWithMessage(ctx, answer, scenario.customMessage);
+    else ok(ctx, answer, 'scenario.submitted');
   };
+}
+
+/** The manifest's result nodes go on the job (its document lists only those); with `?wait=true`, the job's end. */
+async function followJob<T extends object>(
+  deps: ScenarioRouteDeps,
+  ctx: Context,
+  job: JobRecord,
+  scenario: CompiledScenario,
+  wait: WaitRequest | undefined,
+  data: T,
+): Promise<T> {
+  if (scenario.outputs.length) job.outputNodes = scenario.outputs;
+  return wait && deps.jobs ? deps.jobs.withResult(ctx, job.promptId, wait, data) : data;
 }
 
 /** `curl -d '{...}'` without a JSON content type still means JSON here, as on every other JSON route. */

@@ -8,12 +8,16 @@ import { defineRoute } from '../http/define-route.js';
 import { ok, type GatewayState } from '../http/envelope.js';
 import { translate, type MessageKey } from '../i18n.js';
 import type { Submitter } from '../jobs/submit.js';
+import type { JobAnswers } from './jobs.js';
+import { waitQuerySchema } from '../jobs/waiter.js';
 import { asWorkflow, findWorkflowProblem } from './workflow-format.js';
 
 export interface WorkflowRouteDeps {
   config: Config;
   comfy: ComfyClient;
   submit: Submitter;
+  /** `?wait=true` / `?output=base64` after submitting (src/routes/jobs.ts); absent: never waits. */
+  jobs?: JobAnswers;
 }
 
 const promptId = { type: 'string', minLength: 1, maxLength: 200, example: '4f5e0f3a-6c1b-4d2e-9a7b-1f2e3d4c5b6a' };
@@ -41,6 +45,7 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
       'back as code 1002 with `details.error` and `details.node_errors`. Pass `client_id` to follow the prompt on ' +
       '`/api/v1/ws/{client_id}`.',
     tags: ['workflows'],
+    query: waitQuerySchema,
     body: {
       type: 'object',
       additionalProperties: false,
@@ -64,17 +69,15 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
     async handler(ctx, { body }) {
       const problem = findWorkflowProblem(body.workflow, limits);
       if (problem) throw fail.badRequest(say(ctx, problem.key, problem.params));
+      const wait = deps.jobs?.parseWait(ctx);
       const submitted = await deps.submit({ workflow: asWorkflow(body.workflow), clientId: body.client_id });
-      ok(
-        ctx,
-        {
-          prompt_id: submitted.promptId,
-          client_id: body.client_id ?? null,
-          number: submitted.number,
-          node_errors: submitted.nodeErrors,
-        },
-        'workflow.submitted',
-      );
+      const data = {
+        prompt_id: submitted.promptId,
+        client_id: body.client_id ?? null,
+        number: submitted.number,
+        node_errors: submitted.nodeErrors,
+      };
+      ok(ctx, wait && deps.jobs ? await deps.jobs.withResult(ctx, submitted.promptId, wait, data) : data, 'workflow.submitted');
     },
   });
 

@@ -1,0 +1,65 @@
+// A prompt the tracker does not know (the gateway restarted, or another gateway submitted it) rebuilt from what
+// ComfyUI still holds: its queue entry or its history entry, whose extra_data.gateway the submitter wrote
+// (client_id, scenario, submitted_at, outputs). The rebuilt job is recorded, so the next question is answered from
+// memory and the watchdog follows it while it is open (its events go to the other gateway's socket, not ours).
+import type { ComfyClient } from '../comfy/client.js';
+import type { HistoryEntry, QueueItem, QueueResponse } from '../comfy/types.js';
+import { eventsFromHistory } from './relay-catch-up.js';
+import { GATEWAY_EXTRA_KEY } from './submit.js';
+import type { JobRecord, JobTracker, NewJob } from './tracker.js';
+
+export type RecoverJob = (promptId: string) => Promise<JobRecord | undefined>;
+
+export function createJobRecovery(deps: { comfy: Pick<ComfyClient, 'getQueue' | 'getHistory'>; tracker: JobTracker }): RecoverJob {
+  return async (promptId) => {
+    // Queue before history: a prompt that finishes between the two reads is then found in the history.
+    const queue = await deps.comfy.getQueue();
+    const running = queue.queue_running.find((item) => item[1] === promptId);
+    const pending = running ? undefined : queue.queue_pending.find((item) => item[1] === promptId);
+    const item = running ?? pending;
+    if (item) {
+      return deps.tracker.record({ ...jobFromItem(item), status: running ? 'running' : 'queued', recovered: true });
+    }
+    const entry = await deps.comfy.getHistory(promptId);
+    if (!entry) return undefined;
+    return recordFromHistory(deps.tracker, promptId, entry);
+  };
+}
+
+/** Records a finished prompt from its history entry, with its outputs, error and ComfyUI's own timestamps. */
+export function recordFromHistory(tracker: JobTracker, promptId: string, entry: HistoryEntry): JobRecord {
+  const job = tracker.record({ ...jobFromItem(entry.prompt), recovered: true });
+  const messages = Array.isArray(entry.status?.messages) ? entry.status.messages : [];
+  const start = messages.find(([type]) => type === 'execution_start');
+  const startAt = start ? timestampOf(start[1]) : undefined;
+  if (startAt !== undefined) tracker.advance(promptId, 'running', startAt);
+  for (const event of eventsFromHistory(promptId, entry)) {
+    tracker.apply(promptId, event, timestampOf(event.data) ?? Date.now());
+  }
+  return job;
+}
+
+/** 1 for the prompt that runs next; undefined when the prompt is not pending. ComfyUI runs the lowest number first. */
+export function queuePosition(queue: QueueResponse, promptId: string): number | undefined {
+  const pending = [...queue.queue_pending].sort((a, b) => a[0] - b[0]);
+  const index = pending.findIndex((item) => item[1] === promptId);
+  return index < 0 ? undefined : index + 1;
+}
+
+function jobFromItem(item: QueueItem): NewJob {
+  const [number, promptId, , extraData] = item;
+  const meta = (extraData?.[GATEWAY_EXTRA_KEY] ?? {}) as Record<string, unknown>;
+  const outputs = Array.isArray(meta.outputs) ? meta.outputs.map(String) : undefined;
+  return {
+    promptId,
+    clientId: typeof meta.client_id === 'string' ? meta.client_id : undefined,
+    scenario: typeof meta.scenario === 'string' ? meta.scenario : undefined,
+    submittedAt: typeof meta.submitted_at === 'number' ? meta.submitted_at : Number.NaN,
+    number: typeof number === 'number' ? number : undefined,
+    ...(outputs?.length ? { outputNodes: outputs } : {}),
+  };
+}
+
+function timestampOf(data: Record<string, unknown>): number | undefined {
+  return typeof data.timestamp === 'number' && Number.isFinite(data.timestamp) ? data.timestamp : undefined;
+}

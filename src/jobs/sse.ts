@@ -1,0 +1,70 @@
+// GET /api/v1/jobs/{id}/events as Server-Sent Events: first `state` (the job document), then the same events the
+// gateway WebSocket relays (same `type` as the SSE event name, same `data`), and after the final one `end` (the
+// job document again), then the stream closes. A job that already ended gets `state` and `end` at once. Each stream
+// listens to its own job only (tracker.subscribe), so an event costs the streams of that job, not all of them.
+import { PassThrough } from 'node:stream';
+import type { Context } from 'koa';
+import { buildJobDocument } from './job-document.js';
+import { relayedData, RELAYED_EVENTS, type ImageUrlBuilder } from './relay.js';
+import { isFinished, type JobRecord, type JobTracker } from './tracker.js';
+
+export interface SseDeps {
+  tracker: Pick<JobTracker, 'subscribe' | 'get'>;
+  imageUrl: ImageUrlBuilder;
+  /** A comment line this often keeps proxies and idle timeouts from closing a quiet stream. */
+  heartbeatMs: number;
+  /** The gateway is closing: the stream ends (the caller reconnects elsewhere and gets `state` first). */
+  closing: AbortSignal;
+}
+
+const relayed: ReadonlySet<string> = new Set(RELAYED_EVENTS);
+
+export function frame(event: string, data: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/** Answers the request with the job's event stream. The job must be known (the route looked it up). */
+export function streamJobEvents(ctx: Context, job: JobRecord, baseUrl: string, deps: SseDeps): void {
+  const stream = new PassThrough();
+  ctx.status = 200;
+  ctx.set({
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache, no-transform',
+    Connection: 'keep-alive',
+    // nginx would otherwise hold the events back until its buffer fills.
+    'X-Accel-Buffering': 'no',
+  });
+  ctx.req.socket.setNoDelay(true);
+  ctx.req.socket.setTimeout(0);
+  ctx.body = stream;
+
+  const document = () => buildJobDocument(deps.tracker.get(job.promptId) ?? job, deps.imageUrl, baseUrl);
+  stream.write(frame('state', document()));
+  if (isFinished(job.status) || deps.closing.aborted) {
+    stream.end(frame('end', document()));
+    return;
+  }
+
+  let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    unsubscribe();
+    clearInterval(heartbeat);
+    deps.closing.removeEventListener('abort', close);
+    if (!stream.writableEnded) stream.end();
+  };
+  const unsubscribe = deps.tracker.subscribe(job.promptId, (event, current) => {
+    if (closed) return;
+    if (relayed.has(event.type)) stream.write(frame(event.type, relayedData(event, deps.imageUrl, baseUrl)));
+    if (isFinished(current.status)) {
+      stream.write(frame('end', document()));
+      close();
+    }
+  });
+  const heartbeat = setInterval(() => stream.write(': heartbeat\n\n'), deps.heartbeatMs);
+  heartbeat.unref();
+  // The caller went away: stop listening (the response's close also fires after a normal end).
+  ctx.res.once('close', close);
+  deps.closing.addEventListener('abort', close, { once: true });
+}

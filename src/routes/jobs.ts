@@ -1,0 +1,154 @@
+// Following a prompt: GET /api/v1/jobs/{prompt_id} (the job document), GET /api/v1/jobs/{prompt_id}/events (SSE),
+// and `?wait=true` on the submitting routes (createJobAnswers, used by workflows.ts and scenarios.ts after their
+// submission). A prompt the tracker does not know is rebuilt from ComfyUI's queue and history.
+import type { Context } from 'koa';
+import type { RouteGroup } from '../app.js';
+import type { ComfyClient } from '../comfy/client.js';
+import type { Config } from '../config.js';
+import { fail } from '../errors.js';
+import { defineRoute } from '../http/define-route.js';
+import { ok, type GatewayState } from '../http/envelope.js';
+import { translate } from '../i18n.js';
+import { originOf } from '../images/image-url.js';
+import type { Logger } from '../log.js';
+import { buildJobDocument, jobDocumentSchema, type JobDocument } from '../jobs/job-document.js';
+import { inlineOutputs } from '../jobs/outputs.js';
+import { queuePosition, type RecoverJob } from '../jobs/recover.js';
+import type { ImageUrlBuilder } from '../jobs/relay.js';
+import { streamJobEvents } from '../jobs/sse.js';
+import type { JobRecord, JobTracker } from '../jobs/tracker.js';
+import { parseWaitQuery, waitForJob, type WaitRequest } from '../jobs/waiter.js';
+
+export interface JobRouteDeps {
+  tracker: JobTracker;
+  comfy: Pick<ComfyClient, 'getQueue' | 'getHistory' | 'view'>;
+  imageUrl: ImageUrlBuilder;
+  recover: RecoverJob;
+  settings: Config['jobs'];
+  log: Logger;
+  /** SSE heartbeat comment interval (15 s). */
+  heartbeatMs?: number;
+  /** Aborted when the gateway closes: waits answer with the current status, SSE streams end. */
+  closing: AbortSignal;
+}
+
+export interface JobAnswers {
+  /** Reads `?wait`, `?timeout`, `?output` before submitting (a bad value is a 400 and nothing is queued). */
+  parseWait(ctx: Context): WaitRequest | undefined;
+  /**
+   * Waits for the job (until it ends, the timeout, the caller hanging up or the gateway closing) and returns the
+   * submit answer's data with the job document merged in; the submit fields keep their own shape.
+   */
+  withResult<T extends object>(ctx: Context, promptId: string, wait: WaitRequest, data: T): Promise<JobDocument & T>;
+}
+
+const promptIdParam = {
+  type: 'object',
+  required: ['prompt_id'],
+  properties: { prompt_id: { type: 'string', minLength: 1, maxLength: 200 } },
+};
+
+export function createJobAnswers(deps: JobRouteDeps): JobAnswers {
+  return {
+    parseWait(ctx) {
+      const parsed = parseWaitQuery(ctx.query, {
+        defaultS: deps.settings.wait_timeout_default_s,
+        maxS: deps.settings.wait_timeout_max_s,
+      });
+      if ('problem' in parsed) {
+        throw fail.badRequest(translate(localeOf(ctx), parsed.problem.key, parsed.problem.params));
+      }
+      return parsed.wait;
+    },
+    async withResult(ctx, promptId, wait, data) {
+      const signal = AbortSignal.any([deps.closing, hangUpSignal(ctx)]);
+      const job = await waitForJob(deps.tracker, promptId, wait.timeoutMs, signal);
+      if (!job) throw fail.notFound(translate(localeOf(ctx), 'what.job', { id: promptId }));
+      const document = await documentOf(deps, job, originOf(ctx));
+      if (wait.base64) document.outputs = await inlineOutputs(document.outputs, deps.comfy, deps.settings.base64_max_bytes);
+      return { ...document, ...data };
+    },
+  };
+}
+
+export function jobRoutes(deps: JobRouteDeps): RouteGroup {
+  async function find(ctx: Context, promptId: string): Promise<JobRecord> {
+    const job = deps.tracker.get(promptId) ?? (await deps.recover(promptId));
+    if (!job) throw fail.notFound(translate(localeOf(ctx), 'what.job', { id: promptId }));
+    return job;
+  }
+
+  const detail = defineRoute<unknown, Record<string, unknown>, { prompt_id: string }>({
+    method: 'get',
+    path: '/api/v1/jobs/{prompt_id}',
+    operationId: 'getJob',
+    summary: "A job's status, progress, outputs (with download URLs) and error",
+    description:
+      'Any prompt the gateway submitted, also after a gateway restart: a prompt the gateway no longer remembers is ' +
+      "rebuilt from ComfyUI's queue and history (the submitter's client_id and scenario travel in its extra_data). " +
+      '`queue_position` (1 = runs next) is read from ComfyUI while the job is queued. 404 when neither the gateway ' +
+      'nor ComfyUI knows the id.',
+    tags: ['jobs'],
+    params: promptIdParam,
+    response: jobDocumentSchema,
+    errors: [404, 1001],
+    async handler(ctx, { params }) {
+      const job = await find(ctx, params.prompt_id);
+      ok(ctx, await documentOf(deps, job, originOf(ctx)), 'job.detail');
+    },
+  });
+
+  const events = defineRoute<unknown, Record<string, unknown>, { prompt_id: string }>({
+    method: 'get',
+    path: '/api/v1/jobs/{prompt_id}/events',
+    operationId: 'streamJobEvents',
+    summary: "A job's events as Server-Sent Events",
+    description:
+      'First `state` (the job document), then the events the gateway WebSocket relays for this prompt (the SSE ' +
+      'event name is the `type`, the data is the same JSON: `execution_start`, `executing`, `progress`, `executed` ' +
+      'with download URLs, `execution_success` / `execution_error` / `execution_interrupted`), then `end` (the job ' +
+      'document) and the stream closes. A job that has already ended answers `state` and `end` at once. A comment ' +
+      'line every 15 s keeps the connection alive. Example: `curl -N http://localhost:8000/api/v1/jobs/<id>/events`.',
+    tags: ['jobs'],
+    params: promptIdParam,
+    rawResponse: { contentTypes: ['text/event-stream'], description: 'event: <type>\\ndata: <JSON>\\n\\n, …' },
+    errors: [404, 1001],
+    async handler(ctx, { params }) {
+      const job = await find(ctx, params.prompt_id);
+      streamJobEvents(ctx, job, originOf(ctx), {
+        tracker: deps.tracker,
+        imageUrl: deps.imageUrl,
+        heartbeatMs: deps.heartbeatMs ?? 15_000,
+        closing: deps.closing,
+      });
+    },
+  });
+
+  return { name: 'jobs', routes: [detail, events] };
+}
+
+/** The document, with the queue position read from ComfyUI while the job waits (left null if ComfyUI is away). */
+async function documentOf(deps: JobRouteDeps, job: JobRecord, baseUrl: string): Promise<JobDocument> {
+  let position: number | undefined;
+  if (job.status === 'queued') {
+    try {
+      position = queuePosition(await deps.comfy.getQueue(), job.promptId);
+    } catch (error) {
+      deps.log.debug({ err: error }, 'queue position unavailable');
+    }
+  }
+  return buildJobDocument(job, deps.imageUrl, baseUrl, { queuePosition: position ?? null });
+}
+
+/** Aborts when the caller's connection closes before the answer is written. */
+function hangUpSignal(ctx: Context): AbortSignal {
+  const controller = new AbortController();
+  ctx.res.once('close', () => {
+    if (!ctx.res.writableEnded) controller.abort();
+  });
+  return controller.signal;
+}
+
+function localeOf(ctx: Context) {
+  return (ctx.state as GatewayState).locale;
+}
