@@ -68,7 +68,7 @@ function dispatcher(deps: ScenarioRouteDeps): Middleware {
     const match = ctx.method === 'POST' ? POST_PATH.exec(ctx.path) : null;
     if (!match) return next();
     const snapshot = deps.registry.current();
-    const name = decodeURIComponent(match[1] as string);
+    const name = decodeSegment(match[1] as string);
     const scenario = snapshot.scenarios.get(name);
     if (!scenario) throw unknownScenario(snapshot, name);
     const wait = deps.jobs?.parseWait(ctx);
@@ -116,6 +116,15 @@ async function followJob<T extends object>(
 ): Promise<T> {
   if (scenario.outputs.length) job.outputNodes = scenario.outputs;
   return wait && deps.jobs ? deps.jobs.withResult(ctx, job.promptId, wait, data) : data;
+}
+
+/** A malformed escape (`%ff`, `%E0%A4%A`) is the caller's mistake: decodeURIComponent would throw a URIError (500). */
+function decodeSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw fail.badRequest(`the scenario name in the path is not valid percent-encoded UTF-8: ${raw}`);
+  }
 }
 
 /** `curl -d '{...}'` without a JSON content type still means JSON here, as on every other JSON route. */
