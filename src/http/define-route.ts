@@ -24,6 +24,8 @@ export interface RouteSpec {
   body?: JsonSchema;
   /** How the body arrives; `json` unless said otherwise. */
   bodyType?: 'json' | 'multipart';
+  /** A JSON body limit of its own (limits.image_body_bytes for routes that take base64 images); else the group's. */
+  jsonLimitBytes?: number;
   /** Schema of `data` in the success envelope. */
   response?: JsonSchema;
   /** A raw (non-envelope) success, e.g. an image stream: its media types. */
@@ -86,15 +88,16 @@ function bodyParser(def: RouteSpec, options: MountOptions): Middleware {
       },
     }));
   }
+  const jsonLimit = def.jsonLimitBytes ?? options.jsonLimitBytes;
   const parse = withLimitMessage(
-    options.jsonLimitBytes,
+    jsonLimit,
     koaBody({
       json: true,
       urlencoded: false,
       text: false,
       multipart: false,
       jsonStrict: true,
-      jsonLimit: options.jsonLimitBytes,
+      jsonLimit,
     }),
   );
   return async (ctx, next) => {

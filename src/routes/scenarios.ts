@@ -9,11 +9,9 @@ import { defineRoute } from '../http/define-route.js';
 import { ok, okWithMessage } from '../http/envelope.js';
 import { describeErrors, summarize } from '../http/validation.js';
 import type { Submitter } from '../jobs/submit.js';
-import type { JobRecord } from '../jobs/tracker.js';
-import type { WaitRequest } from '../jobs/waiter.js';
-import type { JobAnswers } from './jobs.js';
 import { buildPrompt, type SeedSource } from '../scenarios/apply-fields.js';
 import type { ScenarioRegistry } from '../scenarios/registry.js';
+import type { ScenarioImages } from './scenario-images.js';
 import type { CompiledScenario, ScenarioStatus, Snapshot } from '../scenarios/types.js';
 
 export interface ScenarioRouteDeps {
@@ -21,8 +19,10 @@ export interface ScenarioRouteDeps {
   submit: Submitter;
   jsonLimitBytes: number;
   seed?: SeedSource;
-  /** `?wait=true` / `?output=base64` after submitting (src/routes/jobs.ts); absent: never waits. */
-  jobs?: JobAnswers;
+  /** Image fields in any form (file name, data URL, base64, URL, multipart part); absent: values pass as given. */
+  images?: ScenarioImages;
+  /** limits.image_body_bytes: the JSON limit for scenarios that have an image field (base64 is big). */
+  imageBodyLimitBytes?: number;
 }
 
 const POST_PATH = /^\/api\/v1\/scenarios\/([^/]+)\/?$/;
@@ -64,22 +64,27 @@ export function scenarioRoutes(deps: ScenarioRouteDeps): RouteGroup {
 
 function dispatcher(deps: ScenarioRouteDeps): Middleware {
   const parse = koaBody({ json: true, urlencoded: false, text: false, multipart: false, jsonStrict: true, jsonLimit: deps.jsonLimitBytes });
+  const parseWithImages = deps.imageBodyLimitBytes
+    ? koaBody({ json: true, urlencoded: false, text: false, multipart: false, jsonStrict: true, jsonLimit: deps.imageBodyLimitBytes })
+    : parse;
   return async (ctx, next) => {
     const match = ctx.method === 'POST' ? POST_PATH.exec(ctx.path) : null;
     if (!match) return next();
     const snapshot = deps.registry.current();
-    const name = decodeSegment(match[1] as string);
+    const name = decodeURIComponent(match[1] as string);
     const scenario = snapshot.scenarios.get(name);
     if (!scenario) throw unknownScenario(snapshot, name);
-    const wait = deps.jobs?.parseWait(ctx);
 
-    await parseJson(ctx, parse);
-    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const form = deps.images?.isForm(ctx) ? await deps.images.readForm(ctx, scenario) : undefined;
+    if (!form) await parseJson(ctx, scenario.fields.some((f) => f.image) ? parseWithImages : parse);
+    const body = form?.fields ?? ((ctx.request.body ?? {}) as Record<string, unknown>);
     if (!scenario.validate(body)) {
+      await deps.images?.discard(form?.files);
       const problems = describeErrors('body', scenario.validate.errors);
       throw fail.badRequest(summarize(problems), { errors: problems });
     }
-    const { client_id: clientId, ...values } = body as { client_id?: string } & Record<string, unknown>;
+    const { client_id: clientId, ...given } = body as { client_id?: string } & Record<string, unknown>;
+    const values = deps.images ? await deps.images.resolve(ctx, scenario, given, form?.files) : given;
     const built = buildPrompt(scenario, values, deps.seed);
 
     const dryRun = ['true', '1', 'yes'].includes(String(ctx.query.dry_run ?? '').toLowerCase());
@@ -99,32 +104,9 @@ function dispatcher(deps: ScenarioRouteDeps): Middleware {
       params: built.params,
       ...(clientId ? { client_id: clientId } : {}),
     };
-    const answer = await followJob(deps, ctx, submission.job, scenario, wait, data);
-    if (scenario.customMessage) okWithMessage(ctx, answer, scenario.customMessage);
-    else ok(ctx, answer, 'scenario.submitted');
+    if (scenario.customMessage) okWithMessage(ctx, data, scenario.customMessage);
+    else ok(ctx, data, 'scenario.submitted');
   };
-}
-
-/** The manifest's result nodes go on the job (its document lists only those); with `?wait=true`, the job's end. */
-async function followJob<T extends object>(
-  deps: ScenarioRouteDeps,
-  ctx: Context,
-  job: JobRecord,
-  scenario: CompiledScenario,
-  wait: WaitRequest | undefined,
-  data: T,
-): Promise<T> {
-  if (scenario.outputs.length) job.outputNodes = scenario.outputs;
-  return wait && deps.jobs ? deps.jobs.withResult(ctx, job.promptId, wait, data) : data;
-}
-
-/** A malformed escape (`%ff`, `%E0%A4%A`) is the caller's mistake: decodeURIComponent would throw a URIError (500). */
-function decodeSegment(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    throw fail.badRequest(`the scenario name in the path is not valid percent-encoded UTF-8: ${raw}`);
-  }
 }
 
 /** `curl -d '{...}'` without a JSON content type still means JSON here, as on every other JSON route. */

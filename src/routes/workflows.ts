@@ -2,22 +2,23 @@
 import type { Context } from 'koa';
 import type { RouteGroup } from '../app.js';
 import type { ComfyClient } from '../comfy/client.js';
+import type { Workflow } from '../comfy/types.js';
 import type { Config } from '../config.js';
 import { fail } from '../errors.js';
 import { defineRoute } from '../http/define-route.js';
 import { ok, type GatewayState } from '../http/envelope.js';
 import { translate, type MessageKey } from '../i18n.js';
+import type { ImageInputs } from '../images/resolve-image-input.js';
+import { applyWorkflowImages } from '../images/workflow-images.js';
 import type { Submitter } from '../jobs/submit.js';
-import type { JobAnswers } from './jobs.js';
-import { waitQuerySchema } from '../jobs/waiter.js';
 import { asWorkflow, findWorkflowProblem } from './workflow-format.js';
 
 export interface WorkflowRouteDeps {
   config: Config;
   comfy: ComfyClient;
   submit: Submitter;
-  /** `?wait=true` / `?output=base64` after submitting (src/routes/jobs.ts); absent: never waits. */
-  jobs?: JobAnswers;
+  /** Resolves the `images` map of a submission (file name, data URL, base64, URL); absent: the map is refused. */
+  images?: ImageInputs;
 }
 
 const promptId = { type: 'string', minLength: 1, maxLength: 200, example: '4f5e0f3a-6c1b-4d2e-9a7b-1f2e3d4c5b6a' };
@@ -34,7 +35,7 @@ function say(ctx: Context, key: MessageKey, params?: Record<string, string | num
 export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
   const limits = { maxNodes: deps.config.limits.workflow_nodes, maxDepth: deps.config.limits.workflow_depth };
 
-  const submitRoute = defineRoute<{ workflow: Record<string, unknown>; client_id?: string }>({
+  const submitRoute = defineRoute<{ workflow: Record<string, unknown>; client_id?: string; images?: Record<string, string> }>({
     method: 'post',
     path: '/api/v1/workflows/submit',
     operationId: 'submitWorkflow',
@@ -43,9 +44,14 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
       'Queues a ComfyUI workflow exported with "Save (API Format)" (node id → {class_type, inputs}). ' +
       'A UI-format export (with `nodes`/`links` arrays) is refused with 400. ComfyUI\'s own validation errors come ' +
       'back as code 1002 with `details.error` and `details.node_errors`. Pass `client_id` to follow the prompt on ' +
-      '`/api/v1/ws/{client_id}`.',
+      '`/api/v1/ws/{client_id}`. `images` sets image inputs before submission: each key is ' +
+      '`"<node id>.inputs.<input name>"`, or just `"<node id>"` for `<node id>.inputs.image` (LoadImage); each value ' +
+      'is a file name in ComfyUI\'s input folder, a `data:image/...;base64,` URL, bare base64, or an http(s) URL the ' +
+      'gateway fetches (private, loopback and link-local addresses are refused unless allow-listed in ' +
+      '`images.fetch`). Bytes are checked and uploaded like `/api/v1/images/upload`; the answer\'s `images` says ' +
+      'which name each key got. The body may be up to `limits.image_body_bytes`.',
     tags: ['workflows'],
-    query: waitQuerySchema,
+    jsonLimitBytes: deps.config.limits.image_body_bytes,
     body: {
       type: 'object',
       additionalProperties: false,
@@ -53,6 +59,12 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
       properties: {
         workflow: { type: 'object', description: 'ComfyUI workflow in API format', example: exampleWorkflow },
         client_id: { type: 'string', minLength: 1, maxLength: 200, description: 'Your client id', example: 'my_client' },
+        images: {
+          type: 'object',
+          description: '"<node id>.inputs.<input>" or "<node id>" → an image: file name, data URL, base64 or http(s) URL',
+          additionalProperties: { type: 'string', minLength: 1 },
+          example: { '10': 'data:image/png;base64,iVBORw0KGgo…', '11.inputs.image': 'https://example.com/cat.png' },
+        },
       },
     },
     response: {
@@ -63,21 +75,26 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
         client_id: { type: ['string', 'null'], example: 'my_client' },
         number: { type: 'number', description: 'Queue position number ComfyUI gave the prompt' },
         node_errors: { type: 'object', description: 'Outputs ComfyUI dropped while queueing the rest (usually empty)' },
+        images: { type: 'object', description: 'Only with `images` in the request: key → the file name put into the workflow' },
       },
     },
-    errors: [400, 1001, 1002],
+    errors: [400, 413, 1001, 1002, 1003],
     async handler(ctx, { body }) {
       const problem = findWorkflowProblem(body.workflow, limits);
       if (problem) throw fail.badRequest(say(ctx, problem.key, problem.params));
-      const wait = deps.jobs?.parseWait(ctx);
-      const submitted = await deps.submit({ workflow: asWorkflow(body.workflow), clientId: body.client_id });
-      const data = {
-        prompt_id: submitted.promptId,
-        client_id: body.client_id ?? null,
-        number: submitted.number,
-        node_errors: submitted.nodeErrors,
-      };
-      ok(ctx, wait && deps.jobs ? await deps.jobs.withResult(ctx, submitted.promptId, wait, data) : data, 'workflow.submitted');
+      const withImages = await setImages(ctx, asWorkflow(body.workflow), body.images, deps.images);
+      const submitted = await deps.submit({ workflow: withImages.workflow, clientId: body.client_id });
+      ok(
+        ctx,
+        {
+          prompt_id: submitted.promptId,
+          client_id: body.client_id ?? null,
+          number: submitted.number,
+          node_errors: submitted.nodeErrors,
+          ...(withImages.names ? { images: withImages.names } : {}),
+        },
+        'workflow.submitted',
+      );
     },
   });
 
@@ -170,4 +187,16 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
   });
 
   return { name: 'workflows', routes: [submitRoute, historyRoute, interruptRoute] };
+}
+
+/** The `images` map, resolved and written into the workflow before it is submitted. */
+async function setImages(
+  ctx: Context,
+  workflow: Workflow,
+  images: Record<string, string> | undefined,
+  inputs: ImageInputs | undefined,
+): Promise<{ workflow: Workflow; names?: Record<string, string> }> {
+  if (!images || !Object.keys(images).length) return { workflow };
+  if (!inputs) throw fail.badRequest('images are not accepted by this gateway');
+  return applyWorkflowImages(workflow, images, inputs, (ctx.state as GatewayState).locale);
 }

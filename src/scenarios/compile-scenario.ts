@@ -38,7 +38,8 @@ export function createScenarioCompiler(): ScenarioCompiler {
     error: (...args: unknown[]) => void remarks.push(args.map(String).join(' ')),
   };
   const ajv = createValidators({ logger, allowUnionTypes: true }).body;
-  // `format: image`: a file name in ComfyUI's input folder (or whatever the image stage accepts); any text here.
+  // `format: image`: any non-empty text here; src/images/resolve-image-input.ts tells a file name from a data URL,
+  // base64 or a URL (and refuses what is none of them) before the prompt is built.
   ajv.addFormat('image', { type: 'string', validate: (value: string) => value.length > 0 });
 
   return {
@@ -59,6 +60,7 @@ export function createScenarioCompiler(): ScenarioCompiler {
           required: field.required === true,
           ...('default' in field ? { default: field.default } : {}),
           ...('random_if' in field ? { randomIf: field.random_if } : {}),
+          ...(schema.format === 'image' ? { image: true } : {}),
           targets: mapping.targets.get(name) ?? [],
         });
       }

@@ -37,6 +37,8 @@ export interface CompiledField {
   default?: unknown;
   /** The value meaning "draw a random seed". */
   randomIf?: unknown;
+  /** `format: image`: the value may be a file name, a data URL, base64 or an http(s) URL, resolved before building. */
+  image?: boolean;
   targets: readonly Target[];
 }
 

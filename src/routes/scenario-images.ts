@@ -1,0 +1,159 @@
+// The image stage of POST /api/v1/scenarios/{name}: a multipart body read into fields (text coerced per the
+// scenario's schema, file parts staged for image fields), and every `format: image` value resolved to the name
+// ComfyUI stored it under, before the prompt is built. Kept apart from the dispatcher so that its path stays a
+// list of named stages.
+import { rm } from 'node:fs/promises';
+import type { Context, Middleware } from 'koa';
+import { koaBody } from 'koa-body';
+import { fail } from '../errors.js';
+import type { GatewayState } from '../http/envelope.js';
+import { translate, type Locale } from '../i18n.js';
+import type { StagedFile } from '../images/accept-upload.js';
+import type { ImageInputs } from '../images/resolve-image-input.js';
+import type { CompiledField, CompiledScenario } from '../scenarios/types.js';
+
+export interface ScenarioImageOptions {
+  images: ImageInputs;
+  /** limits.upload_bytes: one file part. */
+  maxFileBytes: number;
+  /** The JSON body limit of the route also bounds the text fields of a form. */
+  maxFieldsBytes: number;
+}
+
+export interface ScenarioForm {
+  fields: Record<string, unknown>;
+  /** Image field → its staged file part. */
+  files: Map<string, StagedFile>;
+}
+
+export interface ScenarioImages {
+  /** Is this request a multipart form? */
+  isForm(ctx: Context): boolean;
+  /** Parses the form; the staged files must be handed to `resolve` or `discard`. */
+  readForm(ctx: Context, scenario: CompiledScenario): Promise<ScenarioForm>;
+  /** The values with every image field replaced by ComfyUI's file name. */
+  resolve(
+    ctx: Context,
+    scenario: CompiledScenario,
+    values: Record<string, unknown>,
+    files?: Map<string, StagedFile>,
+  ): Promise<Record<string, unknown>>;
+  discard(files: Map<string, StagedFile> | undefined): Promise<void>;
+}
+
+/** More file parts than this in one form is not a scenario request. */
+const MAX_FILES = 16;
+
+export function scenarioImages(options: ScenarioImageOptions): ScenarioImages {
+  const parse = koaBody({
+    multipart: true,
+    json: false,
+    urlencoded: false,
+    text: false,
+    formidable: {
+      maxFileSize: options.maxFileBytes,
+      maxFiles: MAX_FILES,
+      maxFieldsSize: options.maxFieldsBytes,
+      keepExtensions: false,
+      uploadDir: options.images.stagingDir,
+    },
+  }) as Middleware;
+
+  async function discard(files: Map<string, StagedFile> | undefined): Promise<void> {
+    await Promise.all([...(files?.values() ?? [])].map((file) => rm(file.filepath, { force: true })));
+  }
+
+  return {
+    isForm: (ctx) => ctx.is('multipart/form-data') === 'multipart/form-data',
+
+    async readForm(ctx, scenario) {
+      await parse(ctx, async () => undefined);
+      const locale = localeOf(ctx);
+      const files = new Map<string, StagedFile>();
+      const staged = Object.entries(ctx.request.files ?? {}).flatMap(([name, entry]) =>
+        (Array.isArray(entry) ? entry : [entry]).map((file) => [name, file] as const),
+      );
+      const imageFields = scenario.fields.filter((f) => f.image).map((f) => f.name);
+      let refusal: Error | undefined;
+      for (const [name, file] of staged) {
+        const stagedFile = { filepath: file.filepath, originalFilename: file.originalFilename, size: file.size };
+        if (!refusal && imageFields.includes(name) && !files.has(name)) files.set(name, stagedFile);
+        else {
+          await rm(file.filepath, { force: true });
+          refusal ??= fail.badRequest(
+            translate(locale, 'reason.form_unknown_file', { field: name, fields: imageFields.join(', ') || '-' }),
+          );
+        }
+      }
+      if (refusal) {
+        await discard(files);
+        throw refusal;
+      }
+      const text = (ctx.request.body ?? {}) as Record<string, unknown>;
+      const fields: Record<string, unknown> = {};
+      for (const [name, value] of Object.entries(text)) {
+        const field = scenario.fields.find((f) => f.name === name);
+        fields[name] = field ? coerce(field, value, locale) : value;
+      }
+      // The validator sees a placeholder where the file will go, so `required` and the type still apply.
+      for (const name of files.keys()) fields[name] = `(file ${name})`;
+      return { fields, files };
+    },
+
+    async resolve(ctx, scenario, values, files) {
+      const locale = localeOf(ctx);
+      const out = { ...values };
+      try {
+        for (const field of scenario.fields) {
+          if (!field.image) continue;
+          const file = files?.get(field.name);
+          const context = { locale, field: field.name };
+          if (file) {
+            files?.delete(field.name);
+            out[field.name] = await options.images.uploadStaged(file, context);
+          } else if (typeof out[field.name] === 'string') {
+            out[field.name] = await options.images.resolve(out[field.name] as string, context);
+          }
+        }
+      } finally {
+        await discard(files);
+      }
+      return out;
+    },
+    discard,
+  };
+}
+
+function localeOf(ctx: Context): Locale {
+  return (ctx.state as GatewayState).locale;
+}
+
+/** A form sends text only: turn it into what the field's schema declares (number, boolean, JSON), else leave it. */
+function coerce(field: CompiledField, value: unknown, locale: Locale): unknown {
+  if (typeof value !== 'string') return value;
+  const declared = field.schema.type;
+  const types = (Array.isArray(declared) ? (declared as unknown[]) : [declared]).filter(
+    (type): type is string => typeof type === 'string',
+  );
+  if (!types.length || types.includes('string')) return value;
+  const wrong = (type: string) =>
+    fail.badRequest(translate(locale, 'reason.form_value', { field: field.name, value: value.slice(0, 50), type }));
+  if (types.includes('integer') || types.includes('number')) {
+    const number = value.trim() === '' ? Number.NaN : Number(value);
+    if (Number.isFinite(number)) return number;
+    if (!types.includes('boolean')) throw wrong(types.includes('integer') ? 'an integer' : 'a number');
+  }
+  if (types.includes('boolean')) {
+    if (['true', '1', 'yes', 'on'].includes(value.toLowerCase())) return true;
+    if (['false', '0', 'no', 'off'].includes(value.toLowerCase())) return false;
+    throw wrong('true or false');
+  }
+  if (types.includes('array') || types.includes('object')) {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      throw wrong(types.includes('array') ? 'a JSON array' : 'a JSON object');
+    }
+  }
+  return value;
+}
