@@ -29,6 +29,9 @@ import { scenarioRoutes } from './routes/scenarios.js';
 import { scenarioImages } from './routes/scenario-images.js';
 import { createImageInputsFromConfig } from './images/resolve-image-input.js';
 import { translate } from './i18n.js';
+import { createJobRecovery } from './jobs/recover.js';
+import { createWatchdog, type Watchdog } from './jobs/watchdog.js';
+import { createJobAnswers, jobRoutes, type JobRouteDeps } from './routes/jobs.js';
 import { createHttpDrain } from './shutdown.js';
 
 export interface Gateway {
@@ -52,6 +55,8 @@ export interface Gateway {
   registry: ScenarioRegistry;
   /** /api/v1/ws/{client_id}. */
   sockets: GatewaySockets;
+  /** Polls ComfyUI for open jobs while its event stream is down or silent. */
+  watchdog: Watchdog;
   log: Logger;
   close(): Promise<void>;
 }
@@ -72,6 +77,23 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const upstreamClientId = `gateway-${randomUUID()}`;
   const tracker = createJobTracker();
   const submit = createSubmitter({ comfy, tracker, upstreamClientId });
+  const imageUrl = createImageUrlBuilder({
+    mode: config.images.url_mode,
+    publicUrl: config.server.public_url,
+    comfyuiUrl: config.comfyui.url,
+  });
+  // Following prompts (src/jobs, src/routes/jobs.ts). Closing ends the waits and SSE streams still open.
+  const jobsClosing = new AbortController();
+  const jobDeps: JobRouteDeps = {
+    tracker,
+    comfy,
+    imageUrl,
+    recover: createJobRecovery({ comfy, tracker }),
+    settings: config.jobs,
+    log,
+    closing: jobsClosing.signal,
+  };
+  const jobs = createJobAnswers(jobDeps);
 
   // Scenarios load before the server listens; a broken manifest is reported, never fatal.
   const registry = createRegistry({
@@ -94,16 +116,18 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const groups: RouteGroup[] = [
     rootRoutes({ pkg }),
     healthRoutes({ config, comfy }),
-    workflowRoutes({ config, comfy, submit, images }),
+    workflowRoutes({ config, comfy, submit, jobs, images }),
     queueRoutes({ comfy }),
     await imageRoutes({ config, comfy }),
     scenarioRoutes({
       registry,
       submit,
+      jobs,
       jsonLimitBytes: config.limits.json_body_bytes,
       images: scenarioImageStage,
       imageBodyLimitBytes: config.limits.image_body_bytes,
     }),
+    jobRoutes(jobDeps),
     // The document needs every static route's spec, known only once createApp has mounted them: read lazily.
     docsRoutes({
       info: { title: pkg.name, version: pkg.version },
@@ -142,13 +166,18 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     log,
   });
   const hub = createClientHub();
-  const imageUrl = createImageUrlBuilder({
-    mode: config.images.url_mode,
-    publicUrl: config.server.public_url,
-    comfyuiUrl: config.comfyui.url,
-  });
   const relay = createProgressRelay({ events, tracker, hub, imageUrl, log });
   const stopCatchUp = catchUpAfterReconnect({ events, tracker, comfy, replay: relay.receive, log });
+  const watchdog = createWatchdog({
+    tracker,
+    comfy,
+    events,
+    replay: relay.receive,
+    silenceMs: config.jobs.watchdog_silence_ms,
+    intervalMs: config.jobs.poll_interval_ms,
+    lostReason: translate(config.locale, 'reason.prompt_lost'),
+    log,
+  });
   const sockets = createGatewaySockets({
     submit,
     hub,
@@ -187,9 +216,13 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     events,
     hub,
     sockets,
+    watchdog,
     registry,
     log,
     async close() {
+      // Waiting requests answer with their job's current status and SSE streams end, so the drain is not held.
+      jobsClosing.abort();
+      watchdog.stop();
       // 1. No new connection from here on; requests in flight keep running (they may still need ComfyUI).
       const drained = httpDrain.drain(config.server.shutdown_timeout_ms);
       // 2. Upgraded sockets are no longer the HTTP server's connections: they get 1001 "going away" now.

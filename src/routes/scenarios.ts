@@ -9,6 +9,9 @@ import { defineRoute } from '../http/define-route.js';
 import { ok, okWithMessage } from '../http/envelope.js';
 import { describeErrors, summarize } from '../http/validation.js';
 import type { Submitter } from '../jobs/submit.js';
+import type { JobRecord } from '../jobs/tracker.js';
+import type { WaitRequest } from '../jobs/waiter.js';
+import type { JobAnswers } from './jobs.js';
 import { buildPrompt, type SeedSource } from '../scenarios/apply-fields.js';
 import type { ScenarioRegistry } from '../scenarios/registry.js';
 import type { ScenarioImages } from './scenario-images.js';
@@ -19,6 +22,8 @@ export interface ScenarioRouteDeps {
   submit: Submitter;
   jsonLimitBytes: number;
   seed?: SeedSource;
+  /** `?wait=true` / `?output=base64` after submitting (src/routes/jobs.ts); absent: never waits. */
+  jobs?: JobAnswers;
   /** Image fields in any form (file name, data URL, base64, URL, multipart part); absent: values pass as given. */
   images?: ScenarioImages;
   /** limits.image_body_bytes: the JSON limit for scenarios that have an image field (base64 is big). */
@@ -71,9 +76,10 @@ function dispatcher(deps: ScenarioRouteDeps): Middleware {
     const match = ctx.method === 'POST' ? POST_PATH.exec(ctx.path) : null;
     if (!match) return next();
     const snapshot = deps.registry.current();
-    const name = decodeURIComponent(match[1] as string);
+    const name = decodeSegment(match[1] as string);
     const scenario = snapshot.scenarios.get(name);
     if (!scenario) throw unknownScenario(snapshot, name);
+    const wait = deps.jobs?.parseWait(ctx);
 
     const form = deps.images?.isForm(ctx) ? await deps.images.readForm(ctx, scenario) : undefined;
     if (!form) await parseJson(ctx, scenario.fields.some((f) => f.image) ? parseWithImages : parse);
@@ -104,9 +110,32 @@ function dispatcher(deps: ScenarioRouteDeps): Middleware {
       params: built.params,
       ...(clientId ? { client_id: clientId } : {}),
     };
-    if (scenario.customMessage) okWithMessage(ctx, data, scenario.customMessage);
-    else ok(ctx, data, 'scenario.submitted');
+    const answer = await followJob(deps, ctx, submission.job, scenario, wait, data);
+    if (scenario.customMessage) okWithMessage(ctx, answer, scenario.customMessage);
+    else ok(ctx, answer, 'scenario.submitted');
   };
+}
+
+/** The manifest's result nodes go on the job (its document lists only those); with `?wait=true`, the job's end. */
+async function followJob<T extends object>(
+  deps: ScenarioRouteDeps,
+  ctx: Context,
+  job: JobRecord,
+  scenario: CompiledScenario,
+  wait: WaitRequest | undefined,
+  data: T,
+): Promise<T> {
+  if (scenario.outputs.length) job.outputNodes = scenario.outputs;
+  return wait && deps.jobs ? deps.jobs.withResult(ctx, job.promptId, wait, data) : data;
+}
+
+/** A malformed escape (`%ff`, `%E0%A4%A`) is the caller's mistake: decodeURIComponent would throw a URIError (500). */
+function decodeSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw fail.badRequest(`the scenario name in the path is not valid percent-encoded UTF-8: ${raw}`);
+  }
 }
 
 /** `curl -d '{...}'` without a JSON content type still means JSON here, as on every other JSON route. */

@@ -11,6 +11,8 @@ import { translate, type MessageKey } from '../i18n.js';
 import type { ImageInputs } from '../images/resolve-image-input.js';
 import { applyWorkflowImages } from '../images/workflow-images.js';
 import type { Submitter } from '../jobs/submit.js';
+import type { JobAnswers } from './jobs.js';
+import { waitQuerySchema } from '../jobs/waiter.js';
 import { asWorkflow, findWorkflowProblem } from './workflow-format.js';
 
 export interface WorkflowRouteDeps {
@@ -19,6 +21,8 @@ export interface WorkflowRouteDeps {
   submit: Submitter;
   /** Resolves the `images` map of a submission (file name, data URL, base64, URL); absent: the map is refused. */
   images?: ImageInputs;
+  /** `?wait=true` / `?output=base64` after submitting (src/routes/jobs.ts); absent: never waits. */
+  jobs?: JobAnswers;
 }
 
 const promptId = { type: 'string', minLength: 1, maxLength: 200, example: '4f5e0f3a-6c1b-4d2e-9a7b-1f2e3d4c5b6a' };
@@ -52,6 +56,7 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
       'which name each key got. The body may be up to `limits.image_body_bytes`.',
     tags: ['workflows'],
     jsonLimitBytes: deps.config.limits.image_body_bytes,
+    query: waitQuerySchema,
     body: {
       type: 'object',
       additionalProperties: false,
@@ -82,19 +87,17 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
     async handler(ctx, { body }) {
       const problem = findWorkflowProblem(body.workflow, limits);
       if (problem) throw fail.badRequest(say(ctx, problem.key, problem.params));
+      const wait = deps.jobs?.parseWait(ctx);
       const withImages = await setImages(ctx, asWorkflow(body.workflow), body.images, deps.images);
       const submitted = await deps.submit({ workflow: withImages.workflow, clientId: body.client_id });
-      ok(
-        ctx,
-        {
-          prompt_id: submitted.promptId,
-          client_id: body.client_id ?? null,
-          number: submitted.number,
-          node_errors: submitted.nodeErrors,
-          ...(withImages.names ? { images: withImages.names } : {}),
-        },
-        'workflow.submitted',
-      );
+      const data = {
+        prompt_id: submitted.promptId,
+        client_id: body.client_id ?? null,
+        number: submitted.number,
+        node_errors: submitted.nodeErrors,
+        ...(withImages.names ? { images: withImages.names } : {}),
+      };
+      ok(ctx, wait && deps.jobs ? await deps.jobs.withResult(ctx, submitted.promptId, wait, data) : data, 'workflow.submitted');
     },
   });
 
