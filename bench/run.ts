@@ -8,8 +8,9 @@ import { VALUE_OPTIONS, type BenchCase, type BenchRow } from './lib.js';
 import { scenarioReload } from './cases/scenario-reload.js';
 import { upstreamDown } from './cases/upstream-down.js';
 import { submitOverhead } from './cases/submit-overhead.js';
+import { waitLatency } from './cases/wait-latency.js';
 
-const cases: BenchCase[] = [upstreamDown, scenarioReload, submitOverhead];
+const cases: BenchCase[] = [upstreamDown, scenarioReload, submitOverhead, waitLatency];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
