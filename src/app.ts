@@ -26,6 +26,8 @@ export interface AppDeps {
   /** Runs before routing, after the request id (auth, rate limits: issue #5). */
   guards?: readonly Middleware[];
   validators?: Validators;
+  /** Runs outermost, around the error middleware, so it sees every request's final status (metrics). */
+  observe?: Middleware;
 }
 
 export interface GatewayApp {
@@ -40,8 +42,9 @@ export function createApp(deps: AppDeps): GatewayApp {
   app.silent = true;
   const validators = deps.validators ?? createValidators();
 
+  if (deps.observe) app.use(deps.observe);
   app.use(errorMiddleware(deps.log));
-  app.use(requestContext(deps.log, deps.config.locale));
+  app.use(requestContext(deps.log, deps.config.locale, { access: deps.config.log.access }));
   for (const guard of deps.guards ?? []) app.use(guard);
 
   const specs: RouteSpec[] = [];

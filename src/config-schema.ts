@@ -79,7 +79,14 @@ export interface Config {
     };
   };
   locale: Locale;
-  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; pretty: boolean };
+  log: {
+    level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+    pretty: boolean;
+    /** One info line per request (method, route, status, ms); false keeps them out of the log. */
+    access: boolean;
+  };
+  /** GET /metrics and the counting behind it. */
+  metrics: { enabled: boolean };
 }
 
 // A missing section is filled in as {} and then its own defaults apply (ajv's useDefaults walks into it).
@@ -136,7 +143,7 @@ const authSchema = {
 export const configSchema: JSONSchemaType<Config> = {
   type: 'object',
   additionalProperties: false,
-  required: ['server', 'comfyui', 'folders', 'scenarios', 'limits', 'images', 'websocket', 'jobs', 'auth', 'locale', 'log'],
+  required: ['server', 'comfyui', 'folders', 'scenarios', 'limits', 'images', 'websocket', 'jobs', 'auth', 'locale', 'log', 'metrics'],
   properties: {
     server: {
       type: 'object',
@@ -272,7 +279,7 @@ export const configSchema: JSONSchemaType<Config> = {
       type: 'object',
       additionalProperties: false,
       default: emptySection,
-      required: ['level', 'pretty'],
+      required: ['level', 'pretty', 'access'],
       properties: {
         level: {
           type: 'string',
@@ -280,7 +287,15 @@ export const configSchema: JSONSchemaType<Config> = {
           default: 'info',
         },
         pretty: { type: 'boolean', default: false },
+        access: { type: 'boolean', default: true },
       },
+    },
+    metrics: {
+      type: 'object',
+      additionalProperties: false,
+      default: emptySection,
+      required: ['enabled'],
+      properties: { enabled: { type: 'boolean', default: true } },
     },
   },
 };

@@ -29,6 +29,10 @@ import { scenarioRoutes } from './routes/scenarios.js';
 import { scenarioImages } from './routes/scenario-images.js';
 import { createImageInputsFromConfig } from './images/resolve-image-input.js';
 import { translate } from './i18n.js';
+import { createMetrics, type GatewayMetrics } from './metrics/metrics.js';
+import { httpMetrics } from './metrics/http-metrics.js';
+import { wireMetrics } from './metrics/wire-metrics.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { createJobRecovery } from './jobs/recover.js';
 import { createWatchdog, type Watchdog } from './jobs/watchdog.js';
 import { createJobAnswers, jobRoutes, type JobRouteDeps } from './routes/jobs.js';
@@ -58,6 +62,8 @@ export interface Gateway {
   /** Polls ComfyUI for open jobs while its event stream is down or silent. */
   watchdog: Watchdog;
   log: Logger;
+  /** Present when config metrics.enabled (the default): its registry is what GET /metrics serves. */
+  metrics: GatewayMetrics | undefined;
   close(): Promise<void>;
 }
 
@@ -68,10 +74,12 @@ export interface StartOptions {
 export async function startGateway(config: Config, options: StartOptions = {}): Promise<Gateway> {
   const log = options.log ?? createLogger(config);
   const pkg = readPackageInfo();
+  const metrics = config.metrics.enabled ? createMetrics() : undefined;
   const comfy = createComfyClient({
     url: config.comfyui.url,
     connectTimeoutMs: config.comfyui.connect_timeout_ms,
     requestTimeoutMs: config.comfyui.request_timeout_ms,
+    ...(metrics ? { onOutcome: metrics.upstreamCall } : {}),
   });
 
   const upstreamClientId = `gateway-${randomUUID()}`;
@@ -103,6 +111,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     log,
     defaultMessage: translate(config.locale, 'scenario.submitted'),
     objectInfo: () => comfy.objectInfo(),
+    ...(metrics ? { onReloaded: metrics.scenarioReload } : {}),
   });
   await registry.load();
 
@@ -116,6 +125,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const groups: RouteGroup[] = [
     rootRoutes({ pkg }),
     healthRoutes({ config, comfy }),
+    ...(metrics ? [metricsRoutes({ metrics })] : []),
     workflowRoutes({ config, comfy, submit, jobs, images }),
     queueRoutes({ comfy }),
     await imageRoutes({ config, comfy }),
@@ -139,7 +149,13 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   ];
   // Keys, public keys and limits are read here, once: a bad one stops the start with its config key's name.
   const security = createSecurity({ config, routes: groups.flatMap((group) => group.routes ?? []) });
-  const { app, specs } = createApp({ config, log, groups, guards: security.guards });
+  const { app, specs } = createApp({
+    config,
+    log,
+    groups,
+    guards: security.guards,
+    ...(metrics ? { observe: httpMetrics(metrics) } : {}),
+  });
 
   const server = createServer(app.callback());
   const httpDrain = createHttpDrain(server);
@@ -167,6 +183,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   });
   const hub = createClientHub();
   const relay = createProgressRelay({ events, tracker, hub, imageUrl, log });
+  const unwireMetrics = metrics ? wireMetrics(metrics, { events, tracker, hub }) : () => undefined;
   const stopCatchUp = catchUpAfterReconnect({ events, tracker, comfy, replay: relay.receive, log });
   const watchdog = createWatchdog({
     tracker,
@@ -219,6 +236,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     watchdog,
     registry,
     log,
+    metrics,
     async close() {
       // Waiting requests answer with their job's current status and SSE streams end, so the drain is not held.
       jobsClosing.abort();
@@ -232,6 +250,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       const result = await drained;
       if (!result.drained) log.warn({ cut: result.cut }, 'shutdown timeout: requests still running were cut');
       relay.stop();
+      unwireMetrics();
       stopCatchUp();
       await events.close();
       // Past the deadline nobody waits for ComfyUI's answers any more: abort them instead of waiting.
