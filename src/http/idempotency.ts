@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
 import { fail } from '../errors.js';
 import { translate } from '../i18n.js';
+import type { RouteDef } from './define-route.js';
 import type { GatewayState } from './envelope.js';
 import type { IdempotencyEntry, IdempotencyStore, StoredAnswer } from './idempotency-store.js';
 
@@ -88,4 +89,16 @@ function canonicalJson(value: unknown): string {
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
+}
+
+/** A declared route whose handler runs through `idempotency` (absent: unchanged), keyed on its parsed body. */
+export function idempotentRoute<B, Q, P>(def: RouteDef<B, Q, P>, idempotency: Idempotency | undefined): RouteDef<B, Q, P> {
+  if (!idempotency) return def;
+  return {
+    ...def,
+    handler: (ctx, input) =>
+      idempotency(ctx, input.body, async () => {
+        await def.handler(ctx, input);
+      }),
+  };
 }

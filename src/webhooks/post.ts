@@ -17,7 +17,10 @@ export type WebhookPoster = (url: string, headers: Record<string, string>, body:
 
 export interface HttpPoster {
   post: WebhookPoster;
+  /** Waits for attempts in flight. */
   close(): Promise<void>;
+  /** Aborts attempts in flight (shutdown: a slow receiver must not hold it up). */
+  destroy(): Promise<void>;
 }
 
 /** An undici agent of its own, so a slow receiver never holds connections the ComfyUI client needs. */
@@ -54,6 +57,7 @@ export function createHttpPoster(options: { timeoutMs: number; policy?: UrlPolic
       }
     },
     close: () => agent.close(),
+    destroy: () => agent.destroy(),
   };
 }
 

@@ -1,0 +1,91 @@
+// Jobs → webhooks: a submit route asks accept() for the URL (the request's, else the manifest's: refused with 400
+// when there is no secret or the URL is unusable), then attach()es it to the job; when the tracker says the job
+// ended, its document goes out through the dispatcher and each delivery state is written back onto the job, where
+// GET /api/v1/jobs/{id} shows it. State lives in memory only: a restart forgets deliveries still retrying.
+import type { Context } from 'koa';
+import { fail } from '../errors.js';
+import type { GatewayState } from '../http/envelope.js';
+import { translate } from '../i18n.js';
+import type { UrlPolicy } from '../images/url-policy.js';
+import type { JobRecord, JobTracker } from '../jobs/tracker.js';
+import { isFinished } from '../jobs/tracker.js';
+import type { Logger } from '../log.js';
+import type { WebhookDispatcher } from './dispatcher.js';
+import { pendingDelivery, type WebhookEventType } from './types.js';
+import { findWebhookUrlProblem } from './webhook-url.js';
+
+export interface JobWebhooksDeps {
+  tracker: Pick<JobTracker, 'get' | 'update' | 'onFinished'>;
+  /** undefined when webhooks.secret is empty: every webhook is refused at submit time. */
+  dispatcher: WebhookDispatcher | undefined;
+  /** The payload's `data`: the job document, its links built against baseUrl. */
+  document: (job: JobRecord, baseUrl: string) => unknown;
+  /** server.public_url; empty: links use the base URL of the request that submitted the job. */
+  publicUrl: string;
+  policy?: UrlPolicy;
+  log: Logger;
+  /** Base URLs remembered for jobs not yet finished (bounded like the tracker). */
+  maxJobs?: number;
+}
+
+export interface JobWebhooks {
+  /** The URL to report to, checked; undefined when neither the request nor the manifest names one. */
+  accept(ctx: Context, requested: string | undefined, manifestDefault?: string): string | undefined;
+  /** The job now carries a pending delivery, sent when it finishes. */
+  attach(ctx: Context, promptId: string, url: string): void;
+  stop(): Promise<void>;
+}
+
+const eventOf: Partial<Record<JobRecord['status'], WebhookEventType>> = {
+  succeeded: 'job.succeeded',
+  failed: 'job.failed',
+  interrupted: 'job.interrupted',
+};
+
+export function createJobWebhooks(deps: JobWebhooksDeps): JobWebhooks {
+  const maxJobs = deps.maxJobs ?? 10_000;
+  const baseUrls = new Map<string, string>();
+  const unsubscribe = deps.tracker.onFinished((job) => send(job));
+
+  function send(job: JobRecord): void {
+    const baseUrl = baseUrls.get(job.promptId);
+    baseUrls.delete(job.promptId);
+    const type = eventOf[job.status];
+    if (!job.webhook || job.webhook.status !== 'pending' || job.webhook.attempts > 0 || !type || !deps.dispatcher) return;
+    let data: unknown;
+    try {
+      data = deps.document(job, deps.publicUrl || baseUrl || '');
+    } catch (error) {
+      // Never let a webhook break the tracker's other listeners.
+      deps.log.error({ err: error, promptId: job.promptId }, 'job document for the webhook failed');
+      return;
+    }
+    const promptId = job.promptId;
+    void deps.dispatcher.deliver({ url: job.webhook.url, type, data }, (state) => {
+      deps.tracker.update(promptId, { webhook: state });
+    });
+  }
+
+  return {
+    accept(ctx, requested, manifestDefault) {
+      const url = requested ?? manifestDefault;
+      if (url === undefined) return undefined;
+      const { locale } = ctx.state as GatewayState;
+      if (!deps.dispatcher) throw fail.badRequest(translate(locale, 'reason.webhook_no_secret'));
+      const problem = findWebhookUrlProblem(url, deps.policy);
+      if (problem) throw fail.badRequest(translate(locale, 'reason.webhook_url', { why: problem }));
+      return url;
+    },
+    attach(ctx, promptId, url) {
+      baseUrls.set(promptId, ctx.origin);
+      while (baseUrls.size > maxJobs) baseUrls.delete(baseUrls.keys().next().value as string);
+      const job = deps.tracker.update(promptId, { webhook: pendingDelivery(url) });
+      // Ended before the route got here (a cached prompt can finish within the submit round trip).
+      if (job && isFinished(job.status)) send(job);
+    },
+    async stop() {
+      unsubscribe();
+      await deps.dispatcher?.close();
+    },
+  };
+}
