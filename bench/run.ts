@@ -8,6 +8,7 @@ import { VALUE_OPTIONS, type BenchCase, type BenchRow } from './lib.js';
 import { scenarioReload } from './cases/scenario-reload.js';
 import { upstreamDown } from './cases/upstream-down.js';
 import { submitOverhead } from './cases/submit-overhead.js';
+import { streaming } from './cases/streaming.js';
 import { waitLatency } from './cases/wait-latency.js';
 
 const cases: BenchCase[] = [upstreamDown, scenarioReload, submitOverhead, waitLatency];
