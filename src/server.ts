@@ -35,6 +35,7 @@ import { wireMetrics } from './metrics/wire-metrics.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { createJobRecovery } from './jobs/recover.js';
 import { createWatchdog, type Watchdog } from './jobs/watchdog.js';
+import { createOutputMirror, type OutputMirror } from './jobs/mirror.js';
 import { createJobAnswers, jobRoutes, type JobRouteDeps } from './routes/jobs.js';
 import { createHttpDrain } from './shutdown.js';
 
@@ -61,6 +62,8 @@ export interface Gateway {
   sockets: GatewaySockets;
   /** Polls ComfyUI for open jobs while its event stream is down or silent. */
   watchdog: Watchdog;
+  /** Copies finished results to output/<prompt_id>/ when jobs.mirror_outputs is on. */
+  mirror: OutputMirror | undefined;
   log: Logger;
   /** Present when config metrics.enabled (the default): its registry is what GET /metrics serves. */
   metrics: GatewayMetrics | undefined;
@@ -195,6 +198,9 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     lostReason: translate(config.locale, 'reason.prompt_lost'),
     log,
   });
+  const mirror = config.jobs.mirror_outputs
+    ? createOutputMirror({ tracker, comfy, outputDir: config.folders.output, log })
+    : undefined;
   const sockets = createGatewaySockets({
     submit,
     hub,
@@ -234,6 +240,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     hub,
     sockets,
     watchdog,
+    mirror,
     registry,
     log,
     metrics,
@@ -250,6 +257,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       const result = await drained;
       if (!result.drained) log.warn({ cut: result.cut }, 'shutdown timeout: requests still running were cut');
       relay.stop();
+      mirror?.stop();
+      await mirror?.idle();
       unwireMetrics();
       stopCatchUp();
       await events.close();
