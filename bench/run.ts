@@ -7,11 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { VALUE_OPTIONS, type BenchCase, type BenchRow } from './lib.js';
 import { scenarioReload } from './cases/scenario-reload.js';
 import { upstreamDown } from './cases/upstream-down.js';
+import { loadProof } from './cases/load-proof.js';
 import { submitOverhead } from './cases/submit-overhead.js';
 import { streaming } from './cases/streaming.js';
 import { waitLatency } from './cases/wait-latency.js';
 
-const cases: BenchCase[] = [upstreamDown, scenarioReload, submitOverhead, waitLatency];
+const cases: BenchCase[] = [upstreamDown, scenarioReload, submitOverhead, waitLatency, streaming, loadProof];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
