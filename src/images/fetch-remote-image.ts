@@ -56,7 +56,10 @@ export function createRemoteFetcher(options: RemoteFetchOptions): RemoteFetcher 
   return async (firstUrl, destination, context) => {
     const say = (key: Parameters<typeof translate>[1], params: Record<string, string | number>) =>
       translate(context.locale, key, { field: context.field, ...params });
-    const signal = AbortSignal.timeout(options.timeoutMs);
+    // A timer of our own, cleared when the fetch ends: a signal that fired later would abort a finished request.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+    const signal = controller.signal;
     let url = parseUrl(firstUrl, say);
 
     try {
@@ -86,7 +89,8 @@ export function createRemoteFetcher(options: RemoteFetchOptions): RemoteFetcher 
           const declared = Number(response.headers['content-length']);
           const tooLarge = () => fail.tooLarge(say('reason.fetch_too_large', { url: url.href, limit: options.maxBytes }));
           if (declared > options.maxBytes) {
-            response.body.destroy();
+            // undici reports the destroyed body as an aborted request: expected here, not worth an unhandled error.
+            response.body.on('error', () => undefined).destroy();
             throw tooLarge();
           }
           const size = await saveCapped(response.body, destination, options.maxBytes, tooLarge);
@@ -100,6 +104,8 @@ export function createRemoteFetcher(options: RemoteFetchOptions): RemoteFetcher 
       if (isGatewayError(error)) throw error;
       if (signal.aborted) throw fail.badRequest(say('reason.fetch_timeout', { url: firstUrl, ms: options.timeoutMs }));
       throw fail.badRequest(say('reason.fetch_failed', { url: url.href, reason: describe(error) }));
+    } finally {
+      clearTimeout(timer);
     }
   };
 }

@@ -24,7 +24,8 @@ describe('body limits and parse errors', () => {
   });
 
   it('a JSON body over limits.json_body_bytes is a 413 naming the limit', async () => {
-    const answer = await gw.call('POST', '/api/v1/workflows/submit', { workflow: { pad: 'x'.repeat(2000) } });
+    // Not workflows/submit: it may carry base64 images and has limits.image_body_bytes instead (image-inputs.test.ts).
+    const answer = await gw.call('POST', '/api/v1/workflows/interrupt', { prompt_id: 'x'.repeat(2000) });
     expect(answer.status).toBe(413);
     expect(answer.json).toMatchObject({ code: 413, data: null });
     expect(answer.json.message).toContain('1 KiB');

@@ -229,6 +229,11 @@ describe('image inputs', () => {
       const answer = await strict.call('POST', '/api/v1/scenarios/invert', { input_image: `data:image/png;base64,${huge}` });
       expect(answer.status).toBe(413);
       expect(answer.json.code).toBe(413);
+      const submit = await strict.call('POST', '/api/v1/workflows/submit', {
+        workflow: { '1': { class_type: 'LoadImage', inputs: { image: 'x.png' } } },
+        images: { '1': huge },
+      });
+      expect(submit.status).toBe(413);
     });
   });
 });
