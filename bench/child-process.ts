@@ -17,15 +17,16 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Spawns `node --import tsx <entry>` and resolves once a stdout line satisfies `ready` (its return value). */
-async function spawnUntil<T>(
+/** Spawns `node --import tsx <entry>` (plain `node` for .js) and resolves once a stdout line satisfies `ready`. */
+export async function spawnUntil<T>(
   entry: string,
   args: string[],
   options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[]; timeoutMs?: number },
   ready: (line: string) => T | undefined,
 ): Promise<{ child: Child; value: T; spawnedAt: number; readyAt: number }> {
   const spawnedAt = performance.now();
-  const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', tsxLoader, entry, ...args], {
+  const loader = entry.endsWith('.js') ? [] : ['--import', tsxLoader];
+  const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, entry, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -107,6 +108,8 @@ export interface GatewayChildOptions {
   templates?: Map<string, string>;
   /** e.g. --cpu-prof; the child's cwd is the repository. */
   nodeArgs?: string[];
+  /** Run dist/src/main.js (`npm run build` first) instead of the TypeScript through tsx. */
+  built?: boolean;
 }
 
 /** `src/main.ts` with a generated gateway.yaml (log level info, as shipped) in a temp folder. */
@@ -127,7 +130,7 @@ export async function startGatewayProcess(options: GatewayChildOptions): Promise
   await writeFile(path.join(dir, 'gateway.yaml'), config);
   try {
     const { child, value: url, spawnedAt, readyAt } = await spawnUntil(
-      path.join(repoRoot, 'src/main.ts'),
+      path.join(repoRoot, options.built ? 'dist/src/main.js' : 'src/main.ts'),
       [],
       { env: { GATEWAY_CONFIG: path.join(dir, 'gateway.yaml'), DEBUG: '' }, ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}) },
       (line) => {

@@ -85,6 +85,11 @@ function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>
 /** Options that take a value (`--seconds 2` or `--seconds=2`); the runner skips their values when reading case names. */
 export const VALUE_OPTIONS = ['--seconds'] as const;
 
+/** A flag of the bench (`--built`). */
+export function flagOption(name: string, argv = process.argv): boolean {
+  return argv.includes(name);
+}
+
 /** A numeric command-line option of the bench (`--seconds 2`), else the fallback. */
 export function numberOption(name: (typeof VALUE_OPTIONS)[number], fallback: number, argv = process.argv): number {
   for (let i = 0; i < argv.length; i++) {

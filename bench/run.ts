@@ -10,9 +10,10 @@ import { upstreamDown } from './cases/upstream-down.js';
 import { loadProof } from './cases/load-proof.js';
 import { submitOverhead } from './cases/submit-overhead.js';
 import { streaming } from './cases/streaming.js';
+import { footprint } from './cases/footprint.js';
 import { waitLatency } from './cases/wait-latency.js';
 
-const cases: BenchCase[] = [upstreamDown, scenarioReload, submitOverhead, waitLatency, streaming, loadProof];
+const cases: BenchCase[] = [upstreamDown, scenarioReload, submitOverhead, waitLatency, streaming, loadProof, footprint];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
