@@ -40,6 +40,8 @@ const scenarioRun = /^\/api\/v1\/scenarios\/([^/]+)(?:\/|$)/i;
  * Routes that would let a key limited to some scenarios get around its list (any graph) or act on everyone's
  * jobs (clearing the shared queue).
  */
+/** Bodies that may carry base64 images get limits.image_body_bytes from their routes: the same limit here. */
+const imageBodyRoutes = /^\/api\/v1\/(scenarios\/[^/]+|workflows\/submit)\/?$/i;
 const rawWorkflowRoutes = /^\/api\/v1\/(workflows\/submit|queue\/clear)\/?$/i;
 
 export function createSecurity(options: SecurityOptions): Security {
@@ -104,7 +106,9 @@ export function createSecurity(options: SecurityOptions): Security {
       const multipart = ctx.is('multipart/form-data') === 'multipart/form-data';
       const limitBytes = multipart
         ? config.limits.upload_bytes + multipartOverheadBytes
-        : config.limits.json_body_bytes;
+        : imageBodyRoutes.test(ctx.path)
+          ? config.limits.image_body_bytes
+          : config.limits.json_body_bytes;
       const body = await bufferBody(ctx, limitBytes);
       signature.verifier.verify({
         method: ctx.method,
