@@ -1,0 +1,187 @@
+// The fuzz properties, shared by `npm test` (a few hundred cases) and `npm run fuzz` (scripts/fuzz.ts, many more).
+// Every static route comes from gateway.specs, so a new route is fuzzed without touching this file; scenarios come
+// from the live registry and are fuzzed with dry_run=true. The invariant, whatever the input:
+//   the answer is the envelope {code, message, data} (data: null on errors), its HTTP status is the one the
+//   catalogue gives its code, and the code is never 500. Raw successes (image streams, doc pages) are allowed only
+//   as 200s of routes that declare them.
+import fc from 'fast-check';
+import type { RouteSpec } from '../../src/http/define-route.js';
+import type { JsonSchema } from '../../src/http/json-schema.js';
+
+export interface FuzzTarget {
+  url: string;
+  specs: readonly RouteSpec[];
+  scenarioNames(): string[];
+}
+
+/** HTTP statuses the catalogue allows for each code (DESIGN.md "The error catalogue"). */
+export const catalogueStatus: Record<number, number[]> = {
+  200: [200], 400: [400], 401: [401], 403: [403], 404: [404], 413: [413], 429: [429], 500: [500],
+  1001: [502, 503], 1002: [422], 1003: [400, 500],
+};
+
+const hostileStrings = [
+  '', ' ', '..', '../../etc/passwd', '%00', '\u0000', '__proto__', 'constructor', 'prototype', '%ff', '%E0%A4%A',
+  '\uff0e\uff0e\uff0f', '\ud800', '😀'.repeat(50), 'x'.repeat(5_000), '<script>alert(1)</script>', 'null', 'NaN',
+  '-1', '1e309', 'true', '[]', '{}',
+];
+const hostileKeys = ['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', '', 'a.b', '$ref'];
+
+const anyString = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.constantFrom(...hostileStrings),
+);
+const anyKey = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(...hostileKeys));
+const anyJson: fc.Arbitrary<unknown> = fc.oneof(
+  { depthSize: 'small' },
+  fc.jsonValue({ maxDepth: 3 }),
+  anyString,
+  fc.constantFrom(1e308, -0, Number.MAX_SAFE_INTEGER + 2, true, null),
+);
+
+/** A value shaped by the schema (enum member, number in type, string…) or, one time in three, anything at all. */
+function valueFor(schema: JsonSchema | undefined): fc.Arbitrary<unknown> {
+  const s = (schema ?? {}) as Record<string, unknown>;
+  const shaped: fc.Arbitrary<unknown>[] = [];
+  if (Array.isArray(s.enum)) shaped.push(fc.constantFrom(...(s.enum as unknown[])));
+  const types = ([] as unknown[]).concat(s.type ?? []);
+  if (types.includes('boolean')) shaped.push(fc.boolean());
+  if (types.includes('integer')) shaped.push(fc.integer({ min: -5, max: 100_000 }));
+  if (types.includes('number')) shaped.push(fc.double({ noNaN: true, noDefaultInfinity: true }));
+  if (types.includes('string')) shaped.push(anyString);
+  if (types.includes('array')) shaped.push(fc.array(valueFor(s.items as JsonSchema | undefined), { maxLength: 4 }));
+  if (types.includes('object')) shaped.push(objectFor(s));
+  if (shaped.length === 0) return anyJson;
+  return fc.oneof({ weight: 2, arbitrary: fc.oneof(...shaped) }, { weight: 1, arbitrary: anyJson });
+}
+
+/** Entries (not an object: `__proto__` must survive as a key) for an object schema: known properties, maybe extra. */
+function entriesFor(schema: Record<string, unknown>): fc.Arbitrary<[string, unknown][]> {
+  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  const known = Object.entries(properties).map(([key, sub]) =>
+    fc.option(valueFor(sub).map((value) => [key, value] as [string, unknown]), { nil: undefined }),
+  );
+  const extra = fc.array(fc.tuple(anyKey, anyJson), { maxLength: 3 });
+  return fc.tuple(fc.tuple(...known), extra).map(([picked, more]) => [
+    ...picked.filter((entry): entry is [string, unknown] => entry !== undefined),
+    ...more,
+  ]);
+}
+
+function objectFor(schema: Record<string, unknown>): fc.Arbitrary<Record<string, unknown>> {
+  return entriesFor(schema).map((entries) => Object.fromEntries(entries.filter(([key]) => key !== '__proto__')));
+}
+
+/** JSON text from entries, keeping `__proto__` and friends as literal keys. */
+function jsonText(entries: [string, unknown][]): string {
+  return `{${entries.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value) ?? 'null'}`).join(',')}}`;
+}
+
+export interface FuzzRequest {
+  method: string;
+  path: string;
+  body?: string;
+  contentType?: string;
+}
+
+function requestFor(spec: RouteSpec): fc.Arbitrary<FuzzRequest> {
+  const params = [...spec.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+  const pathArb = fc
+    .array(fc.oneof(anyString.map(encodeURIComponent), fc.constantFrom('%ff', '%', '..', '%2e%2e')), {
+      minLength: params.length,
+      maxLength: params.length,
+    })
+    .map((values) => params.reduce((p, name, i) => p.replace(`{${name}}`, values[i] || 'x'), spec.path));
+  const queryArb = entriesFor((spec.query ?? {}) as Record<string, unknown>).map((entries) => {
+    const search = new URLSearchParams();
+    for (const [key, value] of entries) search.append(key, typeof value === 'string' ? value : JSON.stringify(value) ?? '');
+    const text = search.toString();
+    return text ? `?${text}` : '';
+  });
+  const bodyArb: fc.Arbitrary<string | undefined> = spec.body
+    ? fc.oneof(
+        { weight: 4, arbitrary: entriesFor(spec.body as Record<string, unknown>).map(jsonText) },
+        { weight: 1, arbitrary: anyJson.map((value) => JSON.stringify(value) ?? '') },
+        { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) },
+      )
+    : fc.constant(undefined);
+  return fc.tuple(pathArb, queryArb, bodyArb).map(([path, query, body]) => ({
+    method: spec.method.toUpperCase(),
+    path: path + query,
+    ...(body !== undefined ? { body, contentType: spec.bodyType === 'multipart' ? 'multipart/form-data; boundary=x' : 'application/json' } : {}),
+  }));
+}
+
+export interface Outcome {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+export async function send(baseUrl: string, request: FuzzRequest): Promise<Outcome> {
+  const response = await fetch(baseUrl + request.path, {
+    method: request.method,
+    headers: request.contentType ? { 'content-type': request.contentType } : {},
+    body: request.body,
+  });
+  return { status: response.status, contentType: response.headers.get('content-type') ?? '', text: await response.text() };
+}
+
+/** Throws (with what was sent and what came back) when the answer breaks the invariant. */
+export function checkAnswer(request: FuzzRequest, outcome: Outcome, rawAllowed: boolean): void {
+  const where = `${request.method} ${request.path.slice(0, 200)} body=${request.body?.slice(0, 200)}`;
+  const fail = (why: string) => {
+    throw new Error(`${why}\n  sent: ${where}\n  got: ${outcome.status} ${outcome.text.slice(0, 300)}`);
+  };
+  // A raw success (an image, a doc page, the OpenAPI document) of a route that declares one.
+  if (rawAllowed && outcome.status === 200) return;
+  if (!outcome.contentType.includes('application/json')) {
+    // Node's own refusals (431, 400 on a malformed request line) never reach the gateway's code.
+    if (outcome.status === 431) return;
+    return fail('not a JSON envelope');
+  }
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(outcome.text) as Record<string, unknown>;
+  } catch {
+    return fail('JSON content type, body not JSON');
+  }
+  if (typeof body.code !== 'number' || typeof body.message !== 'string' || !('data' in body)) fail('not the envelope');
+  const code = body.code as number;
+  if (code === 500) fail('a 500 from the gateway');
+  if (code !== 200 && body.data !== null) fail('an error with data other than null');
+  if (!(catalogueStatus[code] ?? []).includes(outcome.status)) fail(`HTTP ${outcome.status} does not match code ${code}`);
+}
+
+/** Every static route, fuzzed `runs` times in all. */
+export function routeProperty(target: FuzzTarget): fc.IAsyncPropertyWithHooks<[[RouteSpec, FuzzRequest]]> {
+  const specs = target.specs;
+  return fc.asyncProperty(
+    fc.constantFrom(...specs).chain((spec) => fc.tuple(fc.constant(spec), requestFor(spec))),
+    async ([spec, request]) => {
+      const rawAllowed = spec.rawResponse !== undefined || spec.public === true;
+      checkAnswer(request, await send(target.url, request), rawAllowed);
+      if (({} as Record<string, unknown>).polluted !== undefined) throw new Error('Object.prototype was polluted');
+    },
+  );
+}
+
+/** Scenario bodies against the loaded scenarios, dry run: valid-shaped field values, wrong types, special keys. */
+export function scenarioProperty(target: FuzzTarget, fields: (name: string) => Record<string, JsonSchema>) {
+  const names = target.scenarioNames();
+  return fc.asyncProperty(
+    fc.constantFrom(...names).chain((name) =>
+      fc.tuple(fc.constant(name), entriesFor({ properties: fields(name) }).map(jsonText)),
+    ),
+    async ([name, body]) => {
+      const request: FuzzRequest = {
+        method: 'POST',
+        path: `/api/v1/scenarios/${encodeURIComponent(name)}?dry_run=true`,
+        body,
+        contentType: 'application/json',
+      };
+      checkAnswer(request, await send(target.url, request), false);
+    },
+  );
+}
