@@ -11,9 +11,10 @@ import { loadProof } from './cases/load-proof.js';
 import { submitOverhead } from './cases/submit-overhead.js';
 import { streaming } from './cases/streaming.js';
 import { footprint } from './cases/footprint.js';
+import { fanout } from './cases/fanout.js';
 import { waitLatency } from './cases/wait-latency.js';
 
-const cases: BenchCase[] = [upstreamDown, scenarioReload, submitOverhead, waitLatency, streaming, loadProof, footprint];
+const cases: BenchCase[] = [upstreamDown, scenarioReload, submitOverhead, waitLatency, streaming, loadProof, footprint, fanout];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

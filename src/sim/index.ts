@@ -31,6 +31,8 @@ export interface SimOptions {
   stepMs?: number;
   /** aiohttp's client_max_size, bytes (default 100 MiB, like --max-upload-size 100). */
   maxUploadSize?: number;
+  /** Called as each WebSocket event is sent, with its type, data and recipient (null: everyone). */
+  onSend?: (event: string, data: unknown, sid: string | null) => void;
 }
 
 export interface Simulator {
@@ -81,7 +83,12 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     supports_preview_metadata: true, max_upload_size: maxUploadSize,
   });
   let runtime: Runtime;
-  const hub = createHub({ queueRemaining: () => runtime.queue.remaining(), state, serverFeatures });
+  const hub = createHub({
+    queueRemaining: () => runtime.queue.remaining(),
+    state,
+    serverFeatures,
+    ...(opts.onSend ? { onSend: opts.onSend } : {}),
+  });
 
   let port = opts.port ?? 0;
   const faults = createFaults(opts.stepMs ?? 5, {

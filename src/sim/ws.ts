@@ -27,6 +27,8 @@ export interface HubDeps {
   queueRemaining(): number;
   state: ExecutionState;
   serverFeatures(): JsonObject;
+  /** Told of every event as it is sent (benchmarks timestamp the upstream side of the relay with it). */
+  onSend?: (event: string, data: JsonValue, sid: string | null) => void;
 }
 
 export function createHub(deps: HubDeps): Hub {
@@ -42,6 +44,7 @@ export function createHub(deps: HubDeps): Hub {
     const text = pyJson({ type: event, data });
     if (sid === null) for (const ws of sockets.values()) sendTo(ws, text);
     else sendTo(sockets.get(sid), text);
+    deps.onSend?.(event, data, sid);
   };
 
   const onConnection = (ws: WebSocket, sid: string): void => {
