@@ -5,6 +5,7 @@ import type { ErrorCode } from '../errors.js';
 import type { Locale } from '../i18n.js';
 import { errorResponses, successEnvelope } from './envelope-schemas.js';
 import type { ScenarioDocLike } from './scenario-source.js';
+import { waitQuerySchema } from '../jobs/waiter.js';
 
 export const SCENARIO_PREFIX = '/api/v1/scenarios/';
 
@@ -16,7 +17,7 @@ export function scenarioResultSchema(): SchemaObject {
     type: 'object',
     required: ['scenario', 'params'],
     properties: {
-      prompt_id: { type: 'string', description: 'The submitted job; follow it with /api/v1/workflows/{prompt_id}/history or the WebSocket. Absent on a dry run.' },
+      prompt_id: { type: 'string', description: 'The submitted job; follow it with GET /api/v1/jobs/{prompt_id}, its /events stream, or the WebSocket. Absent on a dry run.' },
       scenario: { type: 'string', description: 'The scenario that ran.' },
       params: {
         type: 'object',
@@ -26,6 +27,9 @@ export function scenarioResultSchema(): SchemaObject {
       client_id: { type: 'string', description: 'Your client_id, echoed when the body carried one.' },
       workflow: { type: 'object', description: 'Only on a dry run: the ComfyUI workflow that would have been submitted.' },
       version: { type: 'integer', description: 'Only on a dry run: the registry version of the scenario that built it.' },
+      status: { type: 'string', description: 'Only with wait=true: queued, running, succeeded, failed or interrupted.' },
+      outputs: { type: 'array', items: { type: 'object' }, description: 'Only with wait=true: the result images, each with a download url.' },
+      error: { type: ['object', 'null'], description: 'Only with wait=true: why the job failed.' },
     },
   };
 }
@@ -50,6 +54,21 @@ export function scenarioOperation(scenario: ScenarioDocLike, locale: Locale): Op
         required: false,
         description: 'Build and validate the workflow, return it, and submit nothing.',
         schema: { type: 'boolean', default: false },
+      },
+      // The same query schema the submit route documents and parseWaitQuery enforces.
+      ...Object.entries(waitQuerySchema.properties).map(([name, schema]) => ({
+        name,
+        in: 'query' as const,
+        required: false,
+        description: schema.description,
+        schema: schema as SchemaObject,
+      })),
+      {
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description: 'Send the same key again (with the same body) to get the first answer back instead of a second job.',
+        schema: { type: 'string', minLength: 1, maxLength: 255 },
       },
     ],
     requestBody: { required: true, content: { 'application/json': media } },

@@ -147,7 +147,7 @@ describe('buildOpenApi', () => {
     expect(media.schema).toBe(cpuSchema);
     expect(media.example).toEqual({ prompt: 'a sunset' });
     expect(cpu.tags).toEqual(['img2img']);
-    expect((cpu.parameters as ParameterObject[]).map((p) => p.name)).toEqual(['dry_run']);
+    expect((cpu.parameters as ParameterObject[]).map((p) => p.name)).toEqual(['dry_run', 'wait', 'timeout', 'output', 'Idempotency-Key']);
     const cpuOk = responses('/api/v1/scenarios/cpu_quickly', 'post')['200']!;
     const ok = cpuOk.content['application/json']!.schema as SchemaObject;
     expect((ok.properties?.data as ReferenceObject).$ref).toBe('#/components/schemas/ScenarioResult');
