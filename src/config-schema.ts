@@ -63,6 +63,21 @@ export interface Config {
     /** `?output=base64`: the most image bytes one answer carries; more stay URLs. */
     base64_max_bytes: number;
   };
+  /** Job results POSTed to a caller's URL, signed the Standard Webhooks way (docs/webhooks.md). */
+  webhooks: {
+    /** whsec_<base64>; '' turns webhooks off (a request naming one gets 400). Env WEBHOOK_SECRET. */
+    secret: string;
+    max_attempts: number;
+    initial_delay_ms: number;
+    max_delay_ms: number;
+    /** Per attempt: connect + answer. */
+    timeout_ms: number;
+    /** Receivers on loopback/private addresses are refused unless named here (as for images.fetch). */
+    allow_hosts: string[];
+    allow_cidrs: string[];
+  };
+  /** Idempotency-Key on the submit routes: how long and how many first answers are kept. */
+  idempotency: { ttl_s: number; max_keys: number };
   auth: {
     api_keys: ApiKeyEntry[];
     /** '' for none; else a file of keys, resolved against the config file's folder. */
@@ -143,7 +158,7 @@ const authSchema = {
 export const configSchema: JSONSchemaType<Config> = {
   type: 'object',
   additionalProperties: false,
-  required: ['server', 'comfyui', 'folders', 'scenarios', 'limits', 'images', 'websocket', 'jobs', 'auth', 'locale', 'log', 'metrics'],
+  required: ['server', 'comfyui', 'folders', 'scenarios', 'limits', 'images', 'websocket', 'jobs', 'webhooks', 'idempotency', 'auth', 'locale', 'log', 'metrics'],
   properties: {
     server: {
       type: 'object',
@@ -271,6 +286,32 @@ export const configSchema: JSONSchemaType<Config> = {
         poll_interval_ms: positiveInt(2_000),
         mirror_outputs: { type: 'boolean', default: false },
         base64_max_bytes: positiveInt(32 * 1024 * 1024),
+      },
+    },
+    webhooks: {
+      type: 'object',
+      additionalProperties: false,
+      default: emptySection,
+      required: ['secret', 'max_attempts', 'initial_delay_ms', 'max_delay_ms', 'timeout_ms', 'allow_hosts', 'allow_cidrs'],
+      properties: {
+        // At least 16 bytes of key (24 base64 characters); src/webhooks/sign.ts decodes it.
+        secret: { type: 'string', default: '', pattern: '^(|whsec_[A-Za-z0-9+/]{22,}={0,2})$' },
+        max_attempts: positiveInt(5, 100),
+        initial_delay_ms: positiveInt(1_000),
+        max_delay_ms: positiveInt(60_000),
+        timeout_ms: positiveInt(10_000),
+        allow_hosts: { type: 'array', default: [], items: { type: 'string', minLength: 1 } },
+        allow_cidrs: { type: 'array', default: [], items: { type: 'string', minLength: 1 } },
+      },
+    },
+    idempotency: {
+      type: 'object',
+      additionalProperties: false,
+      default: emptySection,
+      required: ['ttl_s', 'max_keys'],
+      properties: {
+        ttl_s: positiveInt(86_400, 30 * 86_400),
+        max_keys: positiveInt(10_000, 10_000_000),
       },
     },
     auth: authSchema,

@@ -39,6 +39,7 @@ const envKeys: Record<string, string> = {
   API_KEYS_FILE: 'auth.api_keys_file',
   RATE_LIMIT_PER_SECOND: 'limits.requests_per_second',
   RATE_LIMIT_BURST: 'limits.burst',
+  WEBHOOK_SECRET: 'webhooks.secret',
 };
 
 const ajv = new Ajv({ useDefaults: true, coerceTypes: true, allErrors: false, strict: true });

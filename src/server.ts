@@ -38,6 +38,9 @@ import { createWatchdog, type Watchdog } from './jobs/watchdog.js';
 import { createOutputMirror, type OutputMirror } from './jobs/mirror.js';
 import { createJobAnswers, jobRoutes, type JobRouteDeps } from './routes/jobs.js';
 import { createHttpDrain } from './shutdown.js';
+import { createWebhooksFromConfig } from './webhooks/from-config.js';
+import { createIdempotency } from './http/idempotency.js';
+import { createIdempotencyStore } from './http/idempotency-store.js';
 
 export interface Gateway {
   url: string;
@@ -105,6 +108,11 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     closing: jobsClosing.signal,
   };
   const jobs = createJobAnswers(jobDeps);
+  // Job ends → signed POSTs (src/webhooks); Idempotency-Key on the two submit routes.
+  const webhooks = createWebhooksFromConfig({ config, tracker, imageUrl, log });
+  const idempotency = createIdempotency(
+    createIdempotencyStore({ maxKeys: config.idempotency.max_keys, ttlMs: config.idempotency.ttl_s * 1000 }),
+  );
 
   // Scenarios load before the server listens; a broken manifest is reported, never fatal.
   const registry = createRegistry({
@@ -129,7 +137,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     rootRoutes({ pkg }),
     healthRoutes({ config, comfy }),
     ...(metrics ? [metricsRoutes({ metrics })] : []),
-    workflowRoutes({ config, comfy, submit, jobs, images }),
+    workflowRoutes({ config, comfy, submit, jobs, images, webhooks, idempotency }),
     queueRoutes({ comfy }),
     await imageRoutes({ config, comfy }),
     scenarioRoutes({
@@ -137,6 +145,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       submit,
       jobs,
       jsonLimitBytes: config.limits.json_body_bytes,
+      webhooks,
+      idempotency,
       images: scenarioImageStage,
       imageBodyLimitBytes: config.limits.image_body_bytes,
     }),
@@ -257,6 +267,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       const result = await drained;
       if (!result.drained) log.warn({ cut: result.cut }, 'shutdown timeout: requests still running were cut');
       relay.stop();
+      // Deliveries still retrying are dropped (docs/webhooks.md: they do not survive a restart).
+      await webhooks.stop();
       mirror?.stop();
       await mirror?.idle();
       unwireMetrics();

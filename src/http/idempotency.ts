@@ -4,7 +4,7 @@
 // - A duplicate arriving while the first still runs waits for the first's outcome rather than submitting again.
 // - Only successes are kept: after a 4xx/5xx the caller fixes the input and retries with the same key.
 import { createHash } from 'node:crypto';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { fail } from '../errors.js';
 import { translate } from '../i18n.js';
 import type { RouteDef } from './define-route.js';
@@ -17,11 +17,31 @@ export const REPLAYED_HEADER = 'Idempotent-Replayed';
 /** Runs `submit` at most once per key; `request` is what the key must keep meaning (the parsed body). */
 export type Idempotency = (ctx: Context, request: unknown, submit: () => Promise<void>) => Promise<void>;
 
+/**
+ * The same in two halves, for a handler that learns its body half-way (the scenario dispatcher parses it itself):
+ * `around(handler)` settles what `claim(ctx, body)` took inside it, so the handler needs one line, not a wrapper.
+ */
+export interface IdempotencyGate {
+  /** True when the answer was replayed (return at once); else the handler runs as the key's first request. */
+  claim(ctx: Context, request: unknown): Promise<boolean>;
+  around(handler: Middleware): Middleware;
+  run: Idempotency;
+}
+
 const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
 
-export function createIdempotency(store: IdempotencyStore): Idempotency {
-  return async (ctx, request, submit) => {
-    if (ctx.headers['idempotency-key'] === undefined) return submit();
+interface Claim {
+  scope: string;
+  entry: IdempotencyEntry;
+  resolve: (answer: StoredAnswer) => void;
+  reject: (error: unknown) => void;
+}
+
+export function createIdempotency(store: IdempotencyStore): IdempotencyGate {
+  const claims = new WeakMap<Context, Claim>();
+
+  async function claim(ctx: Context, request: unknown): Promise<boolean> {
+    if (ctx.headers['idempotency-key'] === undefined || claims.has(ctx)) return false;
     const key = ctx.get(IDEMPOTENCY_HEADER);
     const state = ctx.state as GatewayState;
     if (!VALID_KEY.test(key)) throw fail.badRequest(translate(state.locale, 'reason.idempotency_key'));
@@ -37,27 +57,49 @@ export function createIdempotency(store: IdempotencyStore): Idempotency {
       }
       // A failed first attempt rejects here, and this duplicate answers the same error.
       replay(ctx, 'answer' in existing ? existing.answer : await existing.pending);
-      return;
+      return true;
     }
 
-    let settle!: { resolve: (answer: StoredAnswer) => void; reject: (error: unknown) => void };
-    const pending = new Promise<StoredAnswer>((resolve, reject) => (settle = { resolve, reject }));
+    let resolve!: Claim['resolve'];
+    let reject!: Claim['reject'];
+    const pending = new Promise<StoredAnswer>((res, rej) => ((resolve = res), (reject = rej)));
     // Without waiters nobody awaits a rejection: keep it from being reported as unhandled.
     pending.catch(() => undefined);
-    const inFlight: IdempotencyEntry = { fingerprint, pending };
-    store.set(scope, inFlight);
+    const entry: IdempotencyEntry = { fingerprint, pending };
+    store.set(scope, entry);
+    claims.set(ctx, { scope, entry, resolve, reject });
+    return false;
+  }
+
+  function settle(ctx: Context, error?: unknown): void {
+    const held = claims.get(ctx);
+    if (!held) return;
+    claims.delete(ctx);
+    const answer = error === undefined ? capture(ctx) : undefined;
+    if (answer && answer.status < 400) store.set(held.scope, store.answered(held.entry.fingerprint, answer));
+    else store.delete(held.scope, held.entry);
+    if (error !== undefined) held.reject(error);
+    else if (answer) held.resolve(answer);
+    else held.reject(fail.internal((ctx.state as GatewayState).requestId, new Error('the first answer could not be kept for replay')));
+  }
+
+  const around = (handler: Middleware): Middleware => async (ctx, next) => {
     try {
-      await submit();
+      await handler(ctx, next);
     } catch (error) {
-      store.delete(scope, inFlight);
-      settle.reject(error);
+      settle(ctx, error ?? new Error('thrown without a value'));
       throw error;
     }
-    const answer = capture(ctx);
-    if (answer && answer.status < 400) store.set(scope, store.answered(fingerprint, answer));
-    else store.delete(scope, inFlight);
-    if (answer) settle.resolve(answer);
-    else settle.reject(fail.internal(state.requestId, new Error('the first answer could not be kept for replay')));
+    settle(ctx);
+  };
+
+  return {
+    claim,
+    around,
+    run: async (ctx, request, submit) => {
+      if (await claim(ctx, request)) return;
+      await around(() => submit())(ctx, async () => undefined);
+    },
   };
 }
 
@@ -92,12 +134,12 @@ function canonicalJson(value: unknown): string {
 }
 
 /** A declared route whose handler runs through `idempotency` (absent: unchanged), keyed on its parsed body. */
-export function idempotentRoute<B, Q, P>(def: RouteDef<B, Q, P>, idempotency: Idempotency | undefined): RouteDef<B, Q, P> {
+export function idempotentRoute<B, Q, P>(def: RouteDef<B, Q, P>, idempotency: IdempotencyGate | undefined): RouteDef<B, Q, P> {
   if (!idempotency) return def;
   return {
     ...def,
     handler: (ctx, input) =>
-      idempotency(ctx, input.body, async () => {
+      idempotency.run(ctx, input.body, async () => {
         await def.handler(ctx, input);
       }),
   };

@@ -2,6 +2,7 @@
 // the webhook payload are all this document, so a caller parses one thing wherever it meets a job.
 import type { ImageUrlBuilder } from './relay.js';
 import type { JobRecord, JobStatus } from './tracker.js';
+import type { WebhookDelivery } from '../webhooks/types.js';
 
 export interface JobDocumentOutput {
   node: string;
@@ -29,6 +30,8 @@ export interface JobDocument {
   finished_at: string | null;
   outputs: JobDocumentOutput[];
   error: { node: string | null; type: string; message: string } | null;
+  /** Only when the job was submitted with a webhook: where its end goes and how the delivery went. */
+  webhook?: WebhookDelivery;
 }
 
 export function buildJobDocument(
@@ -53,6 +56,7 @@ export function buildJobDocument(
     finished_at: iso(job.finishedAt),
     outputs: resultOutputs(job).map((output) => ({ ...output, url: imageUrl(output, baseUrl) })),
     error: job.error ?? null,
+    ...(job.webhook ? { webhook: { ...job.webhook } } : {}),
   };
 }
 
@@ -101,6 +105,12 @@ export const jobDocumentSchema = {
           mime: { type: 'string', description: 'With ?output=base64 only' },
         },
       },
+    },
+    webhook: {
+      type: 'object',
+      description:
+        'Only with a webhook: {url, status: pending | delivered | failed, attempts, last_status, last_error, delivered_at}',
+      example: { url: 'https://example.com/hook', status: 'delivered', attempts: 1, last_status: 200, last_error: null, delivered_at: '2025-01-01T00:00:00.000Z' },
     },
     error: {
       type: ['object', 'null'],

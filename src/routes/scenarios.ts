@@ -15,6 +15,9 @@ import type { JobAnswers } from './jobs.js';
 import { buildPrompt, type SeedSource } from '../scenarios/apply-fields.js';
 import type { ScenarioRegistry } from '../scenarios/registry.js';
 import type { ScenarioImages } from './scenario-images.js';
+import type { StagedFile } from '../images/accept-upload.js';
+import type { IdempotencyGate } from '../http/idempotency.js';
+import type { JobWebhooks } from '../webhooks/job-webhooks.js';
 import type { CompiledScenario, ScenarioStatus, Snapshot } from '../scenarios/types.js';
 
 export interface ScenarioRouteDeps {
@@ -28,6 +31,10 @@ export interface ScenarioRouteDeps {
   images?: ScenarioImages;
   /** limits.image_body_bytes: the JSON limit for scenarios that have an image field (base64 is big). */
   imageBodyLimitBytes?: number;
+  /** Checks and attaches a `webhook` (the body's, else the manifest's); server.ts always passes it. */
+  webhooks?: JobWebhooks;
+  /** Idempotency-Key on the scenario route; absent: the header is ignored. */
+  idempotency?: IdempotencyGate;
 }
 
 const POST_PATH = /^\/api\/v1\/scenarios\/([^/]+)\/?$/;
@@ -64,7 +71,7 @@ export function scenarioRoutes(deps: ScenarioRouteDeps): RouteGroup {
     },
   });
 
-  return { name: 'scenarios', routes: [list, detail], middleware: dispatcher(deps) };
+  return { name: 'scenarios', routes: [list, detail], middleware: deps.idempotency ? deps.idempotency.around(dispatcher(deps)) : dispatcher(deps) };
 }
 
 function dispatcher(deps: ScenarioRouteDeps): Middleware {
@@ -89,7 +96,9 @@ function dispatcher(deps: ScenarioRouteDeps): Middleware {
       const problems = describeErrors('body', scenario.validate.errors);
       throw fail.badRequest(summarize(problems), { errors: problems });
     }
-    const { client_id: clientId, ...given } = body as { client_id?: string } & Record<string, unknown>;
+    if (await replayed(deps, ctx, body, form?.files)) return;
+    const { client_id: clientId, webhook: requestedWebhook, ...given } = body as { client_id?: string; webhook?: string } & Record<string, unknown>;
+    const webhook = deps.webhooks?.accept(ctx, requestedWebhook, scenario.webhook);
     const values = deps.images ? await deps.images.resolve(ctx, scenario, given, form?.files) : given;
     const built = buildPrompt(scenario, values, deps.seed);
 
@@ -104,6 +113,7 @@ function dispatcher(deps: ScenarioRouteDeps): Middleware {
       scenario: scenario.name,
       ...(scenario.outputs.length ? { meta: { outputs: scenario.outputs } } : {}),
     });
+    if (webhook) deps.webhooks?.attach(ctx, submission.promptId, webhook);
     const data = {
       prompt_id: submission.promptId,
       scenario: scenario.name,
@@ -114,6 +124,25 @@ function dispatcher(deps: ScenarioRouteDeps): Middleware {
     if (scenario.customMessage) okWithMessage(ctx, answer, scenario.customMessage);
     else ok(ctx, answer, 'scenario.submitted');
   };
+}
+
+/** Idempotency-Key: true when an earlier answer was replayed, and this request's staged uploads are not needed. */
+async function replayed(
+  deps: ScenarioRouteDeps,
+  ctx: Context,
+  body: Record<string, unknown>,
+  files: Map<string, StagedFile> | undefined,
+): Promise<boolean> {
+  if (!deps.idempotency) return false;
+  let answered: boolean;
+  try {
+    answered = await deps.idempotency.claim(ctx, body);
+  } catch (error) {
+    await deps.images?.discard(files);
+    throw error;
+  }
+  if (answered) await deps.images?.discard(files);
+  return answered;
 }
 
 /** The manifest's result nodes go on the job (its document lists only those); with `?wait=true`, the job's end. */

@@ -6,6 +6,7 @@ import type { Workflow } from '../comfy/types.js';
 import type { Config } from '../config.js';
 import { fail } from '../errors.js';
 import { defineRoute } from '../http/define-route.js';
+import { idempotentRoute, type IdempotencyGate } from '../http/idempotency.js';
 import { ok, type GatewayState } from '../http/envelope.js';
 import { translate, type MessageKey } from '../i18n.js';
 import type { ImageInputs } from '../images/resolve-image-input.js';
@@ -14,6 +15,8 @@ import type { Submitter } from '../jobs/submit.js';
 import type { JobAnswers } from './jobs.js';
 import { waitQuerySchema } from '../jobs/waiter.js';
 import { asWorkflow, findWorkflowProblem } from './workflow-format.js';
+import type { JobWebhooks } from '../webhooks/job-webhooks.js';
+import { webhookBodyProperty } from '../webhooks/webhook-url.js';
 
 export interface WorkflowRouteDeps {
   config: Config;
@@ -23,6 +26,10 @@ export interface WorkflowRouteDeps {
   images?: ImageInputs;
   /** `?wait=true` / `?output=base64` after submitting (src/routes/jobs.ts); absent: never waits. */
   jobs?: JobAnswers;
+  /** Checks and attaches the body's `webhook` (src/webhooks); server.ts always passes it. */
+  webhooks?: JobWebhooks;
+  /** Idempotency-Key on the submit route; absent: the header is ignored. */
+  idempotency?: IdempotencyGate;
 }
 
 const promptId = { type: 'string', minLength: 1, maxLength: 200, example: '4f5e0f3a-6c1b-4d2e-9a7b-1f2e3d4c5b6a' };
@@ -39,7 +46,8 @@ function say(ctx: Context, key: MessageKey, params?: Record<string, string | num
 export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
   const limits = { maxNodes: deps.config.limits.workflow_nodes, maxDepth: deps.config.limits.workflow_depth };
 
-  const submitRoute = defineRoute<{ workflow: Record<string, unknown>; client_id?: string; images?: Record<string, string> }>({
+  type SubmitBody = { workflow: Record<string, unknown>; client_id?: string; images?: Record<string, string>; webhook?: string };
+  const submitRoute = idempotentRoute(defineRoute<SubmitBody>({
     method: 'post',
     path: '/api/v1/workflows/submit',
     operationId: 'submitWorkflow',
@@ -70,6 +78,7 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
           additionalProperties: { type: 'string', minLength: 1 },
           example: { '10': 'data:image/png;base64,iVBORw0KGgo…', '11.inputs.image': 'https://example.com/cat.png' },
         },
+        webhook: webhookBodyProperty,
       },
     },
     response: {
@@ -88,8 +97,10 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
       const problem = findWorkflowProblem(body.workflow, limits);
       if (problem) throw fail.badRequest(say(ctx, problem.key, problem.params));
       const wait = deps.jobs?.parseWait(ctx);
+      const webhook = deps.webhooks?.accept(ctx, body.webhook);
       const withImages = await setImages(ctx, asWorkflow(body.workflow), body.images, deps.images);
       const submitted = await deps.submit({ workflow: withImages.workflow, clientId: body.client_id });
+      if (webhook) deps.webhooks?.attach(ctx, submitted.promptId, webhook);
       const data = {
         prompt_id: submitted.promptId,
         client_id: body.client_id ?? null,
@@ -99,7 +110,7 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
       };
       ok(ctx, wait && deps.jobs ? await deps.jobs.withResult(ctx, submitted.promptId, wait, data) : data, 'workflow.submitted');
     },
-  });
+  }), deps.idempotency);
 
   const historyRoute = defineRoute<unknown, Record<string, unknown>, { prompt_id: string }>({
     method: 'get',

@@ -8,6 +8,7 @@ import { createValidators } from '../http/validation.js';
 import { checkMappings } from './check-mappings.js';
 import type { LoadedManifest } from './load-manifest.js';
 import { FIELD_SCHEMA_KEYS } from './manifest-schema.js';
+import { webhookBodyProperty } from '../webhooks/webhook-url.js';
 import type { CompiledField, CompiledScenario } from './types.js';
 
 export interface CompileInput {
@@ -69,6 +70,7 @@ export function createScenarioCompiler(): ScenarioCompiler {
         maxLength: 256,
         description: 'Your own client id: follow this job on the WebSocket /api/v1/ws/{client_id}.',
       };
+      properties.webhook = { ...webhookBodyProperty };
       const requestSchema: JsonSchema = {
         type: 'object',
         additionalProperties: false,
@@ -102,6 +104,7 @@ export function createScenarioCompiler(): ScenarioCompiler {
           example,
           message: manifest.message ?? input.defaultMessage,
           customMessage: manifest.message,
+          ...(manifest.webhook ? { webhook: manifest.webhook } : {}),
           version: input.version,
           file: input.file,
           workflowFile: input.workflowFile,

@@ -166,7 +166,7 @@ function sentence(error: ErrorObject, path: string[]): string {
       return `${name} needs "${missing}"`;
     }
     case 'propertyNames':
-      return `"${String(error.params.propertyName)}" cannot be a field name: use letters, digits and _ (client_id is reserved, every scenario accepts it)`;
+      return `"${String(error.params.propertyName)}" cannot be a field name: use letters, digits and _ (client_id and webhook are reserved: every scenario accepts them)`;
     case 'pattern':
       if (path.at(-1) === 'workflow') return '"workflow" must name a .json file (a workflow exported with "Save (API Format)")';
       if (path.at(-1) === 'route') return '"route" may only use letters, digits, _ and - (at most 64 characters)';

@@ -16,7 +16,7 @@ export const FIELD_SCHEMA_KEYS = [
 ] as const;
 
 /** The request body always accepts this, as the seed's text2img example does. */
-export const RESERVED_FIELDS = ['client_id'] as const;
+export const RESERVED_FIELDS = ['client_id', 'webhook'] as const;
 
 const nodePath = { type: 'string', pattern: '^.+\\.inputs\\.[^.]+$' };
 
@@ -57,6 +57,8 @@ export const manifestSchema: JsonSchema = {
     schema: { type: 'object' },
     outputs: { type: 'array', items: { type: ['string', 'integer'] } },
     message: { type: 'string', minLength: 1, maxLength: 500 },
+    // The full check (credentials, address policy, a secret configured) runs at submit time, as for a request's.
+    webhook: { type: 'string', pattern: '^https?://[^\\s]+$', maxLength: 2048 },
   },
 };
 
@@ -79,6 +81,7 @@ export interface Manifest {
   schema?: Record<string, unknown>;
   outputs?: (string | number)[];
   message?: string;
+  webhook?: string;
 }
 
 /** The closest known word, when it is close enough to be the one meant (a typo, not a different idea). */

@@ -6,6 +6,7 @@ import type { Context } from 'koa';
 import { fail } from '../errors.js';
 import type { GatewayState } from '../http/envelope.js';
 import { translate } from '../i18n.js';
+import { originOf } from '../images/image-url.js';
 import type { UrlPolicy } from '../images/url-policy.js';
 import type { JobRecord, JobTracker } from '../jobs/tracker.js';
 import { isFinished } from '../jobs/tracker.js';
@@ -45,13 +46,16 @@ const eventOf: Partial<Record<JobRecord['status'], WebhookEventType>> = {
 export function createJobWebhooks(deps: JobWebhooksDeps): JobWebhooks {
   const maxJobs = deps.maxJobs ?? 10_000;
   const baseUrls = new Map<string, string>();
+  // attach() may find a job already finished, and the tracker's onFinished may still follow: send once per job.
+  const sent = new WeakSet<JobRecord>();
   const unsubscribe = deps.tracker.onFinished((job) => send(job));
 
   function send(job: JobRecord): void {
+    const type = eventOf[job.status];
+    if (!job.webhook || sent.has(job) || !type || !deps.dispatcher) return;
+    sent.add(job);
     const baseUrl = baseUrls.get(job.promptId);
     baseUrls.delete(job.promptId);
-    const type = eventOf[job.status];
-    if (!job.webhook || job.webhook.status !== 'pending' || job.webhook.attempts > 0 || !type || !deps.dispatcher) return;
     let data: unknown;
     try {
       data = deps.document(job, deps.publicUrl || baseUrl || '');
@@ -77,7 +81,7 @@ export function createJobWebhooks(deps: JobWebhooksDeps): JobWebhooks {
       return url;
     },
     attach(ctx, promptId, url) {
-      baseUrls.set(promptId, ctx.origin);
+      baseUrls.set(promptId, originOf(ctx));
       while (baseUrls.size > maxJobs) baseUrls.delete(baseUrls.keys().next().value as string);
       const job = deps.tracker.update(promptId, { webhook: pendingDelivery(url) });
       // Ended before the route got here (a cached prompt can finish within the submit round trip).

@@ -37,3 +37,14 @@ export function literalRefusal(policy: UrlPolicy, raw: string): string | undefin
   const rule = policy.refusal(host);
   return rule ? refusalText(host, rule, host) : undefined;
 }
+
+/** The `webhook` property of a submit body (workflows/submit and every scenario): one schema for both and the docs. */
+export const webhookBodyProperty = {
+  type: 'string',
+  minLength: 1,
+  maxLength: MAX_WEBHOOK_URL_LENGTH,
+  description:
+    'Where to POST the job\'s end (job.succeeded, job.failed, job.interrupted), signed the Standard Webhooks way; ' +
+    'see docs/webhooks.md. Needs webhooks.secret in gateway.yaml.',
+  example: 'https://example.com/hooks/comfy',
+} as const;

@@ -32,7 +32,7 @@ describe('Idempotency-Key wrapper', () => {
     app.use(koaBody());
     app.use(async (ctx) => {
       const body = ctx.request.body as { n?: number; bad?: boolean };
-      await idempotent(ctx, body, async () => {
+      await idempotent.run(ctx, body, async () => {
         submits += 1;
         const mine = submits;
         await gate;
