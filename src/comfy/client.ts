@@ -165,7 +165,8 @@ export function createComfyClient(options: ComfyClientOptions): ComfyClient {
       const path = `/history/${encodeURIComponent(promptId)}`;
       const text = await expectOk('GET', path);
       const all = json<HistoryResponse>(path, text, isObject);
-      return all[promptId];
+      // Own keys only: a prompt id of `__proto__` or `constructor` must not find Object.prototype or Object.
+      return Object.hasOwn(all, promptId) ? all[promptId] : undefined;
     },
 
     async getHistoryList(maxItems) {

@@ -247,6 +247,15 @@ describe('hostile input', () => {
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     });
 
+    it('prompt ids named like Object.prototype members are unknown prompts (404), not Object.prototype itself', async () => {
+      for (const id of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+        for (const urlPath of [`/api/v1/jobs/${id}`, `/api/v1/jobs/${id}/events`, `/api/v1/workflows/${id}/history`]) {
+          const answer = await send(gw, 'GET', urlPath);
+          expect([urlPath, answer.status, answer.json?.code]).toEqual([urlPath, 404, 404]);
+        }
+      }
+    });
+
     it('a query string longer than Node accepts is refused by Node itself (431), not with a 500', async () => {
       const answer = await send(gw, 'GET', `/api/v1/images/url?filename=${'a'.repeat(70_000)}`);
       expect(answer.status).toBe(431);
