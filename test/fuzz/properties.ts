@@ -135,6 +135,8 @@ export async function send(baseUrl: string, request: FuzzRequest): Promise<Outco
     method: request.method,
     headers: request.contentType ? { 'content-type': request.contentType } : {},
     body: request.body,
+    // A request that never ends is a failure to report, not a fuzz run that hangs.
+    signal: AbortSignal.timeout(15_000),
   });
   return { status: response.status, contentType: response.headers.get('content-type') ?? '', text: await response.text() };
 }
