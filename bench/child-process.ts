@@ -126,6 +126,8 @@ export async function startGatewayProcess(options: GatewayChildOptions): Promise
     `comfyui: { url: "${options.comfyUrl}" }`,
     'scenarios: { watch: false }',
     options.extraYaml ?? '',
+    // For experiments: e.g. BENCH_GATEWAY_YAML='log: { access: false }' npm run bench -- submit-overhead
+    process.env.BENCH_GATEWAY_YAML ?? '',
   ].join('\n');
   await writeFile(path.join(dir, 'gateway.yaml'), config);
   try {
