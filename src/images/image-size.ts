@@ -1,7 +1,6 @@
 // Width and height from an image's header, without decoding its pixels, so that the pixel limit refuses a
 // decompression bomb before anything expands it.
 import { open } from 'node:fs/promises';
-import sharp from 'sharp';
 
 export interface ImageSize {
   width: number;
@@ -12,6 +11,9 @@ export interface ImageSize {
 export async function readImageSize(filePath: string, mime: string): Promise<ImageSize> {
   // libvips (and so sharp) has no BMP reader; the BMP header is simple enough to read ourselves.
   if (mime === 'image/bmp') return bmpSize(filePath);
+  // sharp (libvips) costs ~270 ms and ~20 MiB to load: loaded on the first upload, not at start-up. Node caches
+  // the module, so later calls pay nothing.
+  const { default: sharp } = await import('sharp');
   // Our own limit applies (limits.image_pixels), not sharp's built-in one.
   const meta = await sharp(filePath, { limitInputPixels: false }).metadata();
   return { width: meta.width, height: meta.height };
