@@ -3,10 +3,12 @@
 // while it lasts, hangs nowhere, and works again by itself afterwards. (A ComfyUI down at start and dropped or
 // silent WebSockets are covered by upstream-down.test.ts and upstream-ws.test.ts.)
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import type { Simulator } from '../../src/sim/index.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { startStack, type Stack } from '../helpers/stack.js';
 import { openSocket } from '../helpers/ws-client.js';
-import { emptyImageWorkflow, samplerWorkflow, waitFor } from './jobs-helpers.js';
+import { waitFor } from '../helpers/wait.js';
+import { emptyImageWorkflow, samplerWorkflow } from '../helpers/workflows.js';
 
 const REQUEST_TIMEOUT_MS = 500;
 /** Slack for a loaded machine on top of the configured timeout. */
@@ -18,31 +20,31 @@ interface JobDoc {
 }
 
 describe('upstream faults', () => {
+  let stack: Stack;
   let sim: Simulator;
   let gw: TestGateway;
   let seed = 1;
   let address: string;
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0, stepMs: 2 });
-    address = new URL(sim.url).host;
-    gw = await startTestGateway({
-      comfyui: {
-        url: sim.url,
-        connect_timeout_ms: 300,
-        request_timeout_ms: REQUEST_TIMEOUT_MS,
-        ws_reconnect_min_ms: 20,
-        ws_reconnect_max_ms: 100,
+    stack = await startStack(
+      {
+        comfyui: {
+          connect_timeout_ms: 300,
+          request_timeout_ms: REQUEST_TIMEOUT_MS,
+          ws_reconnect_min_ms: 20,
+          ws_reconnect_max_ms: 100,
+        },
+        jobs: { watchdog_silence_ms: 200, poll_interval_ms: 100 },
       },
-      jobs: { watchdog_silence_ms: 200, poll_interval_ms: 100 },
-    });
+      { stepMs: 2 },
+    );
+    ({ sim, gw } = stack);
+    address = new URL(sim.url).host;
     await waitFor('the upstream stream', () => gw.events.connected);
   });
   afterEach(async () => sim.faults.reset());
-  afterAll(async () => {
-    await gw?.close();
-    await sim?.close();
-  });
+  afterAll(async () => stack?.close());
 
   /** The routes that read from ComfyUI, each answering within the timeout. */
   const probes = (): [string, string, unknown][] => [

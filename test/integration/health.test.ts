@@ -1,19 +1,18 @@
 // GET /health against the simulator, up and down.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/sim/index.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import type { Simulator } from '../../src/sim/index.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { startStack, type Stack } from '../helpers/stack.js';
 
 describe('GET /health', () => {
-  let sim: Awaited<ReturnType<typeof startSimulator>>;
+  let stack: Stack;
+  let sim: Simulator;
   let gw: TestGateway;
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-    gw = await startTestGateway({ comfyui: { url: sim.url, connect_timeout_ms: 500, request_timeout_ms: 2000 } });
+    stack = await startStack({ comfyui: { connect_timeout_ms: 500, request_timeout_ms: 2000 } });
+    ({ sim, gw } = stack);
   });
-  afterAll(async () => {
-    await gw?.close();
-    await sim?.close();
-  });
+  afterAll(async () => stack?.close());
 
   it('reports ComfyUI reachable, with its round trip and version', async () => {
     const answer = await gw.call('GET', '/health');

@@ -7,10 +7,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPathProblem } from '../../src/images/image-ref.js';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import type { Simulator } from '../../src/sim/index.js';
 import { sampleImage } from '../fixtures/images/samples.js';
 import { badImageTypes, traversalCorpus } from '../fixtures/traversal.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { startStack, type Stack } from '../helpers/stack.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -74,21 +75,22 @@ async function listFiles(dir: string): Promise<string[]> {
 }
 
 describe('hostile input', () => {
+  let stack: Stack;
   let sim: Simulator;
   let gw: TestGateway;
   const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0, stepMs: 1 });
-    gw = await startTestGateway({
-      comfyui: { url: sim.url, request_timeout_ms: 5_000 },
-      folders: { scenarios: path.join(root, 'scenarios'), templates: path.join(root, 'templates') },
-    });
+    stack = await startStack(
+      {
+        comfyui: { request_timeout_ms: 5_000 },
+        folders: { scenarios: path.join(root, 'scenarios'), templates: path.join(root, 'templates') },
+      },
+      { stepMs: 1 },
+    );
+    ({ sim, gw } = stack);
   });
-  afterAll(async () => {
-    await gw?.close();
-    await sim?.close();
-  });
+  afterAll(async () => stack?.close());
 
   describe('traversal corpus', () => {
     it.each(traversalCorpus.map((c) => [c.name, c] as const))('%s: download and url refuse it with 400', async (_name, entry) => {

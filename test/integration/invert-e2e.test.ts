@@ -6,8 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { startStack, type Stack } from '../helpers/stack.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const width = 5;
@@ -25,20 +25,16 @@ function pixels(): Buffer {
 }
 
 describe('invert in one call', () => {
-  let sim: Simulator;
+  let stack: Stack;
   let gw: TestGateway;
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-    gw = await startTestGateway({
-      comfyui: { url: sim.url },
+    stack = await startStack({
       folders: { scenarios: path.join(root, 'scenarios'), templates: path.join(root, 'templates') },
     });
+    gw = stack.gw;
   });
-  afterAll(async () => {
-    await gw?.close();
-    await sim?.close();
-  });
+  afterAll(async () => stack?.close());
 
   it('takes a data URL, waits for the job, and links to the inverted pixels', async () => {
     const original = pixels();

@@ -2,22 +2,21 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import type { Simulator } from '../../src/sim/index.js';
 import type { JobDocument } from '../../src/jobs/job-document.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { emptyImageWorkflow } from './jobs-helpers.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { emptyImageWorkflow } from '../helpers/workflows.js';
 
 describe('jobs: mirroring outputs', () => {
+  let stack: Stack;
   let sim: Simulator;
   let gw: TestGateway;
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-    gw = await startTestGateway({ comfyui: { url: sim.url }, jobs: { mirror_outputs: true } });
+    stack = await startStack({ jobs: { mirror_outputs: true } });
+    ({ sim, gw } = stack);
   });
-  afterAll(async () => {
-    await gw?.close();
-    await sim?.close();
-  });
+  afterAll(async () => stack?.close());
 
   it('copies each result of a succeeded job to output/<prompt_id>/', async () => {
     const answer = await gw.call('POST', '/api/v1/workflows/submit?wait=true', { workflow: emptyImageWorkflow('mirror', 3) });

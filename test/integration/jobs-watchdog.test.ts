@@ -1,29 +1,31 @@
 // No job stays running forever: with ComfyUI's event stream gone for good, the watchdog finishes a job from
 // history; after ComfyUI restarted and forgot the prompt, the job fails with the reason.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import type { JobDocument } from '../../src/jobs/job-document.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { emptyImageWorkflow, openSse, samplerWorkflow, waitFor } from './jobs-helpers.js';
+import { openSse } from '../helpers/sse.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { waitFor } from '../helpers/wait.js';
+import { emptyImageWorkflow, samplerWorkflow } from '../helpers/workflows.js';
 
 describe('jobs: the watchdog', () => {
-  let sim: Simulator | undefined;
-  let gw: TestGateway | undefined;
+  let stack: Stack | undefined;
   afterEach(async () => {
-    await gw?.close();
-    await sim?.close();
-    gw = sim = undefined;
+    await stack?.close();
+    stack = undefined;
   });
 
   async function start(reconnectMs: number) {
-    sim = await startSimulator({ port: 0, stepMs: 2 });
-    gw = await startTestGateway({
-      locale: 'en',
-      // A reconnect delay longer than the test keeps the event stream down once it drops.
-      comfyui: { url: sim.url, ws_reconnect_min_ms: reconnectMs, ws_reconnect_max_ms: reconnectMs },
-      jobs: { watchdog_silence_ms: 300, poll_interval_ms: 50 },
-    });
-    await waitFor('the upstream stream', () => gw!.events.connected);
+    stack = await startStack(
+      {
+        locale: 'en',
+        // A reconnect delay longer than the test keeps the event stream down once it drops.
+        comfyui: { ws_reconnect_min_ms: reconnectMs, ws_reconnect_max_ms: reconnectMs },
+        jobs: { watchdog_silence_ms: 300, poll_interval_ms: 50 },
+      },
+      { stepMs: 2 },
+    );
+    const { sim, gw } = stack;
+    await waitFor('the upstream stream', () => gw.events.connected);
     return { sim, gw };
   }
 

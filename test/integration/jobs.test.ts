@@ -4,38 +4,42 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import type { Simulator } from '../../src/sim/index.js';
 import type { JobDocument } from '../../src/jobs/job-document.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { emptyImageWorkflow, openSse, samplerWorkflow, waitFor, type SseStream } from './jobs-helpers.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { openSse, type SseStream } from '../helpers/sse.js';
+import { waitFor } from '../helpers/wait.js';
+import { emptyImageWorkflow, samplerWorkflow } from '../helpers/workflows.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 type Doc = JobDocument & Record<string, unknown>;
 
 describe('jobs: document, SSE, wait', () => {
+  let stack: Stack;
   let sim: Simulator;
   let gw: TestGateway;
   const streams: SseStream[] = [];
   let seed = 1;
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0, stepMs: 2 });
-    gw = await startTestGateway({
-      locale: 'en',
-      comfyui: { url: sim.url, ws_reconnect_min_ms: 10, ws_reconnect_max_ms: 100 },
-      folders: { scenarios: path.join(root, 'scenarios'), templates: path.join(root, 'templates') },
-      jobs: { wait_timeout_max_s: 30 },
-    });
+    stack = await startStack(
+      {
+        locale: 'en',
+        comfyui: { ws_reconnect_min_ms: 10, ws_reconnect_max_ms: 100 },
+        folders: { scenarios: path.join(root, 'scenarios'), templates: path.join(root, 'templates') },
+        jobs: { wait_timeout_max_s: 30 },
+      },
+      { stepMs: 2 },
+    );
+    ({ sim, gw } = stack);
     await waitFor('the upstream stream', () => gw.events.connected);
   });
   afterEach(async () => {
     for (const stream of streams.splice(0)) stream.close();
     await sim.faults.reset();
   });
-  afterAll(async () => {
-    await gw?.close();
-    await sim?.close();
-  });
+  afterAll(async () => stack?.close());
 
   async function submit(workflow: unknown, query = '', clientId = 'jobs-test') {
     return gw.call('POST', `/api/v1/workflows/submit${query}`, { workflow, client_id: clientId });

@@ -3,10 +3,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/sim/index.js';
+import type { Simulator } from '../../src/sim/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-
-type Sim = Awaited<ReturnType<typeof startSimulator>>;
+import { startStack, type Stack } from '../helpers/stack.js';
+import { waitFor } from '../helpers/wait.js';
 
 async function scrape(gw: TestGateway, headers: Record<string, string> = {}): Promise<{ status: number; type: string; text: string }> {
   const response = await fetch(`${gw.url}/metrics`, { headers });
@@ -24,38 +24,26 @@ function value(text: string, name: string, labels: Record<string, string> = {}):
   return undefined;
 }
 
-async function until<T>(read: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const got = await read();
-    if (got !== undefined) return got;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 const tinyWorkflow = {
   '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: 0 } },
   '2': { class_type: 'PreviewImage', inputs: { images: ['1', 0] } },
 };
 
 describe('GET /metrics', () => {
-  let sim: Sim;
+  let stack: Stack;
+  let sim: Simulator;
   let gw: TestGateway;
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0, stepMs: 1 });
-    gw = await startTestGateway({ comfyui: { url: sim.url, connect_timeout_ms: 500, request_timeout_ms: 2000 } });
+    stack = await startStack({ comfyui: { connect_timeout_ms: 500, request_timeout_ms: 2000 } }, { stepMs: 1 });
+    ({ sim, gw } = stack);
   });
-  afterAll(async () => {
-    await gw?.close();
-    await sim?.close();
-  });
+  afterAll(async () => stack?.close());
 
   it('serves Prometheus text with the Node defaults and the upstream stream up', async () => {
-    const first = await until(async () => {
+    const first = await waitFor('comfyui_up 1', async () => {
       const answer = await scrape(gw);
       return value(answer.text, 'comfyui_up') === 1 ? answer : undefined;
-    });
+    }, 5_000);
     expect(first.status).toBe(200);
     expect(first.type).toContain('text/plain');
     expect(first.text).toContain('# TYPE http_request_duration_seconds histogram');
@@ -93,11 +81,11 @@ describe('GET /metrics', () => {
     const direct = await gw.call('POST', '/api/v1/workflows/submit', { workflow: tinyWorkflow });
     expect(direct.status).toBe(200);
 
-    const text = await until(async () => {
+    const text = await waitFor('the tiny job counted', async () => {
       const { text } = await scrape(gw);
       const done = value(text, 'job_duration_seconds_count', { scenario: 'tiny', outcome: 'succeeded' });
       return done === 1 ? text : undefined;
-    });
+    }, 5_000);
     expect(value(text, 'scenario_submissions_total', { scenario: 'tiny' })).toBe(1);
     expect(value(text, 'scenario_submissions_total', { scenario: '(workflow)' })).toBe(1);
     expect(value(text, 'http_requests_total', { route: '/api/v1/scenarios/{name}', method: 'POST', code: '200' })).toBe(1);
@@ -115,10 +103,10 @@ describe('GET /metrics', () => {
     } finally {
       await sim.faults.setRefuseConnections(false);
     }
-    const { text } = await until(async () => {
+    const { text } = await waitFor('a lost upstream WebSocket counted', async () => {
       const answer = await scrape(gw);
       return value(answer.text, 'upstream_errors_total', { kind: 'websocket_lost' }) ? answer : undefined;
-    });
+    }, 5_000);
     expect(value(text, 'upstream_errors_total', { kind: 'websocket_lost' })).toBeGreaterThanOrEqual(1);
   });
 });

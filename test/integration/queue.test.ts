@@ -1,9 +1,11 @@
 // The queue routes against the simulator: status in execution order, clear, delete.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/sim/index.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import type { Simulator } from '../../src/sim/index.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { waitFor } from '../helpers/wait.js';
+import { uncachedWorkflow } from '../helpers/workflows.js';
 
-type Sim = Awaited<ReturnType<typeof startSimulator>>;
 interface Entry {
   prompt_id: string;
   number: number;
@@ -16,33 +18,14 @@ interface Status {
   pending_count: number;
 }
 
-/** ComfyUI caches node results: a new colour each time makes EmptyImage really run (and take its delay). */
-let colour = 0;
-function tinyWorkflow(prefix = 'q') {
-  colour += 1;
-  return {
-    '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: colour } },
-    '2': { class_type: 'SaveImage', inputs: { images: ['1', 0], filename_prefix: prefix } },
-  };
-}
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('queue routes', () => {
-  let sim: Sim;
+  let stack: Stack;
+  let sim: Simulator;
   let gw: TestGateway;
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-    gw = await startTestGateway({ comfyui: { url: sim.url, request_timeout_ms: 5000 } });
+    stack = await startStack({ comfyui: { request_timeout_ms: 5000 } });
+    ({ sim, gw } = stack);
   });
   afterEach(async () => {
     await gw.call('POST', '/api/v1/queue/clear', { clear: true });
@@ -50,10 +33,7 @@ describe('queue routes', () => {
     // Let the slow prompt of a test finish, so the next test starts with an idle queue.
     await waitFor('an idle queue', async () => ((await status()).running_count === 0 ? true : undefined));
   });
-  afterAll(async () => {
-    await gw?.close();
-    await sim?.close();
-  });
+  afterAll(async () => stack?.close());
 
   async function status(): Promise<Status> {
     const answer = await gw.call('GET', '/api/v1/queue/status');
@@ -62,7 +42,7 @@ describe('queue routes', () => {
   }
 
   async function submitThroughGateway(): Promise<string> {
-    const answer = await gw.call('POST', '/api/v1/workflows/submit', { workflow: tinyWorkflow() });
+    const answer = await gw.call('POST', '/api/v1/workflows/submit', { workflow: uncachedWorkflow('q') });
     expect(answer.status).toBe(200);
     return (answer.json.data as { prompt_id: string }).prompt_id;
   }
@@ -72,7 +52,7 @@ describe('queue routes', () => {
     const response = await fetch(`${sim.url}/prompt`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ prompt: tinyWorkflow(), prompt_id: promptId, ...(number === undefined ? {} : { number }) }),
+      body: JSON.stringify({ prompt: uncachedWorkflow('q'), prompt_id: promptId, ...(number === undefined ? {} : { number }) }),
     });
     expect(response.status).toBe(200);
   }

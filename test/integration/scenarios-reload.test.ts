@@ -4,15 +4,13 @@
 import { open, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/sim/index.js';
 import type { Snapshot } from '../../src/scenarios/types.js';
-import { startTestGateway, type Answer, type TestGateway } from '../helpers/gateway.js';
+import type { Answer, TestGateway } from '../helpers/gateway.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { waitFor } from '../helpers/wait.js';
+import { emptyImageWorkflow } from '../helpers/workflows.js';
 
-const template = (prefix: string) =>
-  JSON.stringify({
-    '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: 0 } },
-    '2': { class_type: 'SaveImage', inputs: { images: ['1', 0], filename_prefix: prefix } },
-  });
+const template = (prefix: string) => JSON.stringify(emptyImageWorkflow(prefix));
 
 const manifest = (width: number, extra = '') => `summary: reload test
 workflow: tiny.json
@@ -24,34 +22,21 @@ fields:
     to: 1.inputs.width
 ${extra}`;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 15));
-  }
-}
-
 describe('scenario hot reload', () => {
-  let sim: Awaited<ReturnType<typeof startSimulator>>;
+  let stack: Stack;
   let gw: TestGateway;
   let scenarios: string;
   let templates: string;
   const seen: Snapshot[] = [];
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-    gw = await startTestGateway({ comfyui: { url: sim.url }, scenarios: { watch: true, debounce_ms: 20 } });
+    stack = await startStack({ scenarios: { watch: true, debounce_ms: 20 } });
+    gw = stack.gw;
     scenarios = gw.config.folders.scenarios;
     templates = gw.config.folders.templates;
     gw.registry.onChange((snapshot) => seen.push(snapshot));
   });
-  afterAll(async () => {
-    await gw?.close();
-    await sim?.close();
-  });
+  afterAll(async () => stack?.close());
 
   const dryRun = (name: string) => gw.call('POST', `/api/v1/scenarios/${name}?dry_run=true`, {});
   const widthOf = (answer: Answer) => (answer.json.data as { params: { width: number } } | null)?.params.width;
@@ -65,7 +50,7 @@ describe('scenario hot reload', () => {
   it('adds a route when a manifest appears', async () => {
     await writeFile(path.join(templates, 'tiny.json'), template('first'));
     await writeFile(path.join(scenarios, 'alpha.yaml'), manifest(10));
-    const answer = await until('alpha live', async () => {
+    const answer = await waitFor('alpha live', async () => {
       const a = await dryRun('alpha');
       return a.status === 200 ? a : undefined;
     });
@@ -75,13 +60,13 @@ describe('scenario hot reload', () => {
   it('serves the new version after a change', async () => {
     const before = gw.registry.current().scenarios.get('alpha')?.version ?? 0;
     await writeFile(path.join(scenarios, 'alpha.yaml'), manifest(20));
-    await until('alpha width 20', async () => (widthOf(await dryRun('alpha')) === 20 ? true : undefined));
+    await waitFor('alpha width 20', async () => (widthOf(await dryRun('alpha')) === 20 ? true : undefined));
     expect(gw.registry.current().scenarios.get('alpha')?.version).toBeGreaterThan(before);
   });
 
   it('keeps the last good version serving when an edit breaks the manifest, and shows the problem', async () => {
     await writeFile(path.join(scenarios, 'alpha.yaml'), manifest(30).replace('    minimum: 1', '   minimum: 1'));
-    const status = await until('alpha failed', async () => {
+    const status = await waitFor('alpha failed', async () => {
       const s = await statusOf('alpha');
       return s?.status === 'failed' ? s : undefined;
     });
@@ -92,19 +77,19 @@ describe('scenario hot reload', () => {
 
   it('recovers when the manifest is fixed', async () => {
     await writeFile(path.join(scenarios, 'alpha.yaml'), manifest(40));
-    await until('alpha width 40', async () => (widthOf(await dryRun('alpha')) === 40 ? true : undefined));
+    await waitFor('alpha width 40', async () => (widthOf(await dryRun('alpha')) === 40 ? true : undefined));
     expect((await statusOf('alpha'))?.status).toBe('loaded');
   });
 
   it('reloads every scenario that uses a template when the template changes', async () => {
     await writeFile(path.join(scenarios, 'beta.yaml'), manifest(5));
-    await until('beta live', async () => ((await dryRun('beta')).status === 200 ? true : undefined));
+    await waitFor('beta live', async () => ((await dryRun('beta')).status === 200 ? true : undefined));
     const unrelated = gw.registry.current();
     await writeFile(path.join(templates, 'tiny.json'), template('second'));
     const prefixOf = async (name: string) =>
       ((await dryRun(name)).json.data as { workflow: Record<string, { inputs: { filename_prefix?: string } }> }).workflow['2']?.inputs
         .filename_prefix;
-    await until('alpha and beta on the new template', async () =>
+    await waitFor('alpha and beta on the new template', async () =>
       (await prefixOf('alpha')) === 'second' && (await prefixOf('beta')) === 'second' ? true : undefined,
     );
     expect(gw.registry.current().version).toBeGreaterThan(unrelated.version);
@@ -115,7 +100,7 @@ describe('scenario hot reload', () => {
     const temp = path.join(scenarios, 'alpha.yaml.tmp');
     await writeFile(temp, manifest(50));
     await rename(temp, path.join(scenarios, 'alpha.yaml'));
-    await until('alpha width 50', async () => (widthOf(await dryRun('alpha')) === 50 ? true : undefined));
+    await waitFor('alpha width 50', async () => (widthOf(await dryRun('alpha')) === 50 ? true : undefined));
 
     const text = manifest(60);
     const handle = await open(path.join(scenarios, 'alpha.yaml'), 'w');
@@ -123,14 +108,14 @@ describe('scenario hot reload', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     await handle.write(text.slice(30));
     await handle.close();
-    await until('alpha width 60', async () => (widthOf(await dryRun('alpha')) === 60 ? true : undefined));
+    await waitFor('alpha width 60', async () => (widthOf(await dryRun('alpha')) === 60 ? true : undefined));
     await gw.registry.idle();
     expect(failuresOf('scenarios/alpha.yaml').length).toBe(failuresBefore);
   });
 
   it('removes the route when the manifest is deleted', async () => {
     await rm(path.join(scenarios, 'beta.yaml'));
-    const gone = await until('beta gone', async () => {
+    const gone = await waitFor('beta gone', async () => {
       const a = await dryRun('beta');
       return a.status === 404 ? a : undefined;
     });

@@ -4,39 +4,32 @@ import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/sim/index.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import type { Simulator } from '../../src/sim/index.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { waitFor } from '../helpers/wait.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('shipped scenarios against the simulator', () => {
-  let sim: Awaited<ReturnType<typeof startSimulator>>;
+  let stack: Stack;
+  let sim: Simulator;
   let gw: TestGateway;
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0, stepMs: 1 });
+    stack = await startStack(
+      {
+        comfyui: { request_timeout_ms: 5000 },
+        folders: { scenarios: path.join(root, 'scenarios'), templates: path.join(root, 'templates') },
+      },
+      { stepMs: 1 },
+    );
+    ({ sim, gw } = stack);
     // The seed's curl example names input.png: give the simulated ComfyUI such a file.
     await copyFile(path.join(sim.dataDir, 'input', 'example.png'), path.join(sim.dataDir, 'input', 'input.png'));
-    gw = await startTestGateway({
-      comfyui: { url: sim.url, request_timeout_ms: 5000 },
-      folders: { scenarios: path.join(root, 'scenarios'), templates: path.join(root, 'templates') },
-    });
   });
-  afterAll(async () => {
-    await gw?.close();
-    await sim?.close();
-  });
+  afterAll(async () => stack?.close());
 
   async function finished(promptId: string) {
     return waitFor(`history of ${promptId}`, async () => {

@@ -7,8 +7,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import type { Simulator } from '../../src/sim/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { waitFor } from '../helpers/wait.js';
+import { emptyImageWorkflow } from '../helpers/workflows.js';
 
 const KEY = Buffer.from('webhook test key: 32 bytes long!');
 const SECRET = `whsec_${KEY.toString('base64')}`;
@@ -35,24 +38,8 @@ function verify(headers: IncomingHttpHeaders, body: string): boolean {
     });
 }
 
-function emptyImageWorkflow(prefix: string) {
-  return {
-    '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: 0 } },
-    '2': { class_type: 'SaveImage', inputs: { images: ['1', 0], filename_prefix: prefix } },
-  };
-}
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('webhooks', () => {
+  let stack: Stack;
   let sim: Simulator;
   let gw: TestGateway;
   let receiver: Server;
@@ -90,19 +77,21 @@ describe('webhooks', () => {
       `summary: A blank image\nworkflow: blank.json\nfields:\n  color: { type: integer, default: 0, to: 1.inputs.color }\noutputs: [2]\nwebhook: ${hookBase}/manifest\n`,
     );
 
-    sim = await startSimulator({ port: 0, stepMs: 1 });
-    gw = await startTestGateway({
-      comfyui: { url: sim.url, ws_reconnect_min_ms: 10, ws_reconnect_max_ms: 100 },
-      folders: { scenarios: path.join(scenariosDir, 'scenarios'), templates: path.join(scenariosDir, 'templates') },
-      // Millisecond backoff so that five attempts take a moment, not minutes.
-      webhooks: { secret: SECRET, initial_delay_ms: 1, max_delay_ms: 5, timeout_ms: 400, allow_hosts: ['127.0.0.1'] },
-      locale: 'en',
-    });
+    stack = await startStack(
+      {
+        comfyui: { ws_reconnect_min_ms: 10, ws_reconnect_max_ms: 100 },
+        folders: { scenarios: path.join(scenariosDir, 'scenarios'), templates: path.join(scenariosDir, 'templates') },
+        // Millisecond backoff so that five attempts take a moment, not minutes.
+        webhooks: { secret: SECRET, initial_delay_ms: 1, max_delay_ms: 5, timeout_ms: 400, allow_hosts: ['127.0.0.1'] },
+        locale: 'en',
+      },
+      { stepMs: 1 },
+    );
+    ({ sim, gw } = stack);
     await waitFor('the upstream stream', () => (gw.events.connected ? true : undefined));
   });
   afterAll(async () => {
-    await gw?.close();
-    await sim?.close();
+    await stack?.close();
     receiver?.closeAllConnections();
     await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
     await rm(scenariosDir, { recursive: true, force: true });

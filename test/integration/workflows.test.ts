@@ -1,49 +1,27 @@
 // The workflow routes against the simulator: submit, history, interrupt.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/sim/index.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-
-type Sim = Awaited<ReturnType<typeof startSimulator>>;
+import type { Simulator } from '../../src/sim/index.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { waitFor } from '../helpers/wait.js';
+import { uncachedWorkflow } from '../helpers/workflows.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** ComfyUI caches node results: a new colour each time makes EmptyImage really run (and take its delay). */
-let colour = 0;
-function tinyWorkflow(prefix = 'wf') {
-  colour += 1;
-  return {
-    '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: colour } },
-    '2': { class_type: 'SaveImage', inputs: { images: ['1', 0], filename_prefix: prefix } },
-  };
-}
-
-/** Polls until `check` returns a value (the simulator runs prompts on its own clock). */
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('workflow routes', () => {
-  let sim: Sim;
+  let stack: Stack;
+  let sim: Simulator;
   let gw: TestGateway;
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-    gw = await startTestGateway({ comfyui: { url: sim.url, request_timeout_ms: 5000 }, limits: { workflow_nodes: 50 } });
+    stack = await startStack({ comfyui: { request_timeout_ms: 5000 }, limits: { workflow_nodes: 50 } });
+    ({ sim, gw } = stack);
   });
   afterEach(async () => {
     await sim.faults.reset();
     await gw.call('POST', '/api/v1/queue/clear', { clear: true });
   });
-  afterAll(async () => {
-    await gw?.close();
-    await sim?.close();
-  });
+  afterAll(async () => stack?.close());
 
   async function historyOf(id: string) {
     const answer = await gw.call('GET', `/api/v1/workflows/${id}/history`);
@@ -57,7 +35,7 @@ describe('workflow routes', () => {
   }
 
   it('submits an API-format workflow and reads its history once it finished', async () => {
-    const answer = await gw.call('POST', '/api/v1/workflows/submit', { workflow: tinyWorkflow(), client_id: 'my_client' });
+    const answer = await gw.call('POST', '/api/v1/workflows/submit', { workflow: uncachedWorkflow('wf'), client_id: 'my_client' });
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ code: 200, message: '工作流已提交', data: { client_id: 'my_client' } });
     const id = (answer.json.data as { prompt_id: string }).prompt_id;
@@ -77,7 +55,7 @@ describe('workflow routes', () => {
   });
 
   it('answers client_id null when none was given', async () => {
-    const answer = await gw.call('POST', '/api/v1/workflows/submit', { workflow: tinyWorkflow() });
+    const answer = await gw.call('POST', '/api/v1/workflows/submit', { workflow: uncachedWorkflow('wf') });
     expect(answer.json.data).toMatchObject({ client_id: null, prompt_id: expect.stringMatching(UUID) });
   });
 
@@ -104,8 +82,8 @@ describe('workflow routes', () => {
   it.each([
     ['no workflow', { client_id: 'x' }],
     ['a workflow that is an array', { workflow: [] }],
-    ['an unknown field', { workflow: tinyWorkflow(), prompt: {} }],
-    ['a non-string client_id', { workflow: tinyWorkflow(), client_id: 5 }],
+    ['an unknown field', { workflow: uncachedWorkflow('wf'), prompt: {} }],
+    ['a non-string client_id', { workflow: uncachedWorkflow('wf'), client_id: 5 }],
   ])('refuses a body with %s', async (_name, body) => {
     const answer = await gw.call('POST', '/api/v1/workflows/submit', body);
     expect(answer.status).toBe(400);
@@ -142,7 +120,7 @@ describe('workflow routes', () => {
     });
 
     const missingInput = await gw.call('POST', '/api/v1/workflows/submit', {
-      workflow: { ...tinyWorkflow(), '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1 } } },
+      workflow: { ...uncachedWorkflow('wf'), '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1 } } },
     });
     expect(missingInput.status).toBe(422);
     expect(missingInput.json.details).toMatchObject({
@@ -159,8 +137,8 @@ describe('workflow routes', () => {
 
   it('stops a running prompt by interrupting and a pending one by removing it', async () => {
     sim.faults.nodeDelayMs = { EmptyImage: 1500 };
-    const first = await gw.call('POST', '/api/v1/workflows/submit', { workflow: tinyWorkflow('slow') });
-    const second = await gw.call('POST', '/api/v1/workflows/submit', { workflow: tinyWorkflow('slow') });
+    const first = await gw.call('POST', '/api/v1/workflows/submit', { workflow: uncachedWorkflow('slow') });
+    const second = await gw.call('POST', '/api/v1/workflows/submit', { workflow: uncachedWorkflow('slow') });
     const runningPrompt = (first.json.data as { prompt_id: string }).prompt_id;
     const pendingPrompt = (second.json.data as { prompt_id: string }).prompt_id;
     await waitFor('the first prompt to run', async () => ((await runningId()) === runningPrompt ? true : undefined));

@@ -1,22 +1,16 @@
 // The gateway WebSocket over real sockets: the real gateway in front of the ComfyUI simulator.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { waitFor } from '../helpers/wait.js';
+import { emptyImageWorkflow } from '../helpers/workflows.js';
 import { openSocket, refusedStatus, type Message, type TestSocket } from '../helpers/ws-client.js';
-
-/** Needs no input file: EmptyImage → SaveImage. */
-function emptyImageWorkflow(prefix: string) {
-  return {
-    '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: 0 } },
-    '2': { class_type: 'SaveImage', inputs: { images: ['1', 0], filename_prefix: prefix } },
-  };
-}
 
 const isEnd = (promptId: string) => (m: Message) =>
   (m.type === 'execution_success' || m.type === 'execution_error') && m.data?.prompt_id === promptId;
 
 describe('gateway WebSocket /api/v1/ws/{client_id}', () => {
-  let sim: Simulator;
+  let stack: Stack;
   let gw: TestGateway;
   let wsBase: string;
   const open: TestSocket[] = [];
@@ -27,21 +21,18 @@ describe('gateway WebSocket /api/v1/ws/{client_id}', () => {
   };
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-    gw = await startTestGateway({
-      comfyui: { url: sim.url, ws_reconnect_min_ms: 10, ws_reconnect_max_ms: 100 },
+    stack = await startStack({
+      comfyui: { ws_reconnect_min_ms: 10, ws_reconnect_max_ms: 100 },
       websocket: { max_message_bytes: 64 * 1024, max_sockets_per_client: 3 },
     });
+    gw = stack.gw;
     wsBase = gw.url.replace(/^http/, 'ws');
-    await waitFor(() => gw.events.connected);
+    await waitFor('the upstream stream', () => gw.events.connected, 5_000);
   });
   afterEach(async () => {
     await Promise.all(open.splice(0).map((socket) => socket.close()));
   });
-  afterAll(async () => {
-    await gw?.close();
-    await sim?.close();
-  });
+  afterAll(async () => stack?.close());
 
   it('greets with the seed\'s connected message, answers ping with pong', async () => {
     const socket = await connect('my_client');
@@ -162,14 +153,6 @@ describe('gateway WebSocket /api/v1/ws/{client_id}', () => {
     await socket.next();
     expect(gw.hub.count('c-leave')).toBe(1);
     await socket.close();
-    await waitFor(() => gw.hub.count('c-leave') === 0);
+    await waitFor('the socket to be forgotten', () => gw.hub.count('c-leave') === 0, 5_000);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -1,26 +1,4 @@
-// Shared by the job tests: workflows the simulator runs, and a Server-Sent Events reader with a deadline.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-/** Needs no input file: EmptyImage → SaveImage; a distinct color avoids ComfyUI's cache. */
-export function emptyImageWorkflow(prefix: string, color = 0) {
-  return {
-    '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color } },
-    '2': { class_type: 'SaveImage', inputs: { images: ['1', 0], filename_prefix: prefix } },
-  };
-}
-
-const text2img = JSON.parse(
-  readFileSync(fileURLToPath(new URL('../../templates/text2img.json', import.meta.url)), 'utf8'),
-) as Record<string, { inputs: Record<string, unknown> }>;
-
-/** The shipped text2img template, small: KSampler ("3") sends one `progress` per step; SaveImage is "9". */
-export function samplerWorkflow(steps: number, seed: number) {
-  const workflow = structuredClone(text2img);
-  Object.assign(workflow['3']!.inputs, { steps, seed });
-  Object.assign(workflow['5']!.inputs, { width: 64, height: 64 });
-  return workflow;
-}
+// A Server-Sent Events reader with a deadline, for the job streams (GET /api/v1/jobs/{id}/events).
 
 export interface SseEvent {
   event: string;
@@ -100,15 +78,4 @@ export async function openSse(url: string): Promise<SseStream> {
     },
     close: () => controller.abort(),
   };
-}
-
-/** Polls a condition until it holds, with a deadline (for state that has no event to wait on). */
-export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
