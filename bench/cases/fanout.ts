@@ -9,22 +9,14 @@ import WebSocket from 'ws';
 import { startGatewayProcess, type GatewayChild } from '../child-process.js';
 import { startSimulator } from '../../src/sim/index.js';
 import { round, runAlone, summarize, type BenchCase, type BenchRow } from '../lib.js';
+import { RELAYED_EVENTS } from '../../src/jobs/relay.js';
 
 const CASE = 'fanout';
 const JOBS = 100;
 const STEPS = 20;
 const SOCKETS = 1000;
-/** Events the gateway relays to the caller (src/jobs/relay.ts RELAYED_EVENTS). */
-const RELAYED = new Set([
-  'execution_start',
-  'execution_cached',
-  'executing',
-  'progress',
-  'executed',
-  'execution_success',
-  'execution_error',
-  'execution_interrupted',
-]);
+/** Events the gateway relays to the caller: the relay's own list, so the count of expected messages follows it. */
+const RELAYED: ReadonlySet<string> = new Set(RELAYED_EVENTS);
 
 function text2img(seed: number) {
   return {
