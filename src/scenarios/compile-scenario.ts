@@ -38,7 +38,10 @@ export function createScenarioCompiler(): ScenarioCompiler {
     warn: (...args: unknown[]) => void remarks.push(args.map(String).join(' ')),
     error: (...args: unknown[]) => void remarks.push(args.map(String).join(' ')),
   };
-  const ajv = createValidators({ logger, allowUnionTypes: true }).body;
+  // One validator per scenario, so start-up with many scenarios is mostly ajv compiling: its code optimiser
+  // took ~30 % of that (1,000 request schemas: 1.72-1.86 s → 1.22-1.33 s) for no measurable gain when validating
+  // (200,000 validations: 3.4-3.9 s either way).
+  const ajv = createValidators({ logger, allowUnionTypes: true, code: { optimize: false } }).body;
   // `format: image`: any non-empty text here; src/images/resolve-image-input.ts tells a file name from a data URL,
   // base64 or a URL (and refuses what is none of them) before the prompt is built.
   ajv.addFormat('image', { type: 'string', validate: (value: string) => value.length > 0 });
