@@ -65,8 +65,8 @@ export interface Gateway {
   sockets: GatewaySockets;
   /** Polls ComfyUI for open jobs while its event stream is down or silent. */
   watchdog: Watchdog;
-  /** Copies finished results to output/<prompt_id>/ when jobs.mirror_outputs is on. */
-  mirror: OutputMirror | undefined;
+  /** Copies the finished results of mirrored jobs (jobs.mirror_outputs, or a manifest's outputs.mirror) to output/<prompt_id>/. */
+  mirror: OutputMirror;
   log: Logger;
   /** Present when config metrics.enabled (the default): its registry is what GET /metrics serves. */
   metrics: GatewayMetrics | undefined;
@@ -90,7 +90,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
 
   const upstreamClientId = `gateway-${randomUUID()}`;
   const tracker = createJobTracker();
-  const submit = createSubmitter({ comfy, tracker, upstreamClientId });
+  const submit = createSubmitter({ comfy, tracker, upstreamClientId, mirrorAll: config.jobs.mirror_outputs });
   const imageUrl = createImageUrlBuilder({
     mode: config.images.url_mode,
     publicUrl: config.server.public_url,
@@ -208,9 +208,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     lostReason: translate(config.locale, 'reason.prompt_lost'),
     log,
   });
-  const mirror = config.jobs.mirror_outputs
-    ? createOutputMirror({ tracker, comfy, outputDir: config.folders.output, log })
-    : undefined;
+  // Always listening: any scenario may ask for mirroring (outputs.mirror), and a reload may add one at any time.
+  const mirror = createOutputMirror({ tracker, comfy, outputDir: config.folders.output, log });
   const sockets = createGatewaySockets({
     submit,
     hub,
@@ -269,8 +268,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       relay.stop();
       // Deliveries still retrying are dropped (docs/webhooks.md: they do not survive a restart).
       await webhooks.stop();
-      mirror?.stop();
-      await mirror?.idle();
+      mirror.stop();
+      await mirror.idle();
       unwireMetrics();
       stopCatchUp();
       await events.close();

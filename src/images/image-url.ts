@@ -7,6 +7,8 @@ export interface ImageLocation {
   filename: string;
   subfolder?: string;
   type?: ImageType;
+  /** A mirrored job's output: the download route serves the gateway's copy of that prompt (src/jobs/mirror.ts). */
+  promptId?: string;
 }
 
 export interface ImageUrlSettings {
@@ -29,7 +31,8 @@ export function buildImageUrl(image: ImageLocation, settings: ImageUrlSettings, 
     return `${trimSlash(settings.comfyuiUrl)}/view?filename=${filename}&subfolder=${subfolder}&type=${type}`;
   }
   const base = trimSlash(settings.publicUrl || requestOrigin);
-  return `${base}${DOWNLOAD_PATH}?filename=${filename}&subfolder=${subfolder}&img_type=${type}`;
+  const prompt = image.promptId ? `&prompt_id=${encodeURIComponent(image.promptId)}` : '';
+  return `${base}${DOWNLOAD_PATH}?filename=${filename}&subfolder=${subfolder}&img_type=${type}${prompt}`;
 }
 
 /** The scheme and host the caller reached us by (the gateway does not trust X-Forwarded-*: set public_url). */

@@ -1,5 +1,6 @@
 // The one public shape of a job: GET /api/v1/jobs/{id}, the `state`/`end` SSE events, a `?wait=true` answer and
 // the webhook payload are all this document, so a caller parses one thing wherever it meets a job.
+import type { ImageLocation } from '../images/image-url.js';
 import type { ImageUrlBuilder } from './relay.js';
 import type { JobRecord, JobStatus } from './tracker.js';
 import type { WebhookDelivery } from '../webhooks/types.js';
@@ -54,7 +55,7 @@ export function buildJobDocument(
     submitted_at: iso(job.submittedAt),
     started_at: iso(job.startedAt),
     finished_at: iso(job.finishedAt),
-    outputs: resultOutputs(job).map((output) => ({ ...output, url: imageUrl(output, baseUrl) })),
+    outputs: resultOutputs(job).map((output) => ({ ...output, url: imageUrl(linkTarget(job, output), baseUrl) })),
     error: job.error ?? null,
     ...(job.webhook ? { webhook: { ...job.webhook } } : {}),
   };
@@ -65,6 +66,11 @@ export function resultOutputs(job: JobRecord): JobRecord['outputs'] {
   const wanted = job.outputNodes;
   if (!wanted?.length) return job.outputs;
   return job.outputs.filter((output) => wanted.includes(output.node));
+}
+
+/** A mirrored result's link names its prompt, so it keeps working after ComfyUI's copy is gone. */
+function linkTarget(job: JobRecord, output: JobRecord['outputs'][number]): ImageLocation {
+  return job.mirror && output.type === 'output' ? { ...output, promptId: job.promptId } : output;
 }
 
 function iso(ms: number | undefined): string | null {

@@ -1,12 +1,14 @@
-// `jobs.mirror_outputs: true`: every finished job's result files are copied from ComfyUI to
-// `<folders.output>/<prompt_id>/<subfolder>/<filename>`, streamed (never held in memory whole), so results outlive
-// ComfyUI's own output folder being cleaned. Copies run one job at a time in the background; a failure is logged
-// and never changes the job's status.
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+// A mirrored job (`jobs.mirror_outputs: true`, or a manifest's `outputs.mirror: true`: the record's `mirror`) has
+// its result files copied from ComfyUI to `<folders.output>/<prompt_id>/<subfolder>/<filename>`, streamed (never
+// held in memory whole), so results outlive ComfyUI's own output folder being cleaned; the download route serves
+// them from there (openMirrored). Copies run one job at a time in the background; a failure is logged and never
+// changes the job's status.
+import { createWriteStream, type ReadStream } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { ComfyClient } from '../comfy/client.js';
+import type { ImageRef } from '../comfy/types.js';
 import { findPathProblem } from '../images/image-ref.js';
 import type { Logger } from '../log.js';
 import { resultOutputs } from './job-document.js';
@@ -28,7 +30,7 @@ export function createOutputMirror(deps: {
 }): OutputMirror {
   let chain: Promise<void> = Promise.resolve();
   const off = deps.tracker.onFinished((job) => {
-    if (job.status !== 'succeeded') return;
+    if (job.status !== 'succeeded' || !job.mirror) return;
     chain = chain.then(() => copyJob(job)).catch((error: unknown) => {
       deps.log.warn({ err: error, promptId: job.promptId }, 'mirroring the outputs failed');
     });
@@ -39,7 +41,7 @@ export function createOutputMirror(deps: {
     for (const output of resultOutputs(job)) {
       // Names come from ComfyUI: the same checks as a caller's reference keep them inside the folder.
       if (output.type !== 'output' || findPathProblem(output.filename, output.subfolder)) continue;
-      const target = path.join(deps.outputDir, job.promptId, output.subfolder, output.filename);
+      const target = mirroredPath(deps.outputDir, job.promptId, output);
       await mkdir(path.dirname(target), { recursive: true });
       const partial = `${target}.partial`;
       const view = await deps.comfy.view(output);
@@ -57,4 +59,34 @@ export function createOutputMirror(deps: {
     idle: () => chain,
     stop: off,
   };
+}
+
+/** Where the copy of one output of one prompt lives. Callers check the names first (findPathProblem). */
+export function mirroredPath(outputDir: string, promptId: string, file: Omit<ImageRef, 'type'>): string {
+  return path.join(outputDir, promptId, file.subfolder, file.filename);
+}
+
+/** The copy as a stream, or undefined when this prompt has no copy of that file (never mirrored, not yet written). */
+export async function openMirrored(
+  outputDir: string,
+  promptId: string,
+  file: Omit<ImageRef, 'type'>,
+): Promise<{ stream: ReadStream; size: number } | undefined> {
+  let handle;
+  try {
+    handle = await open(mirroredPath(outputDir, promptId, file), 'r');
+  } catch (error) {
+    if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw error;
+  }
+  // Stat the opened handle, not the path: the file served is the one checked.
+  const stat = await handle.stat().catch(async (error: unknown) => {
+    await handle.close();
+    throw error;
+  });
+  if (!stat.isFile()) {
+    await handle.close();
+    return undefined;
+  }
+  return { stream: handle.createReadStream(), size: stat.size };
 }

@@ -57,6 +57,7 @@ function jobFromItem(item: QueueItem): NewJob {
     submittedAt: typeof meta.submitted_at === 'number' ? meta.submitted_at : Number.NaN,
     number: typeof number === 'number' ? number : undefined,
     ...(outputs?.length ? { outputNodes: outputs } : {}),
+    ...(meta.mirror === true ? { mirror: true } : {}),
   };
 }
 

@@ -3,7 +3,7 @@
 // prompt belongs to. Prompts the gateway did not submit are nobody's business here and are dropped.
 import type { UpstreamEvents, UpstreamEventMap } from '../comfy/events.js';
 import type { ImageRef } from '../comfy/types.js';
-import { buildImageUrl, type ImageUrlSettings } from '../images/image-url.js';
+import { buildImageUrl, type ImageLocation, type ImageUrlSettings } from '../images/image-url.js';
 import type { Logger } from '../log.js';
 import type { ExecutedData } from '../comfy/events-parse.js';
 import type { ClientHub } from './fanout.js';
@@ -25,7 +25,7 @@ export const RELAYED_EVENTS = [
 export type RelayedEvent = (typeof RELAYED_EVENTS)[number];
 
 /** An absolute URL for one output image, given the base URL the caller reaches the gateway under. */
-export type ImageUrlBuilder = (image: ImageRef, baseUrl: string) => string;
+export type ImageUrlBuilder = (image: ImageLocation, baseUrl: string) => string;
 
 /** The shared link builder (src/images/image-url.ts), bound to the configured mode and public URL. */
 export function createImageUrlBuilder(settings: ImageUrlSettings): ImageUrlBuilder {

@@ -13,6 +13,8 @@ export interface SubmitInput {
   scenario?: string | undefined;
   /** Extra metadata stored with the job in extra_data.gateway (webhook URL, output choices: issue #4). */
   meta?: Record<string, unknown>;
+  /** Copy the results to the gateway's output folder (a manifest's `outputs.mirror`); jobs.mirror_outputs: all. */
+  mirror?: boolean;
 }
 
 export interface Submission {
@@ -27,9 +29,16 @@ export type Submitter = (input: SubmitInput) => Promise<Submission>;
 /** The key under extra_data where the gateway keeps its own metadata. */
 export const GATEWAY_EXTRA_KEY = 'gateway';
 
-export function createSubmitter(deps: { comfy: ComfyClient; tracker: JobTracker; upstreamClientId: string }): Submitter {
+export function createSubmitter(deps: {
+  comfy: ComfyClient;
+  tracker: JobTracker;
+  upstreamClientId: string;
+  /** jobs.mirror_outputs: every job is mirrored, whatever its input says. */
+  mirrorAll?: boolean;
+}): Submitter {
   return async (input) => {
     const promptId = randomUUID();
+    const mirror = deps.mirrorAll === true || input.mirror === true;
     const submittedAt = Date.now();
     const answer = await deps.comfy.submitPrompt({
       prompt: input.workflow,
@@ -41,6 +50,8 @@ export function createSubmitter(deps: { comfy: ComfyClient; tracker: JobTracker;
           scenario: input.scenario ?? null,
           submitted_at: submittedAt,
           ...input.meta,
+          // Kept with the prompt, so a job recovered after a restart still links to its copy.
+          ...(mirror ? { mirror: true } : {}),
         },
       },
     });
@@ -50,6 +61,7 @@ export function createSubmitter(deps: { comfy: ComfyClient; tracker: JobTracker;
       scenario: input.scenario,
       submittedAt,
       number: answer.number,
+      ...(mirror ? { mirror: true } : {}),
     });
     return { promptId: answer.prompt_id, number: answer.number, nodeErrors: answer.node_errors, job };
   };

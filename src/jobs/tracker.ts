@@ -18,6 +18,8 @@ export interface JobRecord extends JobState {
   number: number | undefined;
   /** The scenario's result nodes (manifest `outputs`); empty or absent: every output node counts. */
   outputNodes?: readonly string[];
+  /** Its results are copied to `<folders.output>/<prompt_id>/` and its output links name the prompt (src/jobs/mirror.ts). */
+  mirror?: boolean;
   /** Rebuilt from ComfyUI's queue/history (another gateway submitted it): its events never reach this gateway. */
   recovered?: boolean;
   /** Where the job's end is POSTed, and how that went (src/webhooks). */

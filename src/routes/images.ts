@@ -1,6 +1,7 @@
 // Images: upload into ComfyUI's input folder (checked by content, kept locally too), stream one back from
-// ComfyUI's /view, or hand out a link to it.
+// ComfyUI's /view (or from the gateway's copy of a mirrored job), or hand out a link to it.
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { Context } from 'koa';
 import type { RouteGroup } from '../app.js';
 import type { ComfyClient } from '../comfy/client.js';
@@ -13,6 +14,7 @@ import { translate, type MessageKey } from '../i18n.js';
 import { createUploader, type StagedFile } from '../images/accept-upload.js';
 import { findPathProblem } from '../images/image-ref.js';
 import { buildImageUrl, originOf, type ImageUrlSettings } from '../images/image-url.js';
+import { openMirrored } from '../jobs/mirror.js';
 
 export interface ImageRouteDeps {
   config: Config;
@@ -23,6 +25,10 @@ interface ImageQuery {
   filename: string;
   subfolder: string;
   img_type: ImageType;
+}
+
+interface DownloadQuery extends ImageQuery {
+  prompt_id?: string;
 }
 
 const imageQuery = {
@@ -36,6 +42,21 @@ const imageQuery = {
       enum: ['input', 'output', 'temp'],
       default: 'output',
       description: 'Which ComfyUI folder: input, output or temp',
+    },
+  },
+};
+
+const downloadQuery = {
+  ...imageQuery,
+  properties: {
+    ...imageQuery.properties,
+    prompt_id: {
+      type: 'string',
+      pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+      description:
+        'The job the file belongs to (a UUID; job output links of mirrored jobs carry it). With img_type=output, ' +
+        'the gateway\'s copy in output/<prompt_id>/ is served when it has one, else ComfyUI\'s file',
+      example: '4f5e0f3a-6c1b-4d2e-9a7b-1f2e3d4c5b6a',
     },
   },
 };
@@ -107,21 +128,34 @@ export async function imageRoutes(deps: ImageRouteDeps): Promise<RouteGroup> {
     },
   });
 
-  const download = defineRoute<unknown, ImageQuery>({
+  const download = defineRoute<unknown, DownloadQuery>({
     method: 'get',
     path: '/api/v1/images/download',
     operationId: 'downloadImage',
     summary: 'Download an image from ComfyUI',
     description:
       'Streams the file from ComfyUI\'s /view. `filename` is a bare name; a directory goes into `subfolder`. ' +
-      'Paths that try to leave the folder ("..", absolute paths, backslashes, NUL, encoded separators) are refused.',
+      'Paths that try to leave the folder ("..", absolute paths, backslashes, NUL, encoded separators) are refused. ' +
+      'With `prompt_id` (in the output links of a mirrored job), the gateway\'s own copy of that job\'s result is ' +
+      'served first, so the link keeps working after ComfyUI\'s output folder is cleaned.',
     tags: ['images'],
-    query: imageQuery,
+    query: downloadQuery,
     rawResponse: { contentTypes: ['image/png', 'image/jpeg', 'image/webp', 'application/octet-stream'], description: 'The file' },
     errors: [400, 404, 1001],
     async handler(ctx, { query }) {
       checkRef(ctx, query);
       const file = { filename: query.filename, subfolder: query.subfolder, type: query.img_type };
+      // The copy first: it is this job's own result, while ComfyUI's file of that name may since have been
+      // cleaned, or replaced by another job's once its file counter started again.
+      const copy = query.prompt_id && query.img_type === 'output'
+        ? await openMirrored(config.folders.output, query.prompt_id, file)
+        : undefined;
+      if (copy) {
+        // No upstream type to trust: the extension decides, through the same filter.
+        ctx.attachment(path.basename(query.filename), { type: 'inline' });
+        sendFile(ctx, ctx.response.type, copy.stream, copy.size);
+        return;
+      }
       let view;
       try {
         view = await comfy.view(file);
@@ -132,12 +166,9 @@ export async function imageRoutes(deps: ImageRouteDeps): Promise<RouteGroup> {
         }
         throw error;
       }
-      const type = view.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
       ctx.attachment(path.basename(query.filename), { type: 'inline' });
-      ctx.type = SAFE_TYPE.test(type) ? view.contentType : 'application/octet-stream';
-      ctx.set('X-Content-Type-Options', 'nosniff');
-      ctx.body = view.body;
-      if (view.contentLength !== undefined && /^\d+$/.test(view.contentLength)) ctx.length = Number(view.contentLength);
+      const length = view.contentLength !== undefined && /^\d+$/.test(view.contentLength) ? Number(view.contentLength) : undefined;
+      sendFile(ctx, view.contentType, view.body, length);
     },
   });
 
@@ -180,6 +211,15 @@ export async function imageRoutes(deps: ImageRouteDeps): Promise<RouteGroup> {
     routes: [upload, download, url],
     multipart: { maxFileSizeBytes: config.limits.upload_bytes, uploadDir: stagingDir },
   };
+}
+
+/** Streams a download: the content type only when it is a safe one, never sniffed by the browser. */
+function sendFile(ctx: Context, contentType: string, body: Readable, length: number | undefined): void {
+  const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  ctx.type = SAFE_TYPE.test(type) ? contentType : 'application/octet-stream';
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  ctx.body = body;
+  if (length !== undefined) ctx.length = length;
 }
 
 /** The file formidable streamed to the staging folder, if the caller sent one in `file`. */

@@ -112,6 +112,7 @@ function dispatcher(deps: ScenarioRouteDeps): Middleware {
       clientId,
       scenario: scenario.name,
       ...(scenario.outputs.length ? { meta: { outputs: scenario.outputs } } : {}),
+      ...(scenario.mirror ? { mirror: true } : {}),
     });
     if (webhook) deps.webhooks?.attach(ctx, submission.promptId, webhook);
     const data = {
@@ -222,5 +223,6 @@ function describeScenario(scenario: CompiledScenario) {
     schema: scenario.requestSchema,
     example: scenario.example,
     outputs: scenario.outputs,
+    mirror: scenario.mirror,
   };
 }

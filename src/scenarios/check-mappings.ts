@@ -61,10 +61,13 @@ export function checkMappings(manifest: Manifest, workflow: Workflow, at: At): M
   }
 
   const outputs: string[] = [];
-  (manifest.outputs ?? []).forEach((ref, index) => {
+  // `outputs: [8]` or `outputs: {nodes: [8], mirror: true}`: the same nodes, found at a different place.
+  const listed = Array.isArray(manifest.outputs) ? manifest.outputs : (manifest.outputs?.nodes ?? []);
+  const listAt: PathSegment[] = Array.isArray(manifest.outputs) ? ['outputs'] : ['outputs', 'nodes'];
+  listed.forEach((ref, index) => {
     const node = findNode(workflow, titles, String(ref));
     if (typeof node === 'string') outputs.push(node);
-    else errors.push(`${at(['outputs', index])}: output "${ref}" is not in the workflow: ${node.reason}`);
+    else errors.push(`${at([...listAt, index])}: output "${ref}" is not in the workflow: ${node.reason}`);
   });
   return { targets, outputs, errors };
 }

@@ -114,6 +114,7 @@ export function createScenarioCompiler(): ScenarioCompiler {
           workflow: input.workflow,
           fields,
           outputs: mapping.outputs,
+          mirror: !Array.isArray(manifest.outputs) && manifest.outputs?.mirror === true,
           validate,
           warnings,
         },

@@ -2,7 +2,7 @@
 // back as one sentence prefixed with `file:line:column:`, so an author can jump straight to it.
 import { Ajv, type ErrorObject } from 'ajv';
 import { isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { didYouMean, FIELD_OWN_KEYS, FIELD_SCHEMA_KEYS, manifestSchema, type Manifest } from './manifest-schema.js';
+import { didYouMean, FIELD_OWN_KEYS, FIELD_SCHEMA_KEYS, manifestSchema, OUTPUTS_KEYS, type Manifest } from './manifest-schema.js';
 
 /** A manifest is a page of settings; anything bigger is a mistake or an attack. */
 export const MANIFEST_MAX_BYTES = 256 * 1024;
@@ -150,10 +150,11 @@ function sentence(error: ErrorObject, path: string[]): string {
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(error.params.additionalProperty);
-      const known = inField && path.length === 2 ? FIELD_KEYS : TOP_KEYS;
+      const inOutputs = path.length === 1 && path[0] === 'outputs';
+      const known = inField && path.length === 2 ? FIELD_KEYS : inOutputs ? [...OUTPUTS_KEYS] : TOP_KEYS;
       const guess = didYouMean(key, known);
       const hint = guess ? ` (did you mean "${guess}"?)` : `; known keys: ${known.join(', ')}`;
-      return `${inField ?? 'the manifest'} has an unknown key "${key}"${hint}`;
+      return `${inField ?? (inOutputs ? '"outputs"' : 'the manifest')} has an unknown key "${key}"${hint}`;
     }
     case 'required': {
       const missing = String(error.params.missingProperty);

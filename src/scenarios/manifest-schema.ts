@@ -19,6 +19,7 @@ export const FIELD_SCHEMA_KEYS = [
 export const RESERVED_FIELDS = ['client_id', 'webhook'] as const;
 
 const nodePath = { type: 'string', pattern: '^.+\\.inputs\\.[^.]+$' };
+const outputNode = { type: ['string', 'integer'] };
 
 const field: JsonSchema = {
   type: 'object',
@@ -55,7 +56,15 @@ export const manifestSchema: JsonSchema = {
       additionalProperties: field,
     },
     schema: { type: 'object' },
-    outputs: { type: 'array', items: { type: ['string', 'integer'] } },
+    // A list of result nodes, or `{nodes, mirror}` for a scenario whose results are also copied to the gateway.
+    // One schema for both shapes (no anyOf), so a wrong key inside the mapping is reported by its own name.
+    outputs: {
+      type: ['array', 'object'],
+      items: outputNode,
+      additionalProperties: false,
+      required: ['nodes'],
+      properties: { nodes: { type: 'array', items: outputNode }, mirror: { type: 'boolean' } },
+    },
     message: { type: 'string', minLength: 1, maxLength: 500 },
     // The full check (credentials, address policy, a secret configured) runs at submit time, as for a request's.
     webhook: { type: 'string', pattern: '^https?://[^\\s]+$', maxLength: 2048 },
@@ -71,6 +80,12 @@ export interface ManifestField {
   [keyword: string]: unknown;
 }
 
+/** A result node: its id or its title. */
+export type ManifestOutputNode = string | number;
+
+/** The keys of the mapping form of `outputs`. */
+export const OUTPUTS_KEYS = ['nodes', 'mirror'] as const;
+
 export interface Manifest {
   summary?: string;
   description?: string;
@@ -79,7 +94,7 @@ export interface Manifest {
   route?: string;
   fields?: Record<string, ManifestField>;
   schema?: Record<string, unknown>;
-  outputs?: (string | number)[];
+  outputs?: ManifestOutputNode[] | { nodes: ManifestOutputNode[]; mirror?: boolean };
   message?: string;
   webhook?: string;
 }

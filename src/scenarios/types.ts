@@ -50,6 +50,8 @@ export interface CompiledScenario extends ScenarioDoc {
   workflow: Readonly<Workflow>;
   fields: readonly CompiledField[];
   outputs: readonly string[];
+  /** `outputs: {mirror: true}`: its jobs' results are copied to the gateway's output folder (src/jobs/mirror.ts). */
+  mirror: boolean;
   /** The manifest's `webhook`: where jobs report their end unless the request names its own URL. */
   webhook?: string;
   /** The manifest's message, if it has one (else the route answers the gateway's own text). */

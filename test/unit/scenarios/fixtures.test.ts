@@ -41,6 +41,10 @@ const expected: Record<string, string> = {
   'escape_workflow.yaml': 'without ".." or an absolute path',
   'missing_to.yaml': 'field "prefix" needs "to"',
   'output_missing.yaml': 'scenarios/output_missing.yaml:2:11: output "Preview" is not in the workflow',
+  'ok_outputs_mirror.yaml': 'ok',
+  'outputs_unknown_key.yaml': 'scenarios/outputs_unknown_key.yaml:4:3: "outputs" has an unknown key "mirro" (did you mean "mirror"?)',
+  'output_missing_mapping.yaml': 'scenarios/output_missing_mapping.yaml:3:14: output "Preview" is not in the workflow',
+  'outputs_without_nodes.yaml': 'outputs needs "nodes"',
 };
 
 describe('manifest fixtures', () => {
@@ -78,7 +82,16 @@ describe('manifest fixtures', () => {
   });
 
   it('serves only the valid ones, the first claimant keeping a shared route', () => {
-    expect([...snapshot.scenarios.keys()].sort()).toEqual(['ok_by_title', 'ok_minimal', 'ok_overwrite_link', 'shared']);
+    expect([...snapshot.scenarios.keys()].sort()).toEqual([
+      'ok_by_title', 'ok_minimal', 'ok_outputs_mirror', 'ok_overwrite_link', 'shared',
+    ]);
     expect(snapshot.scenarios.get('shared')?.file).toBe('scenarios/dup_route_a.yaml');
+  });
+
+  it('reads both forms of outputs: a list, or {nodes, mirror}', () => {
+    const mirrored = snapshot.scenarios.get('ok_outputs_mirror');
+    expect(mirrored?.outputs).toEqual(['3']);
+    expect(mirrored?.mirror).toBe(true);
+    expect(snapshot.scenarios.get('ok_minimal')?.mirror).toBe(false);
   });
 });
