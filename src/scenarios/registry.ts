@@ -7,10 +7,11 @@ import type { ObjectInfo } from '../comfy/types.js';
 import type { Logger } from '../log.js';
 import { checkObjectInfo } from './check-object-info.js';
 import { createScenarioCompiler } from './compile-scenario.js';
-import { loadFile, type FileLoaderDeps, type LoadedFile } from './load-file.js';
+import { loadFile, type FileLoaderDeps } from './load-file.js';
 import { createManifestParser } from './load-manifest.js';
 import type { WorkflowLimits } from './resolve-workflow.js';
-import type { CompiledScenario, Problem, ScenarioStatus, Snapshot } from './types.js';
+import { createSnapshotBuilder, type Entry } from './snapshot-builder.js';
+import type { Snapshot } from './types.js';
 
 export interface RegistryOptions {
   scenariosDir: string;
@@ -72,13 +73,13 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
     },
   };
 
-  // Internal state, replaced as a whole at the end of each reload.
-  let entries = new Map<string, LoadedFile & { seq: number }>();
-  let serving = new Map<string, CompiledScenario>(); // by manifest file: the last good version
+  // Internal state, changed only at the end of a reload, in the same synchronous step as the snapshot swap.
+  const builder = createSnapshotBuilder(display);
+  const { entries } = builder;
   const dependents = new Map<string, Set<string>>();
   let objectInfo: ObjectInfo | undefined;
   let seq = 0;
-  let snapshot: Snapshot = Object.freeze({ version: 0, scenarios: new Map(), statuses: new Map(), problems: [] });
+  let snapshot = builder.empty;
   const listeners = new Set<(snapshot: Snapshot) => void>();
   const retries = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
@@ -119,11 +120,10 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
   async function reload(changed: Set<string>, full: boolean, recheck: boolean): Promise<Snapshot> {
     const started = performance.now();
     const version = snapshot.version + 1;
-    const nextEntries = new Map(entries);
     const work = new Set<string>();
     if (full) {
       workflowCache.clear();
-      for (const file of nextEntries.keys()) work.add(file);
+      for (const file of entries.keys()) work.add(file);
       for (const file of await listManifests()) work.add(file);
     }
     for (const file of changed) {
@@ -135,6 +135,8 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
 
     const order = [...work].sort();
     const results = await Promise.all(order.map((file) => loadFile(loaderDeps, file, version, objectInfo)));
+    // The changed entries only (undefined: removed); the rest of the state is shared with the current snapshot.
+    const nextEntries = new Map<string, Entry | undefined>();
     const touched: string[] = [];
     order.forEach((file, index) => {
       const result = results[index];
@@ -144,29 +146,25 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
       }
       retries.delete(file);
       touched.push(file);
-      if (result === 'gone' || result === undefined) nextEntries.delete(file);
-      else nextEntries.set(file, { ...result, seq: nextEntries.get(file)?.seq ?? seq++ });
+      if (result === 'gone' || result === undefined) nextEntries.set(file, undefined);
+      else nextEntries.set(file, { ...result, seq: entries.get(file)?.seq ?? seq++ });
     });
     if (recheck) {
-      for (const [file, entry] of nextEntries) {
-        if (entry.result.ok && entry.loaded) {
-          const comfyWarnings = objectInfo ? checkObjectInfo(entry.result.scenario, objectInfo, entry.loaded.at) : [];
-          nextEntries.set(file, { ...entry, comfyWarnings });
+      for (const [file, entry] of entries) {
+        const next = nextEntries.has(file) ? nextEntries.get(file) : entry;
+        if (next?.result.ok && next.loaded) {
+          const comfyWarnings = objectInfo ? checkObjectInfo(next.result.scenario, objectInfo, next.loaded.at) : [];
+          nextEntries.set(file, { ...next, comfyWarnings });
         }
       }
     }
 
-    const built = buildSnapshot(version, nextEntries);
+    const next = builder.prepare(version, nextEntries);
     // Swap: from here on, new requests see the new scenarios; requests in flight keep the objects they hold.
-    const previousServing = serving;
-    const previousEntries = entries;
-    entries = nextEntries;
-    serving = built.serving;
-    for (const file of touched) updateDependents(file, previousEntries.get(file)?.deps ?? [], nextEntries.get(file)?.deps ?? []);
-    snapshot = built.snapshot;
-    for (const [file, old] of previousServing) {
-      if (built.serving.get(file) !== old) compiler.release(old);
-    }
+    for (const file of touched) updateDependents(file, entries.get(file)?.deps ?? [], nextEntries.get(file)?.deps ?? []);
+    const released = next.commit();
+    snapshot = next.snapshot;
+    for (const old of released) compiler.release(old);
 
     for (const file of touched) {
       const status = snapshot.statuses.get(display(file));
@@ -187,50 +185,6 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
       }
     }
     return snapshot;
-  }
-
-  /** Routes are first come, first served (by when the manifest first appeared); a loser keeps its last good version. */
-  function buildSnapshot(version: number, all: Map<string, LoadedFile & { seq: number }>) {
-    const ordered = [...all.values()].sort((a, b) => a.seq - b.seq);
-    const byName = new Map<string, CompiledScenario>();
-    const owner = new Map<string, string>();
-    const nextServing = new Map<string, CompiledScenario>();
-    const statuses = new Map<string, ScenarioStatus>();
-    const problems: Problem[] = [];
-
-    for (const entry of ordered) {
-      const rel = display(entry.file);
-      const errors = entry.result.ok ? [] : [...entry.result.errors];
-      let chosen: CompiledScenario | undefined;
-      if (entry.result.ok) {
-        const claimedBy = owner.get(entry.result.scenario.name);
-        if (claimedBy) errors.push(`${rel}: the route "${entry.result.scenario.name}" is already used by ${claimedBy}; give this manifest another "route"`);
-        else chosen = entry.result.scenario;
-      }
-      if (!chosen) {
-        const lastGood = serving.get(entry.file);
-        if (lastGood && !owner.has(lastGood.name)) chosen = lastGood;
-      }
-      if (chosen) {
-        byName.set(chosen.name, chosen);
-        owner.set(chosen.name, rel);
-        nextServing.set(entry.file, chosen);
-      }
-      const warnings = entry.result.ok ? [...entry.result.scenario.warnings, ...entry.comfyWarnings] : [];
-      const state = errors.length ? 'failed' : warnings.length ? 'loaded-with-warnings' : 'loaded';
-      statuses.set(rel, {
-        file: rel,
-        name: entry.result.ok ? entry.result.scenario.name : entry.name,
-        state,
-        warnings,
-        errors,
-        servingVersion: errors.length ? chosen?.version : undefined,
-      });
-      for (const message of errors) problems.push({ file: rel, severity: 'error', message });
-      for (const message of warnings) problems.push({ file: rel, severity: 'warning', message });
-    }
-    const next: Snapshot = Object.freeze({ version, scenarios: byName, statuses, problems: Object.freeze(problems) });
-    return { snapshot: next, serving: nextServing };
   }
 
   /** workflow file → manifests using it, kept up to date per touched manifest (not rebuilt for all). */

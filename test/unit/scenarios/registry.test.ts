@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ObjectInfo } from '../../../src/comfy/types.js';
 import { createLogger } from '../../../src/log.js';
 import { createRegistry, type ScenarioRegistry } from '../../../src/scenarios/registry.js';
+import type { Snapshot } from '../../../src/scenarios/types.js';
 
 const objectInfoFile = fileURLToPath(new URL('../../../src/sim/catalogue.json', import.meta.url));
 const workflow = JSON.stringify({
@@ -91,6 +92,33 @@ describe('scenario registry', () => {
     const after = await registry.update([path.join(scenarios, 'a.yaml')]);
     expect(after.scenarios.get('shared')?.file).toBe('scenarios/b.yaml');
     expect(after.statuses.has('scenarios/a.yaml')).toBe(false);
+  });
+
+  it('decides routes after one edit exactly as a full reload would, conflicts and last good versions included', async () => {
+    // The registry re-decides only the manifests linked to an edit by a route name; a full reload re-decides all.
+    const view = (snapshot: Snapshot) => ({
+      routes: [...snapshot.scenarios].map(([name, scenario]) => [name, scenario.file]).sort(),
+      statuses: [...snapshot.statuses.values()].map((s) => [s.file, s.name, s.state, s.errors.join('|'), s.servingVersion !== undefined]),
+    });
+    let seed = 11;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const files = ['a.yaml', 'b.yaml', 'c.yaml', 'd.yaml', 'e.yaml'];
+    const routes = ['x', 'y', undefined];
+    for (const file of files) await write(file, manifest(1, routes[random(3)]));
+    await registry.load();
+    for (let step = 0; step < 60; step++) {
+      const file = files[random(files.length)] as string;
+      const action = random(6);
+      if (action === 0) await rm(path.join(scenarios, file), { force: true });
+      else if (action === 1) await write(file, 'fields: [');
+      else await write(file, manifest(step + 2, routes[random(3)]));
+      const incremental = view(await registry.update([path.join(scenarios, file)]));
+      const full = view(await registry.load());
+      expect(incremental, `step ${step}: ${file}, action ${action}`).toEqual(full);
+    }
   });
 
   it('reloads the manifests using a template when the template changes, and only those', async () => {

@@ -1,0 +1,65 @@
+// Who serves which route. Routes are first come, first served (by when the manifest first appeared); a manifest
+// that fails, or loses its route to an earlier one, keeps its last good version serving if that route is still free.
+// Manifests only affect each other through the route names they claim, so the registry re-decides only the group
+// of manifests linked to the edited ones by a shared name (usually just the edited one), never all of them.
+import type { LoadedFile } from './load-file.js';
+import type { CompiledScenario, ScenarioStatus } from './types.js';
+
+export interface Claimant {
+  file: string;
+  /** How the file is named in messages (`scenarios/a.yaml`). */
+  rel: string;
+  entry: LoadedFile;
+  /** The version it served until now, if any. */
+  lastGood: CompiledScenario | undefined;
+}
+
+export interface Owners {
+  /** file → the scenario it serves (absent: none). */
+  serving: Map<string, CompiledScenario>;
+  /** route name → the scenario answering it (absent: nobody, among the names these claimants claim). */
+  byName: Map<string, CompiledScenario>;
+  /** file → its status. */
+  statuses: Map<string, ScenarioStatus>;
+}
+
+/** The route names a manifest may end up serving: its own (when it compiled) and that of its last good version. */
+export function claimedNames(entry: LoadedFile, lastGood: CompiledScenario | undefined): string[] {
+  const names: string[] = [];
+  if (entry.result.ok) names.push(entry.result.scenario.name);
+  if (lastGood && !names.includes(lastGood.name)) names.push(lastGood.name);
+  return names;
+}
+
+/** `ordered`: every manifest claiming any of the names involved, earliest first. */
+export function resolveOwners(ordered: readonly Claimant[]): Owners {
+  const owner = new Map<string, string>();
+  const owners: Owners = { serving: new Map(), byName: new Map(), statuses: new Map() };
+
+  for (const { file, rel, entry, lastGood } of ordered) {
+    const errors = entry.result.ok ? [] : [...entry.result.errors];
+    let chosen: CompiledScenario | undefined;
+    if (entry.result.ok) {
+      const claimedBy = owner.get(entry.result.scenario.name);
+      if (claimedBy) errors.push(`${rel}: the route "${entry.result.scenario.name}" is already used by ${claimedBy}; give this manifest another "route"`);
+      else chosen = entry.result.scenario;
+    }
+    if (!chosen && lastGood && !owner.has(lastGood.name)) chosen = lastGood;
+    if (chosen) {
+      owners.byName.set(chosen.name, chosen);
+      owner.set(chosen.name, rel);
+      owners.serving.set(file, chosen);
+    }
+    const warnings = entry.result.ok ? [...entry.result.scenario.warnings, ...entry.comfyWarnings] : [];
+    const state = errors.length ? 'failed' : warnings.length ? 'loaded-with-warnings' : 'loaded';
+    owners.statuses.set(file, {
+      file: rel,
+      name: entry.result.ok ? entry.result.scenario.name : entry.name,
+      state,
+      warnings,
+      errors,
+      servingVersion: errors.length ? chosen?.version : undefined,
+    });
+  }
+  return owners;
+}
