@@ -54,6 +54,16 @@ export class GatewayError extends Error {
   messageIn(locale: Locale): string {
     return translate(locale, this.key, this.params);
   }
+
+  /** The same catalogued error, answered differently (e.g. health's 503 with details). */
+  with(options: Pick<GatewayErrorOptions, 'status' | 'details'>): GatewayError {
+    return new GatewayError(this.code, this.key, this.params, {
+      status: options.status ?? this.status,
+      details: options.details ?? this.details,
+      headers: this.headers,
+      cause: this,
+    });
+  }
 }
 
 /** The constructors every module uses, so that codes, statuses and texts stay in this one file. */
@@ -77,6 +87,19 @@ export const fail = {
     new GatewayError(1001, 'error.upstream_bad_answer', { address, reason }, { cause }),
   workflowRejected: (reason: string, details: Record<string, unknown>) =>
     new GatewayError(1002, 'error.workflow_rejected', { reason }, { details }),
+  /** Signed requests (src/security/signature.ts): each 401 says which check failed. */
+  signatureMissing: (header: string) => new GatewayError(401, 'error.signature_missing', { header }),
+  signatureTimestamp: (value: string) => new GatewayError(401, 'error.signature_timestamp', { value }),
+  signatureStale: (seconds: number, tolerance: number) =>
+    new GatewayError(401, 'error.signature_stale', { seconds, tolerance }),
+  signatureFuture: (seconds: number, tolerance: number) =>
+    new GatewayError(401, 'error.signature_future', { seconds, tolerance }),
+  signatureNonce: () => new GatewayError(401, 'error.signature_nonce'),
+  signatureReplayed: () => new GatewayError(401, 'error.signature_replayed'),
+  signatureInvalid: () => new GatewayError(401, 'error.signature_invalid'),
+  /** A key limited to some scenarios: another scenario, or a raw workflow / queue wipe that would bypass the list. */
+  scenarioForbidden: (name: string) => new GatewayError(403, 'error.scenario_forbidden', { name }),
+  rawWorkflowForbidden: () => new GatewayError(403, 'error.raw_workflow_forbidden'),
   /** A bad file from the caller (400), or a storage fault of ours (500). */
   file: (reason: string, options: { status?: 400 | 500; cause?: unknown } = {}) =>
     new GatewayError(1003, 'error.file', { reason }, options),

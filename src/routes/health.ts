@@ -47,11 +47,7 @@ export function healthRoutes(deps: { config: Config; comfy: ComfyClient }): Rout
         const error = isUpstream(thrown) ? thrown : fail.upstreamBadAnswer(deps.comfy.address, String(thrown));
         const locale = (ctx.state as GatewayState).locale;
         // Same catalogue entry and text as the client's error, answered as 503 with the health details.
-        throw new GatewayError(error.code, error.key, error.params, {
-          status: 503,
-          cause: thrown,
-          details: { comfyui: { url, reachable: false, error: error.messageIn(locale) } },
-        });
+        throw error.with({ status: 503, details: { comfyui: { url, reachable: false, error: error.messageIn(locale) } } });
       }
       const latency = Math.round((performance.now() - started) * 10) / 10;
       const system = stats.system as { comfyui_version?: unknown } | undefined;

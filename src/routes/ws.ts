@@ -13,7 +13,6 @@ import { translate, type Locale } from '../i18n.js';
 import type { Logger } from '../log.js';
 import type { ClientHub } from '../jobs/fanout.js';
 import type { Submitter } from '../jobs/submit.js';
-import { authFail } from '../security/auth-errors.js';
 import { asWorkflow, findWorkflowProblem, type WorkflowLimits } from './workflow-format.js';
 
 export const WS_PATH_PREFIX = '/api/v1/ws/';
@@ -131,7 +130,7 @@ export function createGatewaySockets(deps: GatewaySocketsDeps): GatewaySockets {
 
     async function submit(data: unknown): Promise<{ type: string; data: unknown }> {
       try {
-        if (!mayRunWorkflows) throw authFail.rawWorkflowForbidden();
+        if (!mayRunWorkflows) throw fail.rawWorkflowForbidden();
         const workflow = isObject(data) ? data.workflow : undefined;
         if (!isObject(workflow)) throw fail.badRequest(say('reason.ws_workflow_missing'));
         const problem = findWorkflowProblem(workflow, deps.workflowLimits);

@@ -9,7 +9,6 @@ import type { RouteSpec } from '../http/define-route.js';
 import { fail, isGatewayError } from '../errors.js';
 import { createAccessPolicy } from './access-policy.js';
 import { createKeyRing, presentedKey, readKeyFile, type ApiKey } from './api-keys.js';
-import { authFail } from './auth-errors.js';
 import { createNonceCache } from './nonce-cache.js';
 import { createRateLimiter } from './rate-limit.js';
 import { bufferBody } from './raw-body.js';
@@ -87,10 +86,10 @@ export function createSecurity(options: SecurityOptions): Security {
       state.log = state.log.child({ apiKey: key.name });
       const run = ctx.method === 'POST' ? scenarioRun.exec(ctx.path) : null;
       if (run && key.scenarios && !key.scenarios.has(safeDecode(run[1] ?? ''))) {
-        throw authFail.scenarioForbidden(safeDecode(run[1] ?? ''));
+        throw fail.scenarioForbidden(safeDecode(run[1] ?? ''));
       }
       if (key.scenarios && ctx.method === 'POST' && rawWorkflowRoutes.test(ctx.path)) {
-        throw authFail.rawWorkflowForbidden();
+        throw fail.rawWorkflowForbidden();
       }
     }
     return next();

@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../config.js';
 import { fail } from '../errors.js';
-import { authFail } from './auth-errors.js';
 import { canonicalString, pssOptions } from './canonical.js';
 import type { NonceCache } from './nonce-cache.js';
 
@@ -40,11 +39,11 @@ export function createSignatureVerifier(options: VerifierOptions): SignatureVeri
       const timestamp = header(request.headers, 'x-timestamp');
       const nonce = header(request.headers, 'x-nonce');
 
-      if (!unixSeconds.test(timestamp)) throw authFail.signatureTimestamp(timestamp.slice(0, 32));
+      if (!unixSeconds.test(timestamp)) throw fail.signatureTimestamp(timestamp.slice(0, 32));
       const skew = Math.floor(now() / 1000) - Number(timestamp);
-      if (skew > tolerance) throw authFail.signatureStale(skew, tolerance);
-      if (-skew > tolerance) throw authFail.signatureFuture(-skew, tolerance);
-      if (!nonceShape.test(nonce)) throw authFail.signatureNonce();
+      if (skew > tolerance) throw fail.signatureStale(skew, tolerance);
+      if (-skew > tolerance) throw fail.signatureFuture(-skew, tolerance);
+      if (!nonceShape.test(nonce)) throw fail.signatureNonce();
 
       const data = Buffer.from(
         canonicalString({
@@ -59,10 +58,10 @@ export function createSignatureVerifier(options: VerifierOptions): SignatureVeri
       );
       const bytes = Buffer.from(signature, 'base64');
       const good = options.publicKeys.some((key) => verify('sha256', data, { key, ...pssOptions }, bytes));
-      if (!good) throw authFail.signatureInvalid();
+      if (!good) throw fail.signatureInvalid();
 
       const seen = options.nonces.remember(nonce);
-      if (seen.result === 'replayed') throw authFail.signatureReplayed();
+      if (seen.result === 'replayed') throw fail.signatureReplayed();
       if (seen.result === 'full') throw fail.rateLimited(seen.retryAfterSeconds);
     },
   };
@@ -70,7 +69,7 @@ export function createSignatureVerifier(options: VerifierOptions): SignatureVeri
 
 function header(headers: SignedRequest['headers'], name: string): string {
   const value = headers[name];
-  if (typeof value !== 'string' || value === '') throw authFail.signatureMissing(name.replace(/\b\w/g, (c) => c.toUpperCase()));
+  if (typeof value !== 'string' || value === '') throw fail.signatureMissing(name.replace(/\b\w/g, (c) => c.toUpperCase()));
   return value;
 }
 
