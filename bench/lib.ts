@@ -54,10 +54,10 @@ export async function startBenchGateway(overrides: DeepPartial<Config> = {}): Pr
   const config = loadConfig({
     cwd: dir,
     env: {},
-    overrides: deepMerge(
+    overrides: [
       { server: { host: '127.0.0.1', port: 0 }, scenarios: { watch: false }, log: { level: 'silent' as const } },
-      overrides as Record<string, unknown>,
-    ),
+      overrides,
+    ],
   });
   const gateway = await startGateway(config);
   const stop = gateway.close.bind(gateway);
@@ -68,18 +68,6 @@ export async function startBenchGateway(overrides: DeepPartial<Config> = {}): Pr
       await rm(dir, { recursive: true, force: true });
     },
   });
-}
-
-function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...base };
-  for (const [key, value] of Object.entries(extra)) {
-    const current = out[key];
-    out[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object'
-        ? deepMerge(current as Record<string, unknown>, value as Record<string, unknown>)
-        : value;
-  }
-  return out;
 }
 
 /** Options that take a value (`--seconds 2` or `--seconds=2`); the runner skips their values when reading case names. */

@@ -16,8 +16,8 @@ export interface LoadConfigOptions {
   /** Folder that relative paths (the config file, .env, folders) are resolved against. */
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** Overrides applied last (tests, the demo). Same shape as gateway.yaml. */
-  overrides?: DeepPartial<Config>;
+  /** Overrides applied last, in order (tests, the demo, benchmarks). Same shape as gateway.yaml. */
+  overrides?: DeepPartial<Config> | readonly DeepPartial<Config>[];
 }
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -55,7 +55,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const raw = readConfigFile(file, env.GATEWAY_CONFIG !== undefined);
   const sources = new Map<string, string>();
   applyEnvironment(raw, env, sources);
-  if (options.overrides) merge(raw, options.overrides as Raw);
+  for (const layer of [options.overrides ?? []].flat()) merge(raw, layer as Raw);
 
   if (!validate(raw)) {
     const error = validate.errors?.[0];

@@ -23,7 +23,7 @@ export async function startTestGateway(overrides: DeepPartial<Config> = {}): Pro
   const config = loadConfig({
     cwd: dir,
     env: {},
-    overrides: merge(
+    overrides: [
       {
         server: { host: '127.0.0.1', port: 0 },
         folders: { scenarios: 'scenarios', templates: 'templates', input: 'input', output: 'output' },
@@ -31,7 +31,7 @@ export async function startTestGateway(overrides: DeepPartial<Config> = {}): Pro
         log: { level: 'silent' as const },
       },
       overrides,
-    ),
+    ],
   });
   const gateway = await startGateway(config);
   const stopGateway = gateway.close.bind(gateway);
@@ -57,14 +57,3 @@ export async function startTestGateway(overrides: DeepPartial<Config> = {}): Pro
   });
 }
 
-function merge<T extends Record<string, unknown>>(base: T, extra: Record<string, unknown>): T {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(extra)) {
-    const current = out[key];
-    out[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object'
-        ? merge(current as Record<string, unknown>, value as Record<string, unknown>)
-        : value;
-  }
-  return out as T;
-}
