@@ -233,10 +233,6 @@ const catalogue = {
 
 export type MessageKey = keyof typeof catalogue;
 
-export function isLocale(value: unknown): value is Locale {
-  return value === 'zh-CN' || value === 'en';
-}
-
 export function translate(locale: Locale, key: MessageKey, params: Params = {}): string {
   const template = catalogue[key][locale === 'en' ? 1 : 0];
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
