@@ -12,6 +12,7 @@ import { createManifestParser } from './load-manifest.js';
 import type { WorkflowLimits } from './resolve-workflow.js';
 import { createSnapshotBuilder, type Entry } from './snapshot-builder.js';
 import type { Snapshot } from './types.js';
+import { createReverseIndex } from './reverse-index.js';
 
 export interface RegistryOptions {
   scenariosDir: string;
@@ -76,7 +77,7 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
   // Internal state, changed only at the end of a reload, in the same synchronous step as the snapshot swap.
   const builder = createSnapshotBuilder(display);
   const { entries } = builder;
-  const dependents = new Map<string, Set<string>>();
+  const dependents = createReverseIndex();
   let objectInfo: ObjectInfo | undefined;
   let seq = 0;
   let snapshot = builder.empty;
@@ -129,7 +130,7 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
     for (const file of changed) {
       workflowCache.delete(file);
       if (MANIFEST.test(path.basename(file)) && path.dirname(file) === path.resolve(options.scenariosDir)) work.add(file);
-      for (const dependent of dependents.get(file) ?? []) work.add(dependent);
+      for (const dependent of dependents.filesOf(file)) work.add(dependent);
     }
     if (!work.size && !recheck) return snapshot;
 
@@ -161,7 +162,7 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
 
     const next = builder.prepare(version, nextEntries);
     // Swap: from here on, new requests see the new scenarios; requests in flight keep the objects they hold.
-    for (const file of touched) updateDependents(file, entries.get(file)?.deps ?? [], nextEntries.get(file)?.deps ?? []);
+    for (const file of touched) dependents.link(file, nextEntries.get(file)?.deps ?? []);
     const released = next.commit();
     snapshot = next.snapshot;
     for (const old of released) compiler.release(old);
@@ -185,20 +186,6 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
       }
     }
     return snapshot;
-  }
-
-  /** workflow file → manifests using it, kept up to date per touched manifest (not rebuilt for all). */
-  function updateDependents(file: string, before: readonly string[], after: readonly string[]): void {
-    for (const dep of before) {
-      const set = dependents.get(dep);
-      set?.delete(file);
-      if (set?.size === 0) dependents.delete(dep);
-    }
-    for (const dep of after) {
-      let set = dependents.get(dep);
-      if (!set) dependents.set(dep, (set = new Set()));
-      set.add(file);
-    }
   }
 
   function retryLater(file: string): void {

@@ -5,6 +5,7 @@ import type { LoadedFile } from './load-file.js';
 import { PersistentMap } from './persistent-map.js';
 import { claimedNames, resolveOwners, type Claimant } from './route-owners.js';
 import type { CompiledScenario, Problem, ScenarioStatus, Snapshot } from './types.js';
+import { createReverseIndex } from './reverse-index.js';
 
 /** A loaded manifest and when it first appeared (the order in which routes are given out). */
 export type Entry = LoadedFile & { seq: number };
@@ -26,8 +27,7 @@ export interface SnapshotBuilder {
 export function createSnapshotBuilder(display: (file: string) => string): SnapshotBuilder {
   const entries = new Map<string, Entry>();
   const serving = new Map<string, CompiledScenario>(); // by manifest file: the last good version
-  const claims = new Map<string, string[]>(); // manifest file → the route names it claims
-  const claimants = new Map<string, Set<string>>(); // route name → the manifest files claiming it
+  const claims = createReverseIndex(); // route name → the manifest files claiming it
   let scenarios = PersistentMap.empty<string, CompiledScenario>();
   let statuses = PersistentMap.empty<string, ScenarioStatus>();
 
@@ -40,10 +40,10 @@ export function createSnapshotBuilder(display: (file: string) => string): Snapsh
       if (group.has(file)) continue;
       group.add(file);
       const entry = entryOf(file);
-      for (const name of [...(claims.get(file) ?? []), ...(entry ? claimedNames(entry, serving.get(file)) : [])]) {
+      for (const name of [...claims.keysOf(file), ...(entry ? claimedNames(entry, serving.get(file)) : [])]) {
         if (names.has(name)) continue;
         names.add(name);
-        stack.push(...(claimants.get(name) ?? []));
+        stack.push(...claims.filesOf(name));
       }
     }
     return { group, names };
@@ -82,28 +82,13 @@ export function createSnapshotBuilder(display: (file: string) => string): Snapsh
           else entries.delete(file);
           if (chosen) serving.set(file, chosen);
           else serving.delete(file);
-          setClaims(file, entry ? claimedNames(entry, chosen) : []);
+          claims.link(file, entry ? claimedNames(entry, chosen) : []);
         }
         scenarios = nextScenarios;
         statuses = nextStatuses;
         return released;
       },
     };
-  }
-
-  function setClaims(file: string, names: string[]): void {
-    for (const name of claims.get(file) ?? []) {
-      const set = claimants.get(name);
-      set?.delete(file);
-      if (set?.size === 0) claimants.delete(name);
-    }
-    for (const name of names) {
-      let set = claimants.get(name);
-      if (!set) claimants.set(name, (set = new Set()));
-      set.add(file);
-    }
-    if (names.length) claims.set(file, names);
-    else claims.delete(file);
   }
 
   return { entries, empty: freezeSnapshot(0, scenarios, statuses), prepare };
