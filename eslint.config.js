@@ -27,7 +27,7 @@ export default tseslint.config(
   },
   {
     // Tests, benchmarks and command-line tools talk to a terminal on purpose.
-    files: ['test/**', 'bench/**', 'scripts/**', 'src/sim/main.ts', 'src/demo.ts'],
+    files: ['test/**', 'bench/**', 'scripts/**', 'packages/comfyui-sim/src/main.ts', 'src/demo.ts'],
     rules: { 'no-console': 'off' },
   },
 );

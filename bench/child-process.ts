@@ -78,7 +78,7 @@ export async function startSimProcess(options: { stepMs?: number } = {}): Promis
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-sim-'));
   const args = ['--port', '0', '--data-dir', dataDir, '--max-upload-mb', '200'];
   if (options.stepMs !== undefined) args.push('--step-ms', String(options.stepMs));
-  const { child, value: url } = await spawnUntil(path.join(repoRoot, 'src/sim/main.ts'), args, {}, (line) =>
+  const { child, value: url } = await spawnUntil(path.join(repoRoot, 'packages/comfyui-sim/src/main.ts'), args, {}, (line) =>
     /listening on (http:\/\/\S+)/.exec(line)?.[1],
   );
   return {

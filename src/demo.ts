@@ -3,7 +3,7 @@
 // gateway.yaml as usual (port 8000 by default) and is pointed at the simulator.
 import { ConfigError, loadConfig } from './config.js';
 import { startGateway } from './server.js';
-import { startSimulator } from './sim/index.js';
+import { startSimulator } from 'comfyui-sim';
 import path from 'node:path';
 import { writeSampleImages } from './demo-samples.js';
 

@@ -7,7 +7,7 @@
 // minus what those sockets received.
 import WebSocket from 'ws';
 import { startGatewayProcess, type GatewayChild } from '../child-process.js';
-import { startSimulator } from '../../src/sim/index.js';
+import { startSimulator } from 'comfyui-sim';
 import { round, runAlone, summarize, type BenchCase, type BenchRow } from '../lib.js';
 import { RELAYED_EVENTS } from '../../src/jobs/relay.js';
 

@@ -2,7 +2,7 @@
 // `execution_success` timestamp (from its history entry, same clock) → the moment the HTTP answer is read.
 // Covers the upstream WebSocket delivery, the tracker, the waiter, building the document and the HTTP answer.
 // 100 sequential jobs after a short warm-up; the simulator's nodes are fast so the figure is the gateway's part.
-import { startSimulator } from '../../src/sim/index.js';
+import { startSimulator } from 'comfyui-sim';
 import type { BenchCase, BenchRow } from '../lib.js';
 import { round, runAlone, startBenchGateway, summarize } from '../lib.js';
 

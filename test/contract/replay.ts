@@ -2,8 +2,8 @@
 // and closed where they were, and before each request a wait for the WebSocket frames the real server had
 // sent by then (so the state matches without sleeping). Returns every difference found.
 import WebSocket from 'ws';
-import type { Simulator } from '../../src/sim/index.js';
-import { WsClient, multipart, request, type Frame, type HttpResult } from '../fixtures/sim/client.js';
+import type { Simulator } from 'comfyui-sim';
+import { WsClient, multipart, request, type Frame, type HttpResult } from 'comfyui-sim/test-client';
 import { shapeDiff } from './shape.js';
 import type { HttpEvent, RecordedEvent, WsFrameEvent } from './transcripts.js';
 

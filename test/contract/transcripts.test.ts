@@ -4,7 +4,7 @@
 // (validation errors and node definitions: the recorded bytes); each WebSocket must get the recorded
 // sequence of event types.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import { startSimulator, type Simulator } from 'comfyui-sim';
 import { replay, type ReplayState } from './replay.js';
 import { HAVE_TRANSCRIPTS, TRANSCRIPTS_DIR, loadTranscript, readTestImage } from './transcripts.js';
 

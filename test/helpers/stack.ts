@@ -1,6 +1,6 @@
 // The usual integration setup: a ComfyUI simulator and the real gateway in front of it, closed together.
 import type { Config, DeepPartial } from '../../src/config.js';
-import { startSimulator, type SimOptions, type Simulator } from '../../src/sim/index.js';
+import { startSimulator, type SimOptions, type Simulator } from 'comfyui-sim';
 import { startTestGateway, type TestGateway } from './gateway.js';
 
 export interface Stack {

@@ -3,7 +3,7 @@
 // while it lasts, hangs nowhere, and works again by itself afterwards. (A ComfyUI down at start and dropped or
 // silent WebSockets are covered by upstream-down.test.ts and upstream-ws.test.ts.)
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../src/sim/index.js';
+import type { Simulator } from 'comfyui-sim';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { openSocket } from '../helpers/ws-client.js';

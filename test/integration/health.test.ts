@@ -1,6 +1,6 @@
 // GET /health against the simulator, up and down.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../src/sim/index.js';
+import type { Simulator } from 'comfyui-sim';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 

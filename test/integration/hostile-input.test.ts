@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPathProblem } from '../../src/images/image-ref.js';
-import type { Simulator } from '../../src/sim/index.js';
+import type { Simulator } from 'comfyui-sim';
 import { sampleImage } from '../fixtures/images/samples.js';
 import { badImageTypes, traversalCorpus } from '../fixtures/traversal.js';
 import type { TestGateway } from '../helpers/gateway.js';

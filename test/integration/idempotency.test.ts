@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import { startSimulator, type Simulator } from 'comfyui-sim';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 const ALICE = { 'x-api-key': 'alice-key-0123456789' };

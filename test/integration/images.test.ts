@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/sim/index.js';
+import { startSimulator } from 'comfyui-sim';
 import { hugePngHeader, sampleImage, type SampleFormat } from '../fixtures/images/samples.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import { startSimulator, type Simulator } from 'comfyui-sim';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { openSocket } from '../helpers/ws-client.js';
 

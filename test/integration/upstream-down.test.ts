@@ -3,7 +3,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/sim/index.js';
+import { startSimulator } from 'comfyui-sim';
 import { sampleImage } from '../fixtures/images/samples.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { WebSocketServer } from 'ws';
 import { createUpstreamEvents, type UpstreamEvent, type UpstreamEvents } from '../../src/comfy/events.js';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import { startSimulator, type Simulator } from 'comfyui-sim';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { openSocket, type Message } from '../helpers/ws-client.js';
 

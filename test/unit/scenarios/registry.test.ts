@@ -10,7 +10,7 @@ import { createLogger } from '../../../src/log.js';
 import { createRegistry, type ScenarioRegistry } from '../../../src/scenarios/registry.js';
 import type { Snapshot } from '../../../src/scenarios/types.js';
 
-const objectInfoFile = fileURLToPath(new URL('../../../src/sim/catalogue.json', import.meta.url));
+const objectInfoFile = fileURLToPath(new URL('../../../packages/comfyui-sim/src/catalogue.json', import.meta.url));
 const workflow = JSON.stringify({
   '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: 0 } },
   '2': { class_type: 'SaveImage', inputs: { images: ['1', 0], filename_prefix: 'x' } },

@@ -1,8 +1,8 @@
 // Shared set-up for the simulator's unit tests: a simulator on a free port in a temp folder, a test
 // picture, and small workflows in API format.
 import sharp from 'sharp';
-import { startSimulator, type SimOptions, type Simulator } from '../../../src/sim/index.js';
-import { WsClient, multipart, postJson, request, type HttpResult } from '../../fixtures/sim/client.js';
+import { startSimulator, type SimOptions, type Simulator } from '../src/index.js';
+import { WsClient, multipart, postJson, request, type HttpResult } from './client.js';
 
 export { WsClient, postJson, request };
 

@@ -1,6 +1,6 @@
 // The queue (heap order, clear/delete touch pending only), /interrupt, and /history paging.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../../src/sim/index.js';
+import type { Simulator } from '../src/index.js';
 import { WsClient, emptySave, history, postJson, remaining, request, startTestSim, submit, text2img, waitHistory } from './harness.js';
 
 type Item = [number, string, unknown, Record<string, unknown>, string[]];

@@ -1,6 +1,6 @@
 // POST /prompt validation, as validate_prompt does it (contract §2).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../../src/sim/index.js';
+import type { Simulator } from '../src/index.js';
 import { emptySave, invertChain, waitHistory, postJson, request, startTestSim, submit, testPng, upload } from './harness.js';
 
 type Reason = { type: string; message: string; details: string; extra_info: Record<string, unknown> };

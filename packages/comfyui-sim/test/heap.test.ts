@@ -1,6 +1,6 @@
 // The queue's array order must evolve as CPython's heapq does (GET /queue shows it raw).
 import { describe, expect, it } from 'vitest';
-import { heapify, heappop, heappush } from '../../../src/sim/heap.js';
+import { heapify, heappop, heappush } from '../src/heap.js';
 
 type Item = [number, string];
 const less = (a: Item, b: Item): boolean => (a[0] !== b[0] ? a[0] < b[0] : a[1] < b[1]);

@@ -1,6 +1,6 @@
 // Fault switches (programmatic and over HTTP) and restart().
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../../src/sim/index.js';
+import type { Simulator } from '../src/index.js';
 import { WsClient, emptySave, history, invertChain, postJson, request, startTestSim, submit, testPng, text2img, upload } from './harness.js';
 
 describe('fault switches', () => {

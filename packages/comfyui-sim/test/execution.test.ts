@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../../src/sim/index.js';
+import type { Simulator } from '../src/index.js';
 import { WsClient, emptySave, history, invertChain, remaining, request, startTestSim, submit, testPng, text2img, upload } from './harness.js';
 import type { ImageRef } from './harness.js';
 

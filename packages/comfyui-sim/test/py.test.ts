@@ -1,7 +1,7 @@
 // Python formatting and conversion rules that show up in ComfyUI's messages.
 import { describe, expect, it } from 'vitest';
-import { pyJson } from '../../../src/sim/py-json.js';
-import { PyError, PyFloat, floatRepr, pyFloat, pyInt, pyRound, pyStr } from '../../../src/sim/py.js';
+import { pyJson } from '../src/py-json.js';
+import { PyError, PyFloat, floatRepr, pyFloat, pyInt, pyRound, pyStr } from '../src/py.js';
 
 describe('python semantics', () => {
   it('prints floats like repr()', () => {

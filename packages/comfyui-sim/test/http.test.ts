@@ -1,8 +1,8 @@
 // HTTP surface: origin check, /api aliases, aiohttp's error pages, 413, uploads, /view, /object_info.
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../../src/sim/index.js';
-import { multipart } from '../../fixtures/sim/client.js';
+import type { Simulator } from '../src/index.js';
+import { multipart } from './client.js';
 import { postJson, request, startTestSim, testPng, upload } from './harness.js';
 
 describe('HTTP surface', () => {

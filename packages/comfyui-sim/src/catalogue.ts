@@ -1,9 +1,8 @@
-// The node catalogue: a verbatim subset of a real ComfyUI 0.3.64 /object_info (src/sim/catalogue.json).
+// The node catalogue: a verbatim subset of a real ComfyUI 0.3.64 /object_info (catalogue.json beside this file).
 // Each class keeps its raw JSON text so /object_info serves the real bytes (1.0 stays 1.0, the 2^64-1 seed
 // maximum stays exact); the parsed form drives validation. LoadImage's choices are the input folder's images,
 // listed on every call as the real INPUT_TYPES() does.
-import { readFileSync, existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { pyJson } from './py-json.js';
 import type { JsonObject, JsonValue } from './py.js';
 
@@ -67,10 +66,8 @@ function splitTopLevel(text: string): Map<string, string> {
 }
 
 function catalogueText(): string {
-  // From src/ (tsx) the file sits beside this module; from dist/ it is still read from src/.
-  const here = new URL('./catalogue.json', import.meta.url);
-  if (existsSync(fileURLToPath(here))) return readFileSync(here, 'utf8');
-  return readFileSync(new URL('../../../src/sim/catalogue.json', import.meta.url), 'utf8');
+  // The package runs from its TypeScript source (tsx, vitest), so the file always sits beside this module.
+  return readFileSync(new URL('./catalogue.json', import.meta.url), 'utf8');
 }
 
 export function createCatalogue(listInputImages: () => string[]): Catalogue {
