@@ -6,11 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from 'comfyui-sim';
 import { replay, type ReplayState } from './replay.js';
-import { HAVE_TRANSCRIPTS, TRANSCRIPTS_DIR, loadTranscript, readTestImage } from './transcripts.js';
-
-if (!HAVE_TRANSCRIPTS) {
-  console.warn(`contract suite skipped: no recordings at ${TRANSCRIPTS_DIR} (set COMFY_TRANSCRIPTS to their folder)`);
-}
+import { loadTranscript, readTestImage } from './transcripts.js';
 
 const FILES = [
   '01_basic_http.json',
@@ -22,7 +18,7 @@ const FILES = [
   '07_origin_aliases_misc.json',
 ];
 
-describe.skipIf(!HAVE_TRANSCRIPTS)('contract: the simulator answers like the recorded ComfyUI', () => {
+describe('contract: the simulator answers like the recorded ComfyUI', () => {
   let sim: Simulator;
   let state: ReplayState;
 

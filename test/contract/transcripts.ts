@@ -1,12 +1,12 @@
-// The recordings of a real ComfyUI 0.3.64 (shared/comfyui/transcripts): where they are and what they hold.
-import { existsSync, readFileSync } from 'node:fs';
+// The recordings of a real ComfyUI 0.3.64 (test/fixtures/comfyui/transcripts, kept in the repository: they are
+// facts about ComfyUI's protocol): where they are and what they hold. COMFY_TRANSCRIPTS points at another copy,
+// e.g. a fresh recording; a missing file is an error, never a skipped suite.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-export const TRANSCRIPTS_DIR = process.env.COMFY_TRANSCRIPTS ?? path.resolve(repoRoot, '..', 'shared', 'comfyui', 'transcripts');
-export const HAVE_TRANSCRIPTS = existsSync(path.join(TRANSCRIPTS_DIR, '01_basic_http.json'));
+export const TRANSCRIPTS_DIR =
+  process.env.COMFY_TRANSCRIPTS ?? fileURLToPath(new URL('../fixtures/comfyui/transcripts/', import.meta.url));
 
 export interface RecordedBody {
   json?: unknown;
@@ -34,15 +34,24 @@ export interface WsFrameEvent {
 export type RecordedEvent =
   | HttpEvent
   | WsFrameEvent
-  | { kind: 'ws-open'; url: string }
+  | { kind: 'ws-open'; url: string; negotiated_extensions?: string }
   | { kind: 'ws-close'; url: string }
   | { kind: 'ws-sent'; url: string; json: unknown }
   | { kind: 'ws-rejected'; status: number; note?: string };
 
+function readRecording(name: string): Buffer {
+  const file = path.join(TRANSCRIPTS_DIR, name);
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new Error(`the contract suite needs the recording ${file}: ${(error as Error).message}`);
+  }
+}
+
 export function loadTranscript(name: string): RecordedEvent[] {
-  return JSON.parse(readFileSync(path.join(TRANSCRIPTS_DIR, name), 'utf8')) as RecordedEvent[];
+  return JSON.parse(readRecording(name).toString('utf8')) as RecordedEvent[];
 }
 
 export function readTestImage(): Buffer {
-  return readFileSync(path.join(TRANSCRIPTS_DIR, 'test_input.png'));
+  return readRecording('test_input.png');
 }

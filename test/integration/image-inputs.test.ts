@@ -6,14 +6,13 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from 'comfyui-sim';
 import { sampleImage } from '../fixtures/images/samples.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { copyShippedScenarios, type ShippedCopy } from '../helpers/shipped-scenarios.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const IMAGE_BODY_LIMIT = 64 * 1024;
 
 interface Built {
@@ -37,7 +36,9 @@ describe('image inputs', () => {
   const hits = new Map<string, number>();
   let png: Buffer;
 
+  let shipped: ShippedCopy;
   beforeAll(async () => {
+    shipped = await copyShippedScenarios(['invert', 'resize']);
     png = await noisyPng();
     images = createServer((req, res) => {
       const url = req.url ?? '/';
@@ -54,7 +55,7 @@ describe('image inputs', () => {
     sim = await startSimulator({ port: 0, stepMs: 1 });
     const common = {
       comfyui: { url: sim.url, request_timeout_ms: 5000 },
-      folders: { scenarios: path.join(root, 'scenarios'), templates: path.join(root, 'templates') },
+      folders: shipped.folders,
       locale: 'en' as const,
     };
     open = await startTestGateway({ ...common, images: { fetch: { allow_hosts: ['127.0.0.1'] } } });
@@ -65,6 +66,7 @@ describe('image inputs', () => {
     await strict?.close();
     await sim?.close();
     await new Promise((resolve) => images?.close(resolve));
+    await shipped?.remove();
   });
 
   async function dryRun(gw: TestGateway, inputImage: string) {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from 'comfyui-sim';
 import { hugePngHeader, sampleImage, type SampleFormat } from '../fixtures/images/samples.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { closedPort } from '../helpers/ports.js';
 
 type Sim = Awaited<ReturnType<typeof startSimulator>>;
 interface Uploaded {
@@ -186,7 +187,8 @@ describe('image routes', () => {
         comfyui: { url: sim.url },
         server: { public_url: 'https://images.example.com/gw' },
       });
-      const comfyGw = await startTestGateway({ comfyui: { url: 'http://127.0.0.1:8188' }, images: { url_mode: 'comfyui' } });
+      const comfyUrl = `http://127.0.0.1:${await closedPort()}`;
+      const comfyGw = await startTestGateway({ comfyui: { url: comfyUrl }, images: { url_mode: 'comfyui' } });
       try {
         const viaPublic = await publicGw.call('GET', '/api/v1/images/url?filename=a.png&subfolder=s&img_type=temp');
         expect((viaPublic.json.data as { url: string }).url).toBe(
@@ -194,7 +196,7 @@ describe('image routes', () => {
         );
         const viaComfy = await comfyGw.call('GET', '/api/v1/images/url?filename=result.png');
         expect((viaComfy.json.data as { url: string }).url).toBe(
-          'http://127.0.0.1:8188/view?filename=result.png&subfolder=&type=output',
+          `${comfyUrl}/view?filename=result.png&subfolder=&type=output`,
         );
       } finally {
         await publicGw.close();

@@ -2,14 +2,12 @@
 // the shipped `invert` scenario, `?wait=true`, and the result downloaded through the URL in the answer.
 // The pixels are checked one by one: the simulator really inverts them, so a gateway that lost, swapped or
 // mis-routed the image would fail here.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { copyShippedScenarios, type ShippedCopy } from '../helpers/shipped-scenarios.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const width = 5;
 const height = 3;
 
@@ -28,13 +26,18 @@ describe('invert in one call', () => {
   let stack: Stack;
   let gw: TestGateway;
 
+  let shipped: ShippedCopy;
   beforeAll(async () => {
+    shipped = await copyShippedScenarios(['invert']);
     stack = await startStack({
-      folders: { scenarios: path.join(root, 'scenarios'), templates: path.join(root, 'templates') },
+      folders: shipped.folders,
     });
     gw = stack.gw;
   });
-  afterAll(async () => stack?.close());
+  afterAll(async () => {
+    await stack?.close();
+    await shipped?.remove();
+  });
 
   it('takes a data URL, waits for the job, and links to the inverted pixels', async () => {
     const original = pixels();

@@ -2,14 +2,13 @@
 // simulator: the seed document's curl body unchanged, dry runs, random seeds, and refusals.
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from 'comfyui-sim';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { waitFor } from '../helpers/wait.js';
+import { copyShippedScenarios, type ShippedCopy } from '../helpers/shipped-scenarios.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('shipped scenarios against the simulator', () => {
@@ -17,11 +16,13 @@ describe('shipped scenarios against the simulator', () => {
   let sim: Simulator;
   let gw: TestGateway;
 
+  let shipped: ShippedCopy;
   beforeAll(async () => {
+    shipped = await copyShippedScenarios(['cpu_quickly', 'invert', 'resize', 'text2img']);
     stack = await startStack(
       {
         comfyui: { request_timeout_ms: 5000 },
-        folders: { scenarios: path.join(root, 'scenarios'), templates: path.join(root, 'templates') },
+        folders: shipped.folders,
       },
       { stepMs: 1 },
     );
@@ -29,7 +30,10 @@ describe('shipped scenarios against the simulator', () => {
     // The seed's curl example names input.png: give the simulated ComfyUI such a file.
     await copyFile(path.join(sim.dataDir, 'input', 'example.png'), path.join(sim.dataDir, 'input', 'input.png'));
   });
-  afterAll(async () => stack?.close());
+  afterAll(async () => {
+    await stack?.close();
+    await shipped?.remove();
+  });
 
   async function finished(promptId: string) {
     return waitFor(`history of ${promptId}`, async () => {

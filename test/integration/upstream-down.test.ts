@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from 'comfyui-sim';
 import { sampleImage } from '../fixtures/images/samples.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { closedPort } from '../helpers/ports.js';
 
 const CONNECT_TIMEOUT_MS = 300;
 const REQUEST_TIMEOUT_MS = 600;
@@ -52,14 +53,6 @@ const probes: Probe[] = [
   },
 ];
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 async function expectAllDown(gw: TestGateway, budgetMs: number): Promise<void> {
   for (const probe of probes) {
     const started = performance.now();
@@ -87,7 +80,7 @@ describe('ComfyUI on a closed port', () => {
   let port: number;
   let gw: TestGateway;
   beforeAll(async () => {
-    port = await freePort();
+    port = await closedPort();
     gw = await startTestGateway({ comfyui: { url: `http://127.0.0.1:${port}`, ...timeouts } });
   });
   afterAll(async () => gw?.close());
