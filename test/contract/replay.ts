@@ -159,11 +159,17 @@ export async function replay(events: RecordedEvent[], state: ReplayState): Promi
         seen.set(k, c);
         break;
       }
-      case 'ws-open':
+      case 'ws-open': {
         // A socket opened later must not see frames the recording's socket could not have seen.
         for (const [k, counts] of seen) await waitUpTo(k, counts, true);
-        sockets.set(socketKey(ev.url), await WsClient.open(state.sim.url, new URL(ev.url).search));
+        const client = await WsClient.open(state.sim.url, new URL(ev.url).search);
+        sockets.set(socketKey(ev.url), client);
+        // Recordings made with a compressing client say what the server accepted: the same must be agreed here.
+        if (ev.negotiated_extensions !== undefined && client.socket.extensions !== ev.negotiated_extensions) {
+          problems.push(`ws ${socketKey(ev.url)}: extensions "${client.socket.extensions}", recorded "${ev.negotiated_extensions}"`);
+        }
         break;
+      }
       case 'ws-sent':
         sockets.get(socketKey(ev.url))?.send(ev.json);
         break;

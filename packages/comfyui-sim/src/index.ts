@@ -33,6 +33,8 @@ export interface SimOptions {
   maxUploadSize?: number;
   /** Called as each WebSocket event is sent, with its type, data and recipient (null: everyone). */
   onSend?: (event: string, data: unknown, sid: string | null) => void;
+  /** Negotiate permessage-deflate on /ws as real ComfyUI (aiohttp) does (default true); false sends plain frames. */
+  perMessageDeflate?: boolean;
 }
 
 export interface Simulator {
@@ -88,6 +90,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     state,
     serverFeatures,
     ...(opts.onSend ? { onSend: opts.onSend } : {}),
+    perMessageDeflate: opts.perMessageDeflate ?? true,
   });
 
   let port = opts.port ?? 0;

@@ -1,4 +1,4 @@
-// npm run sim -- [--port 8188] [--host 127.0.0.1] [--data-dir DIR] [--step-ms 5] [--max-upload-mb 100]
+// npm run sim -- [--port 8188] [--host 127.0.0.1] [--data-dir DIR] [--step-ms 5] [--max-upload-mb 100] [--no-deflate]
 // Starts the ComfyUI simulator, prints its URL, and stops cleanly on SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
 import { startSimulator } from './index.js';
@@ -10,12 +10,13 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     'step-ms': { type: 'string' },
     'max-upload-mb': { type: 'string' },
+    'no-deflate': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 
 if (values.help) {
-  console.log('usage: npm run sim -- [--port 8188] [--host 127.0.0.1] [--data-dir DIR] [--step-ms 5] [--max-upload-mb 100]');
+  console.log('usage: npm run sim -- [--port 8188] [--host 127.0.0.1] [--data-dir DIR] [--step-ms 5] [--max-upload-mb 100] [--no-deflate]');
   process.exit(0);
 }
 
@@ -36,6 +37,7 @@ const sim = await startSimulator({
   dataDir: values['data-dir'],
   stepMs: number('step-ms', values['step-ms']),
   maxUploadSize: maxMb === undefined ? undefined : Math.round(maxMb * 1024 * 1024),
+  perMessageDeflate: values['no-deflate'] !== true,
 });
 console.log(`ComfyUI simulator listening on ${sim.url} (data: ${sim.dataDir})`);
 

@@ -29,10 +29,18 @@ export interface HubDeps {
   serverFeatures(): JsonObject;
   /** Told of every event as it is sent (benchmarks timestamp the upstream side of the relay with it). */
   onSend?: (event: string, data: JsonValue, sid: string | null) => void;
+  /** Negotiate permessage-deflate when the client offers it (default true). */
+  perMessageDeflate?: boolean;
 }
 
 export function createHub(deps: HubDeps): Hub {
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  // aiohttp accepts a client's permessage-deflate offer with the bare extension name (no window-bit parameters)
+  // and then compresses every frame, however small; threshold 0 does the same, so a client pays the real cost
+  // of inflating each event.
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: (deps.perMessageDeflate ?? true) ? { threshold: 0 } : false,
+  });
   const sockets = new Map<string, WebSocket>();
   const open = new Set<WebSocket>();
 
