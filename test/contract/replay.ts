@@ -74,6 +74,20 @@ function compareHttp(ev: HttpEvent, got: HttpResult, state: ReplayState): string
     problems.push(`${where}: no content-disposition`);
   }
   const b = exp.body;
+  if (b.json !== undefined && /^\/history\/[^?]+$/.test(ev.request.path)) {
+    const entries = (j: unknown): unknown[] => Object.values((j ?? {}) as Record<string, unknown>);
+    const recordedEntry = entries(b.json)[0] as { outputs?: Record<string, unknown> } | undefined;
+    let gotEntry: { outputs?: Record<string, unknown> } | undefined;
+    try {
+      gotEntry = entries(got.json())[0] as typeof gotEntry;
+    } catch {
+      gotEntry = undefined;
+    }
+    for (const [node, output] of Object.entries(recordedEntry?.outputs ?? {})) {
+      learnTempNames(gotEntry?.outputs?.[node], output, state);
+      problems.push(...outputDiff(gotEntry?.outputs?.[node], output).map((d) => `${where}: outputs.${node}${d}`));
+    }
+  }
   if (b.json !== undefined) {
     let parsed: unknown;
     try {
@@ -87,12 +101,49 @@ function compareHttp(ev: HttpEvent, got: HttpResult, state: ReplayState): string
     if (exact && b.raw !== undefined && got.text() !== b.raw) problems.push(`${where}: body differs from the recorded bytes\n  got      ${got.text()}\n  recorded ${b.raw}`);
   } else if (b.text !== undefined) {
     if (expType?.startsWith('text/plain') && got.text() !== b.text) problems.push(`${where}: text ${JSON.stringify(got.text())}, recorded ${JSON.stringify(b.text)}`);
-  } else if (b.binary_bytes !== undefined) {
-    if ((got.body.length === 0) !== (b.binary_bytes === 0)) problems.push(`${where}: ${got.body.length} bytes, recorded ${b.binary_bytes}`);
-    const magic = (b.first16_hex ?? '').slice(0, 8);
+  } else if (b.binary_bytes !== undefined || b.bytes !== undefined) {
+    const size = b.binary_bytes ?? b.bytes ?? 0;
+    if ((got.body.length === 0) !== (size === 0)) problems.push(`${where}: ${got.body.length} bytes, recorded ${size}`);
+    const magic = (b.first16_hex ?? b.head_hex ?? '').slice(0, 8);
     if (magic && got.body.subarray(0, 4).toString('hex') !== magic) problems.push(`${where}: body starts ${got.body.subarray(0, 4).toString('hex')}, recorded ${magic}`);
   }
   return problems;
+}
+
+// A temp file's name has a random part (ComfyUI_temp_<5 letters>_): same pattern, not the same letters.
+const TEMP_NAME = /^ComfyUI_temp_[a-z]{5}_/;
+
+/** Later requests name the recorded temp files (/view): they are sent with our random part instead. */
+function learnTempNames(got: unknown, recorded: unknown, state: ReplayState): void {
+  if (typeof got === 'string' && typeof recorded === 'string') {
+    const ours = TEMP_NAME.exec(got)?.[0];
+    const theirs = TEMP_NAME.exec(recorded)?.[0];
+    if (ours && theirs) state.ids.set(theirs, ours);
+  } else if (got && recorded && typeof got === 'object' && typeof recorded === 'object') {
+    for (const [k, v] of Object.entries(recorded)) learnTempNames((got as Record<string, unknown>)[k], v, state);
+  }
+}
+
+/**
+ * A node's ui output must match the recording in its values, not only its shape: the keys (images, audio, text,
+ * animated), each file's name, subfolder and type, the animated flags and the text.
+ */
+export function outputDiff(got: unknown, recorded: unknown, at = ''): string[] {
+  if (typeof recorded === 'string' && typeof got === 'string') {
+    if (TEMP_NAME.test(recorded) && got.replace(TEMP_NAME, '') === recorded.replace(TEMP_NAME, '') && TEMP_NAME.test(got)) return [];
+    return got === recorded ? [] : [`${at}: ${JSON.stringify(got).slice(0, 200)}, recorded ${JSON.stringify(recorded).slice(0, 200)}`];
+  }
+  if (Array.isArray(recorded) && Array.isArray(got)) {
+    if (got.length !== recorded.length) return [`${at}: ${got.length} items, recorded ${recorded.length}`];
+    return recorded.flatMap((r, i) => outputDiff(got[i], r, `${at}[${i}]`));
+  }
+  if (recorded !== null && typeof recorded === 'object' && got !== null && typeof got === 'object' && !Array.isArray(got)) {
+    const keys = Object.keys(recorded);
+    const ours = Object.keys(got);
+    if (keys.sort().join() !== ours.sort().join()) return [`${at}: keys ${JSON.stringify(ours)}, recorded ${JSON.stringify(keys)}`];
+    return keys.flatMap((k) => outputDiff((got as Record<string, unknown>)[k], (recorded as Record<string, unknown>)[k], `${at}.${k}`));
+  }
+  return got === recorded ? [] : [`${at}: ${JSON.stringify(got)}, recorded ${JSON.stringify(recorded)}`];
 }
 
 async function waitForHistory(ev: HttpEvent, state: ReplayState): Promise<void> {
@@ -120,18 +171,45 @@ function compareSocket(key: string, ours: Frame[], recorded: WsFrameEvent[], sta
   const ourStatus = ours.filter(isStatus);
   const recStatus = rec.filter(isStatus);
   if (ourStatus.length !== recStatus.length) problems.push(`ws ${key}: ${ourStatus.length} status frames, recorded ${recStatus.length}`);
+  // progress_state lists the prompt's nodes so far; which output node ran first is that random set order again,
+  // so its node ids are compared as a list of entries (count and shape).
+  const comparable = (f: Frame): Frame => {
+    if (f.type !== 'progress_state') return f;
+    const data = f.data as { nodes?: Record<string, unknown> };
+    return { ...f, data: { ...data, nodes: Object.values(data.nodes ?? {}) } } as Frame;
+  };
   const pair = (a: Frame[], b: Frame[]): void => {
     a.forEach((f, i) => {
       const r = b[i];
-      if (r) problems.push(...shapeDiff(f, r, state.ids).map((d) => `ws ${key} #${i} ${f.type}: ${d}`));
+      if (r) problems.push(...shapeDiff(comparable(f), comparable(r), state.ids).map((d) => `ws ${key} #${i} ${f.type}: ${d}`));
     });
   };
   pair(ours.filter((f) => !isStatus(f)), rec.filter((f) => !isStatus(f)));
+  // Paired by prompt and node: ComfyUI runs independent output nodes in the order of a Python set of their ids,
+  // which string hashing makes random from one server process to the next.
+  const executed = (frames: { type: string; data: unknown }[]) =>
+    frames.filter((f) => f.type === 'executed').map((f) => f.data as { node: string; prompt_id: string; output?: unknown });
+  const recordedOutputs = executed(rec);
+  for (const ourFrame of executed(ours)) {
+    const match = recordedOutputs.find((r) => r.node === ourFrame.node && (state.ids.get(r.prompt_id) ?? r.prompt_id) === ourFrame.prompt_id);
+    if (!match) problems.push(`ws ${key}: executed node ${ourFrame.node} of ${ourFrame.prompt_id} was not recorded`);
+    else problems.push(...outputDiff(ourFrame.output, match.output).map((d) => `ws ${key} executed ${ourFrame.node}: output${d}`));
+  }
   pair(ourStatus, recStatus);
   return problems;
 }
 
-export async function replay(events: RecordedEvent[], state: ReplayState): Promise<string[]> {
+/** 08_outputs.json used one socket and names it only where it opened: its frames belong to that socket. */
+function withSocketUrls(events: RecordedEvent[]): RecordedEvent[] {
+  let lastOpened = '';
+  return events.map((ev) => {
+    if (ev.kind === 'ws-open') lastOpened = ev.url;
+    return ev.kind === 'ws' && ev.url === undefined ? { ...ev, url: lastOpened } : ev;
+  });
+}
+
+export async function replay(recorded: RecordedEvent[], state: ReplayState): Promise<string[]> {
+  const events = withSocketUrls(recorded);
   const problems: string[] = [];
   const sockets = new Map<string, WsClient>();
   const recordedFrames = new Map<string, WsFrameEvent[]>();

@@ -16,6 +16,7 @@ const FILES = [
   '05_slow_queue_interrupt.json',
   '06_ws_variants.json',
   '07_origin_aliases_misc.json',
+  '08_outputs.json',
 ];
 
 describe('contract: the simulator answers like the recorded ComfyUI', () => {

@@ -14,6 +14,9 @@ export interface RecordedBody {
   text?: string;
   binary_bytes?: number;
   first16_hex?: string;
+  /** 08_outputs.json records a downloaded file as its size and first bytes. */
+  bytes?: number;
+  head_hex?: string;
 }
 
 export interface HttpEvent {

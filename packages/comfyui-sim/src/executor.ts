@@ -9,7 +9,7 @@ import { NodeError, type NodeContext, type NodeValue } from './nodes/types.js';
 import type { Folders } from './paths.js';
 import type { FaultSettings } from './faults.js';
 import type { HistoryEntry, QueueItem } from './prompt-queue.js';
-import { PyFloat, isObject, type JsonObject, type JsonValue } from './py.js';
+import { PyFloat, isObject, pyStr, type JsonObject, type JsonValue } from './py.js';
 import { formatValue, runtimeTraceback } from './runtime-error.js';
 import type { ExecutionState } from './ws.js';
 
@@ -134,7 +134,7 @@ export async function executePrompt(deps: ExecutorDeps, item: QueueItem): Promis
         for (const [k, v] of Object.entries(inputs)) currentInputs[k] = [formatValue(v)];
         // V1 nodes also receive their hidden inputs, so they show up here too.
         for (const [k, kind] of Object.entries(deps.catalogue.info(classType)?.input.hidden ?? {})) {
-          if (kind === 'PROMPT') currentInputs[k] = [prompt];
+          if (kind === 'PROMPT') currentInputs[k] = [pyStr(prompt)]; // str() of the dict, as recorded
           if (kind === 'EXTRA_PNGINFO') currentInputs[k] = [extraData.extra_pnginfo ?? null];
         }
         addMessage('execution_error', {

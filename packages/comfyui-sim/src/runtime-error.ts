@@ -1,9 +1,9 @@
 // The parts of execution_error that describe the failure: current_inputs formatted like format_value()
 // (tensors and model objects become their str()), and a traceback shaped like the recorded one.
 import type { JsonValue } from './py.js';
-import type { Conditioning, ImageBatch, Latent, MaskBatch, ModelHandle, NodeError, NodeValue } from './nodes/types.js';
+import type { AudioClip, Conditioning, ImageBatch, Latent, MaskBatch, ModelHandle, NodeError, NodeValue, Video } from './nodes/types.js';
 
-const KINDS = new Set(['IMAGE', 'MASK', 'LATENT', 'CONDITIONING', 'MODEL', 'CLIP', 'VAE']);
+const KINDS = new Set(['IMAGE', 'MASK', 'LATENT', 'CONDITIONING', 'MODEL', 'CLIP', 'VAE', 'AUDIO', 'VIDEO']);
 const isNodeObject = (v: object): boolean => 'kind' in v && KINDS.has(String((v as { kind: unknown }).kind));
 
 function tensor(shape: number[]): string {
@@ -13,7 +13,7 @@ function tensor(shape: number[]): string {
 export function formatValue(v: NodeValue | undefined): JsonValue {
   if (v === undefined || v === null) return null;
   if (typeof v !== 'object' || Array.isArray(v) || !isNodeObject(v)) return v as JsonValue;
-  const o = v as ImageBatch | MaskBatch | Latent | ModelHandle | Conditioning;
+  const o = v as ImageBatch | MaskBatch | Latent | ModelHandle | Conditioning | AudioClip | Video;
   switch (o.kind) {
     case 'IMAGE':
       return tensor([o.frames.length, o.height, o.width, 3]);
@@ -29,6 +29,10 @@ export function formatValue(v: NodeValue | undefined): JsonValue {
       return '<comfy.sd.CLIP object at 0x7f3a2c1b6f10>';
     case 'VAE':
       return '<comfy.sd.VAE object at 0x7f3a2c1b7fd0>';
+    case 'AUDIO':
+      return `{'waveform': ${tensor([1, o.channels, o.samples])}, 'sample_rate': ${o.sampleRate}}`;
+    case 'VIDEO':
+      return '<comfy_api.latest._input_impl.video_types.VideoFromComponents object at 0x7f3a2c1b8a90>';
     default:
       return String(o);
   }

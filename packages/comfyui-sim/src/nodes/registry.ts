@@ -3,6 +3,10 @@
 import { LoadImage, PreviewImage, SaveImage } from './image-nodes.js';
 import { EmptyImage, ImageBlur, ImageInvert, ImageScale, ImageScaleBy } from './pixel-nodes.js';
 import { CheckpointLoaderSimple, CLIPTextEncode, EmptyLatentImage, KSampler, VAEDecode, VAEEncode } from './sd-nodes.js';
+import {
+  CreateVideo, EmptyAudio, PreviewAudio, SaveAnimatedPNG, SaveAnimatedWEBP, SaveAudio, SaveAudioMP3, SaveVideo, SaveWEBM,
+} from './media-nodes.js';
+import { PreviewAny, PrimitiveString, StringConcatenate } from './text-nodes.js';
 import type { NodeImpl } from './types.js';
 
 export const NODE_IMPLEMENTATIONS: ReadonlyMap<string, NodeImpl> = new Map<string, NodeImpl>([
@@ -20,4 +24,16 @@ export const NODE_IMPLEMENTATIONS: ReadonlyMap<string, NodeImpl> = new Map<strin
   ['KSampler', KSampler],
   ['VAEEncode', VAEEncode],
   ['VAEDecode', VAEDecode],
+  ['SaveAnimatedWEBP', SaveAnimatedWEBP],
+  ['SaveAnimatedPNG', SaveAnimatedPNG],
+  ['SaveWEBM', SaveWEBM],
+  ['CreateVideo', CreateVideo],
+  ['SaveVideo', SaveVideo],
+  ['EmptyAudio', EmptyAudio],
+  ['SaveAudio', SaveAudio],
+  ['SaveAudioMP3', SaveAudioMP3],
+  ['PreviewAudio', PreviewAudio],
+  ['PrimitiveString', PrimitiveString],
+  ['StringConcatenate', StringConcatenate],
+  ['PreviewAny', PreviewAny],
 ]);

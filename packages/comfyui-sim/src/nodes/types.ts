@@ -39,7 +39,23 @@ export interface Conditioning {
   text: string;
 }
 
-export type NodeValue = ImageBatch | MaskBatch | Latent | ModelHandle | Conditioning | JsonValue;
+/** EmptyAudio's clip: silence, so only its format and length are kept. */
+export interface AudioClip {
+  kind: 'AUDIO';
+  sampleRate: number;
+  channels: number;
+  /** Samples per channel. */
+  samples: number;
+}
+
+/** CreateVideo's result: frames at a rate (the optional audio track is not kept). */
+export interface Video {
+  kind: 'VIDEO';
+  images: ImageBatch;
+  fps: number;
+}
+
+export type NodeValue = ImageBatch | MaskBatch | Latent | ModelHandle | Conditioning | AudioClip | Video | JsonValue;
 
 export interface NodeContext {
   nodeId: string;
