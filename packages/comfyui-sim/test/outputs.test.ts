@@ -174,7 +174,7 @@ describe('output kinds, as the recorded ComfyUI reports them', () => {
     expect(body.subarray(0, 4).toString('latin1')).toBe('fLaC');
     let at = 4;
     let last = false;
-    let info = Buffer.alloc(0);
+    let info: Buffer = Buffer.alloc(0);
     while (!last) {
       last = ((body[at] ?? 0) & 0x80) !== 0;
       const length = body.readUIntBE(at + 1, 3);
