@@ -1,13 +1,11 @@
 // The real gateway in front of the simulator, with the shipped scenarios, as the fuzz properties' target: started
 // here for `npm test` and for `npm run fuzz` alike.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { JsonSchema } from '../../src/http/json-schema.js';
 import { startSimulator, type Simulator } from 'comfyui-sim';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import type { FuzzTarget } from './properties.js';
+import { SHIPPED_SCENARIOS, copyShippedScenarios } from '../helpers/shipped-scenarios.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface RunningTarget extends FuzzTarget {
   gateway: TestGateway;
@@ -17,10 +15,11 @@ export interface RunningTarget extends FuzzTarget {
 }
 
 export async function startFuzzTarget(): Promise<RunningTarget> {
+  const shipped = await copyShippedScenarios(SHIPPED_SCENARIOS);
   const sim = await startSimulator({ port: 0, stepMs: 1 });
   const gateway = await startTestGateway({
     comfyui: { url: sim.url, request_timeout_ms: 5_000 },
-    folders: { scenarios: path.join(root, 'scenarios'), templates: path.join(root, 'templates') },
+    folders: shipped.folders,
   });
   return {
     url: gateway.url,
@@ -35,6 +34,7 @@ export async function startFuzzTarget(): Promise<RunningTarget> {
     async close() {
       await gateway.close();
       await sim.close();
+      await shipped.remove();
     },
   };
 }

@@ -8,6 +8,9 @@ import { parse } from 'yaml';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
+/** The manifests this repository ships, by name: a test of "the shipped scenarios" tests these files. */
+export const SHIPPED_SCENARIOS = ['cpu_quickly', 'invert', 'resize', 'text2img'];
+
 export interface ShippedCopy {
   folders: { scenarios: string; templates: string };
   remove(): Promise<void>;

@@ -4,7 +4,6 @@
 // file outside its folder, and Object.prototype untouched.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPathProblem } from '../../src/images/image-ref.js';
 import type { Simulator } from 'comfyui-sim';
@@ -12,8 +11,8 @@ import { sampleImage } from '../fixtures/images/samples.js';
 import { badImageTypes, traversalCorpus } from '../fixtures/traversal.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { SHIPPED_SCENARIOS, copyShippedScenarios, type ShippedCopy } from '../helpers/shipped-scenarios.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 interface Raw {
   status: number;
@@ -80,17 +79,22 @@ describe('hostile input', () => {
   let gw: TestGateway;
   const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
 
+  let shipped: ShippedCopy;
   beforeAll(async () => {
+    shipped = await copyShippedScenarios(SHIPPED_SCENARIOS);
     stack = await startStack(
       {
         comfyui: { request_timeout_ms: 5_000 },
-        folders: { scenarios: path.join(root, 'scenarios'), templates: path.join(root, 'templates') },
+        folders: shipped.folders,
       },
       { stepMs: 1 },
     );
     ({ sim, gw } = stack);
   });
-  afterAll(async () => stack?.close());
+  afterAll(async () => {
+    await stack?.close();
+    await shipped?.remove();
+  });
 
   describe('traversal corpus', () => {
     it.each(traversalCorpus.map((c) => [c.name, c] as const))('%s: download and url refuse it with 400', async (_name, entry) => {

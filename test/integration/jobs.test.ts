@@ -1,7 +1,5 @@
 // Following a prompt to its result over real sockets: the gateway in front of the ComfyUI simulator. The job
 // document, SSE, waiting in one call, base64 outputs, and recovery by a second gateway.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from 'comfyui-sim';
@@ -11,8 +9,8 @@ import { startStack, type Stack } from '../helpers/stack.js';
 import { openSse, type SseStream } from '../helpers/sse.js';
 import { waitFor } from '../helpers/wait.js';
 import { emptyImageWorkflow, samplerWorkflow } from '../helpers/workflows.js';
+import { SHIPPED_SCENARIOS, copyShippedScenarios, type ShippedCopy } from '../helpers/shipped-scenarios.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 type Doc = JobDocument & Record<string, unknown>;
 
 describe('jobs: document, SSE, wait', () => {
@@ -22,12 +20,14 @@ describe('jobs: document, SSE, wait', () => {
   const streams: SseStream[] = [];
   let seed = 1;
 
+  let shipped: ShippedCopy;
   beforeAll(async () => {
+    shipped = await copyShippedScenarios(SHIPPED_SCENARIOS);
     stack = await startStack(
       {
         locale: 'en',
         comfyui: { ws_reconnect_min_ms: 10, ws_reconnect_max_ms: 100 },
-        folders: { scenarios: path.join(root, 'scenarios'), templates: path.join(root, 'templates') },
+        folders: shipped.folders,
         jobs: { wait_timeout_max_s: 30 },
       },
       { stepMs: 2 },
@@ -39,7 +39,10 @@ describe('jobs: document, SSE, wait', () => {
     for (const stream of streams.splice(0)) stream.close();
     await sim.faults.reset();
   });
-  afterAll(async () => stack?.close());
+  afterAll(async () => {
+    await stack?.close();
+    await shipped?.remove();
+  });
 
   async function submit(workflow: unknown, query = '', clientId = 'jobs-test') {
     return gw.call('POST', `/api/v1/workflows/submit${query}`, { workflow, client_id: clientId });
