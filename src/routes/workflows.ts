@@ -2,7 +2,7 @@
 import type { Context } from 'koa';
 import type { RouteGroup } from '../app.js';
 import type { ComfyClient } from '../comfy/client.js';
-import type { Workflow } from '../comfy/types.js';
+import type { QueueItem, Workflow } from '../comfy/types.js';
 import type { Config } from '../config.js';
 import { fail } from '../errors.js';
 import { defineRoute } from '../http/define-route.js';
@@ -11,7 +11,8 @@ import { ok, type GatewayState } from '../http/envelope.js';
 import { translate, type MessageKey } from '../i18n.js';
 import type { ImageInputs } from '../images/resolve-image-input.js';
 import { applyWorkflowImages } from '../images/workflow-images.js';
-import type { Submitter } from '../jobs/submit.js';
+import { ownerInExtra, type Submitter } from '../jobs/submit.js';
+import { maySee, ownerFor } from '../security/caller.js';
 import type { JobAnswers } from './jobs.js';
 import { waitQuerySchema } from '../jobs/waiter.js';
 import { asWorkflow, findWorkflowProblem } from './workflow-format.js';
@@ -99,7 +100,11 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
       const wait = deps.jobs?.parseWait(ctx);
       const webhook = deps.webhooks?.accept(ctx, body.webhook);
       const withImages = await setImages(ctx, asWorkflow(body.workflow), body.images, deps.images);
-      const submitted = await deps.submit({ workflow: withImages.workflow, clientId: body.client_id });
+      const submitted = await deps.submit({
+        workflow: withImages.workflow,
+        clientId: body.client_id,
+        owner: ownerFor((ctx.state as GatewayState).caller),
+      });
       if (webhook) deps.webhooks?.attach(ctx, submitted.promptId, webhook);
       const data = {
         prompt_id: submitted.promptId,
@@ -142,12 +147,16 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
     errors: [404, 1001],
     async handler(ctx, { params }) {
       const id = params.prompt_id;
+      const caller = (ctx.state as GatewayState).caller;
+      // Another caller's prompt is answered like an unknown id, whether finished, running or pending.
+      const mine = (item: QueueItem) => item[1] === id && maySee(caller, ownerInExtra(item[3]));
       const entry = await deps.comfy.getHistory(id);
+      if (entry && !maySee(caller, ownerInExtra(entry.prompt?.[3]))) throw fail.notFound(say(ctx, 'what.history', { id }));
       if (!entry) {
         const queue = await deps.comfy.getQueue();
-        const state = queue.queue_running.some((item) => item[1] === id)
+        const state = queue.queue_running.some(mine)
           ? 'running'
-          : queue.queue_pending.some((item) => item[1] === id)
+          : queue.queue_pending.some(mine)
             ? 'pending'
             : undefined;
         throw fail.notFound(
@@ -187,11 +196,14 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
     errors: [400, 404, 1001],
     async handler(ctx, { body }) {
       const id = body.prompt_id;
+      const caller = (ctx.state as GatewayState).caller;
+      // Only the caller's own prompts: another caller's is "neither running nor pending", like an unknown id.
+      const mine = (item: QueueItem) => item[1] === id && maySee(caller, ownerInExtra(item[3]));
       const queue = await deps.comfy.getQueue();
-      if (queue.queue_running.some((item) => item[1] === id)) {
+      if (queue.queue_running.some(mine)) {
         await deps.comfy.interrupt(id);
         ok(ctx, { prompt_id: id, action: 'interrupted' }, 'workflow.interrupted');
-      } else if (queue.queue_pending.some((item) => item[1] === id)) {
+      } else if (queue.queue_pending.some(mine)) {
         await deps.comfy.deleteFromQueue([id]);
         ok(ctx, { prompt_id: id, action: 'removed' }, 'workflow.dequeued');
       } else {
