@@ -141,7 +141,8 @@ export async function imageRoutes(deps: ImageRouteDeps): Promise<RouteGroup> {
       'Streams the file from ComfyUI\'s /view. `filename` is a bare name; a directory goes into `subfolder`. ' +
       'Paths that try to leave the folder ("..", absolute paths, backslashes, NUL, encoded separators) are refused. ' +
       'With `prompt_id` (in the output links of a mirrored job), the gateway\'s own copy of that job\'s result is ' +
-      'served first, so the link keeps working after ComfyUI\'s output folder is cleaned.',
+      'served first, so the link keeps working after ComfyUI\'s output folder is cleaned. A `prompt_id` of another ' +
+      'caller\'s job (or an unknown one) answers 404 to a caller\'s key.',
     tags: ['images'],
     query: downloadQuery,
     rawResponse: { contentTypes: ['image/png', 'image/jpeg', 'image/webp', 'application/octet-stream'], description: 'The file' },

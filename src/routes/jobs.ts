@@ -89,7 +89,7 @@ export function jobRoutes(deps: JobRouteDeps): RouteGroup {
       'Any prompt the gateway submitted, also after a gateway restart: a prompt the gateway no longer remembers is ' +
       "rebuilt from ComfyUI's queue and history (the submitter's client_id and scenario travel in its extra_data). " +
       '`queue_position` (1 = runs next) is read from ComfyUI while the job is queued. 404 when neither the gateway ' +
-      'nor ComfyUI knows the id.',
+      'nor ComfyUI knows the id, and likewise for another caller\'s prompt (a key sees only its own; admin keys all).',
     tags: ['jobs'],
     params: promptIdParam,
     response: jobDocumentSchema,

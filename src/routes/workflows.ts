@@ -124,7 +124,7 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
     summary: "A finished prompt's outputs and status",
     description:
       'ComfyUI keeps history only for finished prompts. A prompt that is still pending or running, or an ' +
-      'unknown id, answers 404 (the message says which).',
+      'unknown id, answers 404 (the message says which). Another caller\'s prompt answers like an unknown id.',
     tags: ['workflows'],
     params: { type: 'object', required: ['prompt_id'], properties: { prompt_id: promptId } },
     response: {
@@ -177,7 +177,8 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
     description:
       'ComfyUI\'s own interrupt only stops the running prompt. The gateway looks the id up in the queue: a ' +
       'running prompt is interrupted (`action: "interrupted"`), a pending one is removed from the queue ' +
-      '(`action: "removed"`). An id that is neither answers 404.',
+      '(`action: "removed"`). An id that is neither answers 404, and so does another caller\'s prompt (an admin ' +
+      'key may stop any).',
     tags: ['workflows'],
     body: {
       type: 'object',
