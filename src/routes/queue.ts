@@ -42,8 +42,9 @@ function submitTime(extra: Record<string, unknown> | undefined): number | null {
 }
 
 /** The queue items a caller may see: its own prompts (all of them for an admin, or with auth off). */
-function visibleTo(caller: Caller | undefined): (item: QueueItem) => boolean {
-  return (item) => maySee(caller, ownerInExtra(item[3]));
+export function visibleTo(caller: Caller | undefined): (item: QueueItem | undefined) => boolean {
+  // A malformed item has no owner: only an admin (or a single-tenant gateway) sees it.
+  return (item) => maySee(caller, ownerInExtra(Array.isArray(item) ? item[3] : undefined));
 }
 
 export function queueRoutes(deps: { comfy: ComfyClient }): RouteGroup {

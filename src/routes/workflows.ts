@@ -11,8 +11,9 @@ import { ok, type GatewayState } from '../http/envelope.js';
 import { translate, type MessageKey } from '../i18n.js';
 import type { ImageInputs } from '../images/resolve-image-input.js';
 import { applyWorkflowImages } from '../images/workflow-images.js';
-import { ownerInExtra, type Submitter } from '../jobs/submit.js';
-import { maySee, ownerFor } from '../security/caller.js';
+import type { Submitter } from '../jobs/submit.js';
+import { ownerFor } from '../security/caller.js';
+import { visibleTo } from './queue.js';
 import type { JobAnswers } from './jobs.js';
 import { waitQuerySchema } from '../jobs/waiter.js';
 import { asWorkflow, findWorkflowProblem } from './workflow-format.js';
@@ -147,11 +148,11 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
     errors: [404, 1001],
     async handler(ctx, { params }) {
       const id = params.prompt_id;
-      const caller = (ctx.state as GatewayState).caller;
+      const visible = visibleTo((ctx.state as GatewayState).caller);
       // Another caller's prompt is answered like an unknown id, whether finished, running or pending.
-      const mine = (item: QueueItem) => item[1] === id && maySee(caller, ownerInExtra(item[3]));
+      const mine = (item: QueueItem) => item[1] === id && visible(item);
       const entry = await deps.comfy.getHistory(id);
-      if (entry && !maySee(caller, ownerInExtra(entry.prompt?.[3]))) throw fail.notFound(say(ctx, 'what.history', { id }));
+      if (entry && !visible(entry.prompt)) throw fail.notFound(say(ctx, 'what.history', { id }));
       if (!entry) {
         const queue = await deps.comfy.getQueue();
         const state = queue.queue_running.some(mine)
@@ -197,9 +198,9 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
     errors: [400, 404, 1001],
     async handler(ctx, { body }) {
       const id = body.prompt_id;
-      const caller = (ctx.state as GatewayState).caller;
+      const visible = visibleTo((ctx.state as GatewayState).caller);
       // Only the caller's own prompts: another caller's is "neither running nor pending", like an unknown id.
-      const mine = (item: QueueItem) => item[1] === id && maySee(caller, ownerInExtra(item[3]));
+      const mine = (item: QueueItem) => item[1] === id && visible(item);
       const queue = await deps.comfy.getQueue();
       if (queue.queue_running.some(mine)) {
         await deps.comfy.interrupt(id);
