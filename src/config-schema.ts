@@ -4,7 +4,12 @@ import type { JSONSchemaType } from 'ajv';
 import type { Locale } from './i18n.js';
 
 /** One entry of auth.api_keys: a plain key, or a described key (see docs/security.md). */
-export type ApiKeyEntry = string | { key?: string; sha256?: string; name?: string; scenarios?: string[] };
+export type ApiKeyEntry =
+  | string
+  | { key?: string; sha256?: string; name?: string; scenarios?: string[]; role?: ApiKeyRole };
+
+/** `admin` sees and manages every caller's jobs; `caller` (the default) only its own. */
+export type ApiKeyRole = 'admin' | 'caller';
 
 export interface Config {
   server: {
@@ -119,6 +124,7 @@ const apiKeyObject = {
     sha256: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
     name: { type: 'string', minLength: 1, maxLength: 128 },
     scenarios: { type: 'array', items: { type: 'string', minLength: 1 } },
+    role: { type: 'string', enum: ['admin', 'caller'] },
   },
   // "exactly one of key or sha256" is checked when the keys are loaded (src/security/api-keys.ts).
 } as const;

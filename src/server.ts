@@ -139,7 +139,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     ...(metrics ? [metricsRoutes({ metrics })] : []),
     workflowRoutes({ config, comfy, submit, jobs, images, webhooks, idempotency }),
     queueRoutes({ comfy }),
-    await imageRoutes({ config, comfy }),
+    await imageRoutes({ config, comfy, findJob: async (id) => tracker.get(id) ?? (await jobDeps.recover(id)) }),
     scenarioRoutes({
       registry,
       submit,
@@ -183,6 +183,9 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log.info({ url, comfyui: comfy.address }, 'gateway listening');
+  if (!security.multiTenant) {
+    log.info('no API keys configured: single-tenant, every request sees and manages every job');
+  }
 
   // The event flow (DESIGN.md "An event"): ComfyUI's stream → tracker → the caller's sockets. ComfyUI may not be up
   // yet: the stream keeps trying in the background.

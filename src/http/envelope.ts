@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import type { Locale, MessageKey } from '../i18n.js';
 import { translate } from '../i18n.js';
 import type { Logger } from '../log.js';
+import type { Caller } from '../security/caller.js';
 
 export interface Envelope<T = unknown> {
   code: number;
@@ -15,8 +16,10 @@ export interface GatewayState {
   requestId: string;
   locale: Locale;
   log: Logger;
-  /** The caller's identity once auth has run (issue #5). */
+  /** The caller's identity once auth has run. */
   apiKey?: string;
+  /** Whose jobs this request may see and touch; undefined with auth off (single-tenant: all of them). */
+  caller?: Caller;
 }
 
 export function ok<T>(ctx: Context, data: T, key: MessageKey = 'success', params?: Record<string, string | number>): void {

@@ -1,5 +1,14 @@
-// Who is listening: caller client_id → its open gateway WebSockets. Delivering one event costs the sockets of that
-// one client, never a walk over everyone connected.
+// Who is listening: caller client_id (namespaced by its API key) → its open gateway WebSockets. Delivering one
+// event costs the sockets of that one client, never a walk over everyone connected.
+
+/**
+ * The hub's name for a caller's client_id: namespaced by the owner (API key id), so two keys that pick the same
+ * client_id are two clients and neither hears the other's jobs. Without an owner (auth off) it is the client_id.
+ */
+export function socketKey(owner: string | undefined, clientId: string): string {
+  // A JSON pair cannot be read two ways, whatever characters the key name or the client_id hold.
+  return owner === undefined ? clientId : JSON.stringify([owner, clientId]);
+}
 
 /** What the hub needs of a socket; the WebSocket route adapts `ws` sockets to it. */
 export interface ClientSocket {

@@ -1,11 +1,11 @@
 // A prompt the tracker does not know (the gateway restarted, or another gateway submitted it) rebuilt from what
 // ComfyUI still holds: its queue entry or its history entry, whose extra_data.gateway the submitter wrote
-// (client_id, scenario, submitted_at, outputs). The rebuilt job is recorded, so the next question is answered from
+// (client_id, owner, scenario, submitted_at, outputs). The rebuilt job is recorded, so the next question is answered from
 // memory and the watchdog follows it while it is open (its events go to the other gateway's socket, not ours).
 import type { ComfyClient } from '../comfy/client.js';
 import type { HistoryEntry, QueueItem, QueueResponse } from '../comfy/types.js';
 import { eventsFromHistory } from './relay-catch-up.js';
-import { GATEWAY_EXTRA_KEY } from './submit.js';
+import { GATEWAY_EXTRA_KEY, ownerInExtra } from './submit.js';
 import type { JobRecord, JobTracker, NewJob } from './tracker.js';
 
 export type RecoverJob = (promptId: string) => Promise<JobRecord | undefined>;
@@ -50,9 +50,11 @@ function jobFromItem(item: QueueItem): NewJob {
   const [number, promptId, , extraData] = item;
   const meta = (extraData?.[GATEWAY_EXTRA_KEY] ?? {}) as Record<string, unknown>;
   const outputs = Array.isArray(meta.outputs) ? meta.outputs.map(String) : undefined;
+  const owner = ownerInExtra(extraData);
   return {
     promptId,
     clientId: typeof meta.client_id === 'string' ? meta.client_id : undefined,
+    ...(owner !== undefined ? { owner } : {}),
     scenario: typeof meta.scenario === 'string' ? meta.scenario : undefined,
     submittedAt: typeof meta.submitted_at === 'number' ? meta.submitted_at : Number.NaN,
     number: typeof number === 'number' ? number : undefined,

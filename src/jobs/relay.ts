@@ -6,7 +6,7 @@ import type { ImageRef } from '../comfy/types.js';
 import { buildImageUrl, type ImageLocation, type ImageUrlSettings } from '../images/image-url.js';
 import type { Logger } from '../log.js';
 import type { ExecutedData } from '../comfy/events-parse.js';
-import type { ClientHub } from './fanout.js';
+import { socketKey, type ClientHub } from './fanout.js';
 import { createEarlyEvents, type HeldEvent } from './relay-early.js';
 import type { JobTracker } from './tracker.js';
 
@@ -86,7 +86,7 @@ export function createProgressRelay(deps: RelayDeps): ProgressRelay {
     // The tracker keeps the job's state (status, progress, outputs, error) and tells its SSE streams and waiters.
     deps.tracker.apply(promptId, event);
     if (job.clientId === undefined) return;
-    const sent = deps.hub.send(job.clientId, (baseUrl) =>
+    const sent = deps.hub.send(socketKey(job.owner, job.clientId), (baseUrl) =>
       JSON.stringify({ type, data: relayedData(event, deps.imageUrl, baseUrl) }),
     );
     if (sent === 0) deps.log.trace({ promptId, type }, 'no socket of the caller to relay to');

@@ -10,6 +10,8 @@ import type { JobRecord, JobTracker } from './tracker.js';
 export interface SubmitInput {
   workflow: Workflow;
   clientId?: string | undefined;
+  /** The submitting caller's id (src/security/caller.ts); absent on a single-tenant gateway. */
+  owner?: string | undefined;
   scenario?: string | undefined;
   /** Extra metadata stored with the job in extra_data.gateway (webhook URL, output choices: issue #4). */
   meta?: Record<string, unknown>;
@@ -50,6 +52,8 @@ export function createSubmitter(deps: {
           scenario: input.scenario ?? null,
           submitted_at: submittedAt,
           ...input.meta,
+          // The owner travels with the prompt, so a job rebuilt after a restart stays its caller's alone.
+          ...(input.owner !== undefined ? { owner: input.owner } : {}),
           // Kept with the prompt, so a job recovered after a restart still links to its copy.
           ...(mirror ? { mirror: true } : {}),
         },
@@ -58,6 +62,7 @@ export function createSubmitter(deps: {
     const job = deps.tracker.record({
       promptId: answer.prompt_id,
       clientId: input.clientId,
+      ...(input.owner !== undefined ? { owner: input.owner } : {}),
       scenario: input.scenario,
       submittedAt,
       number: answer.number,
@@ -65,4 +70,10 @@ export function createSubmitter(deps: {
     });
     return { promptId: answer.prompt_id, number: answer.number, nodeErrors: answer.node_errors, job };
   };
+}
+
+/** The owner the submitter wrote into a prompt's extra_data, or undefined (auth off, or submitted around us). */
+export function ownerInExtra(extraData: Record<string, unknown> | undefined): string | undefined {
+  const meta = extraData?.[GATEWAY_EXTRA_KEY] as { owner?: unknown } | undefined;
+  return typeof meta?.owner === 'string' ? meta.owner : undefined;
 }

@@ -13,6 +13,8 @@ export interface JobRecord extends JobState {
   promptId: string;
   /** The caller's client_id (the gateway submits upstream under its own). */
   clientId: string | undefined;
+  /** The caller (API key id) that submitted it; undefined on a single-tenant gateway. Only it and admins see it. */
+  owner?: string;
   scenario: string | undefined;
   submittedAt: number;
   number: number | undefined;

@@ -15,10 +15,14 @@ import { createUploader, type StagedFile } from '../images/accept-upload.js';
 import { findPathProblem } from '../images/image-ref.js';
 import { buildImageUrl, originOf, type ImageUrlSettings } from '../images/image-url.js';
 import { openMirrored } from '../jobs/mirror.js';
+import type { JobRecord } from '../jobs/tracker.js';
+import { maySee } from '../security/caller.js';
 
 export interface ImageRouteDeps {
   config: Config;
   comfy: ComfyClient;
+  /** The job a download's `prompt_id` names (remembered, or rebuilt from ComfyUI), to check whose it is. */
+  findJob: (promptId: string) => Promise<JobRecord | undefined>;
 }
 
 interface ImageQuery {
@@ -137,13 +141,20 @@ export async function imageRoutes(deps: ImageRouteDeps): Promise<RouteGroup> {
       'Streams the file from ComfyUI\'s /view. `filename` is a bare name; a directory goes into `subfolder`. ' +
       'Paths that try to leave the folder ("..", absolute paths, backslashes, NUL, encoded separators) are refused. ' +
       'With `prompt_id` (in the output links of a mirrored job), the gateway\'s own copy of that job\'s result is ' +
-      'served first, so the link keeps working after ComfyUI\'s output folder is cleaned.',
+      'served first, so the link keeps working after ComfyUI\'s output folder is cleaned. A `prompt_id` of another ' +
+      'caller\'s job (or an unknown one) answers 404 to a caller\'s key.',
     tags: ['images'],
     query: downloadQuery,
     rawResponse: { contentTypes: ['image/png', 'image/jpeg', 'image/webp', 'application/octet-stream'], description: 'The file' },
     errors: [400, 404, 1001],
     async handler(ctx, { query }) {
       checkRef(ctx, query);
+      const caller = (ctx.state as GatewayState).caller;
+      if (query.prompt_id !== undefined && caller !== undefined && !caller.admin) {
+        // A file of another caller's job (or of an unknown id) is not there, as far as this caller can tell.
+        const job = await deps.findJob(query.prompt_id);
+        if (!job || !maySee(caller, job.owner)) throw fail.notFound(say(ctx, 'what.image', { name: query.filename }));
+      }
       const file = { filename: query.filename, subfolder: query.subfolder, type: query.img_type };
       // The copy first: it is this job's own result, while ComfyUI's file of that name may since have been
       // cleaned, or replaced by another job's once its file counter started again.

@@ -11,6 +11,7 @@ import { ok, type GatewayState } from '../http/envelope.js';
 import { translate } from '../i18n.js';
 import { originOf } from '../images/image-url.js';
 import type { Logger } from '../log.js';
+import { maySee } from '../security/caller.js';
 import { buildJobDocument, jobDocumentSchema, type JobDocument } from '../jobs/job-document.js';
 import { inlineOutputs } from '../jobs/outputs.js';
 import { queuePosition, type RecoverJob } from '../jobs/recover.js';
@@ -74,7 +75,8 @@ export function createJobAnswers(deps: JobRouteDeps): JobAnswers {
 export function jobRoutes(deps: JobRouteDeps): RouteGroup {
   async function find(ctx: Context, promptId: string): Promise<JobRecord> {
     const job = deps.tracker.get(promptId) ?? (await deps.recover(promptId));
-    if (!job) throw fail.notFound(translate(localeOf(ctx), 'what.job', { id: promptId }));
+    // Another caller's job answers exactly like an unknown one: a caller cannot learn that an id exists.
+    if (!job || !maySee((ctx.state as GatewayState).caller, job.owner)) throw fail.notFound(translate(localeOf(ctx), 'what.job', { id: promptId }));
     return job;
   }
 
@@ -87,7 +89,7 @@ export function jobRoutes(deps: JobRouteDeps): RouteGroup {
       'Any prompt the gateway submitted, also after a gateway restart: a prompt the gateway no longer remembers is ' +
       "rebuilt from ComfyUI's queue and history (the submitter's client_id and scenario travel in its extra_data). " +
       '`queue_position` (1 = runs next) is read from ComfyUI while the job is queued. 404 when neither the gateway ' +
-      'nor ComfyUI knows the id.',
+      'nor ComfyUI knows the id, and likewise for another caller\'s prompt (a key sees only its own; admin keys all).',
     tags: ['jobs'],
     params: promptIdParam,
     response: jobDocumentSchema,

@@ -7,7 +7,8 @@ import { fail } from '../errors.js';
 import { defineRoute } from '../http/define-route.js';
 import { ok, type GatewayState } from '../http/envelope.js';
 import { translate } from '../i18n.js';
-import { GATEWAY_EXTRA_KEY } from '../jobs/submit.js';
+import { GATEWAY_EXTRA_KEY, ownerInExtra } from '../jobs/submit.js';
+import { maySee, type Caller } from '../security/caller.js';
 
 export interface QueueEntry {
   prompt_id: string;
@@ -40,13 +41,21 @@ function submitTime(extra: Record<string, unknown> | undefined): number | null {
   return typeof extra?.create_time === 'number' ? extra.create_time : null;
 }
 
+/** The queue items a caller may see: its own prompts (all of them for an admin, or with auth off). */
+export function visibleTo(caller: Caller | undefined): (item: QueueItem | undefined) => boolean {
+  // A malformed item has no owner: only an admin (or a single-tenant gateway) sees it.
+  return (item) => maySee(caller, ownerInExtra(Array.isArray(item) ? item[3] : undefined));
+}
+
 export function queueRoutes(deps: { comfy: ComfyClient }): RouteGroup {
   const status = defineRoute({
     method: 'get',
     path: '/api/v1/queue/status',
     operationId: 'getQueueStatus',
     summary: 'Running and pending prompts',
-    description: 'Pending prompts are listed in the order ComfyUI will run them.',
+    description:
+      'Pending prompts are listed in the order ComfyUI will run them. A caller\'s key lists only its own prompts ' +
+      '(and counts only those); an admin key, or a gateway without keys, lists them all.',
     tags: ['queue'],
     response: {
       type: 'object',
@@ -67,8 +76,9 @@ export function queueRoutes(deps: { comfy: ComfyClient }): RouteGroup {
     errors: [1001],
     async handler(ctx) {
       const queue = await deps.comfy.getQueue();
-      const running = toQueueEntries(queue.queue_running);
-      const pending = toQueueEntries(queue.queue_pending);
+      const mine = visibleTo((ctx.state as GatewayState).caller);
+      const running = toQueueEntries(queue.queue_running.filter(mine));
+      const pending = toQueueEntries(queue.queue_pending.filter(mine));
       ok(
         ctx,
         { queue_running: running, queue_pending: pending, running_count: running.length, pending_count: pending.length },
@@ -85,7 +95,8 @@ export function queueRoutes(deps: { comfy: ComfyClient }): RouteGroup {
     description:
       '`{"clear": true}` removes every pending prompt (the running one continues: stop it with ' +
       '/api/v1/workflows/interrupt). `{"delete": [ids]}` removes only those; ids that are not pending are ' +
-      'listed in `not_found`. Both may be sent together.',
+      'listed in `not_found`. Both may be sent together. A caller\'s key clears and removes only its own prompts ' +
+      '(another caller\'s id is in `not_found`, like an unknown one); an admin key clears everyone\'s.',
     tags: ['queue'],
     body: {
       type: 'object',
@@ -106,7 +117,7 @@ export function queueRoutes(deps: { comfy: ComfyClient }): RouteGroup {
       type: 'object',
       required: ['cleared', 'deleted'],
       properties: {
-        cleared: { type: 'boolean', description: 'Whether the whole pending queue was cleared' },
+        cleared: { type: 'boolean', description: 'Whether the pending queue was cleared (a caller\'s key: its own part of it)' },
         deleted: { type: 'array', items: { type: 'string' }, description: 'Ids from `delete` that were removed' },
         not_found: { type: 'array', items: { type: 'string' }, description: 'Ids from `delete` that were not pending' },
       },
@@ -117,15 +128,26 @@ export function queueRoutes(deps: { comfy: ComfyClient }): RouteGroup {
       if (body.clear !== true && ids.length === 0) {
         throw fail.badRequest(translate((ctx.state as GatewayState).locale, 'reason.queue_clear_flag'));
       }
+      const caller = (ctx.state as GatewayState).caller;
+      // Everyone's queue for an admin or a single-tenant gateway; a caller's own pending prompts otherwise.
+      const everything = caller === undefined || caller.admin;
       let deleted: string[] = [];
       let notFound: string[] = [];
+      let own: string[] = [];
+      if (ids.length > 0 || (body.clear === true && !everything)) {
+        own = (await deps.comfy.getQueue()).queue_pending.filter(visibleTo(caller)).map((item) => item[1]);
+      }
       if (ids.length > 0) {
-        const pending = new Set((await deps.comfy.getQueue()).queue_pending.map((item) => item[1]));
+        const pending = new Set(own);
         deleted = ids.filter((id) => pending.has(id));
         notFound = ids.filter((id) => !pending.has(id));
         if (deleted.length > 0) await deps.comfy.deleteFromQueue(deleted);
       }
-      if (body.clear === true) await deps.comfy.clearQueue();
+      if (body.clear === true && everything) await deps.comfy.clearQueue();
+      else if (body.clear === true) {
+        const left = own.filter((id) => !deleted.includes(id));
+        if (left.length > 0) await deps.comfy.deleteFromQueue(left);
+      }
       ok(
         ctx,
         { cleared: body.clear === true, deleted, not_found: notFound },

@@ -6,7 +6,7 @@ import { koaBody } from 'koa-body';
 import type { RouteGroup } from '../app.js';
 import { fail } from '../errors.js';
 import { defineRoute } from '../http/define-route.js';
-import { ok, okWithMessage } from '../http/envelope.js';
+import { ok, okWithMessage, type GatewayState } from '../http/envelope.js';
 import { describeErrors, summarize } from '../http/validation.js';
 import type { Submitter } from '../jobs/submit.js';
 import type { JobRecord } from '../jobs/tracker.js';
@@ -15,6 +15,7 @@ import type { JobAnswers } from './jobs.js';
 import { buildPrompt, type SeedSource } from '../scenarios/apply-fields.js';
 import type { ScenarioRegistry } from '../scenarios/registry.js';
 import type { ScenarioImages } from './scenario-images.js';
+import { ownerFor } from '../security/caller.js';
 import type { StagedFile } from '../images/accept-upload.js';
 import type { IdempotencyGate } from '../http/idempotency.js';
 import type { JobWebhooks } from '../webhooks/job-webhooks.js';
@@ -110,6 +111,7 @@ function dispatcher(deps: ScenarioRouteDeps): Middleware {
     const submission = await deps.submit({
       workflow: built.workflow,
       clientId,
+      owner: ownerFor((ctx.state as GatewayState).caller),
       scenario: scenario.name,
       ...(scenario.outputs.length ? { meta: { outputs: scenario.outputs } } : {}),
       ...(scenario.mirror ? { mirror: true } : {}),

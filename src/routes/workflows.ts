@@ -2,7 +2,7 @@
 import type { Context } from 'koa';
 import type { RouteGroup } from '../app.js';
 import type { ComfyClient } from '../comfy/client.js';
-import type { Workflow } from '../comfy/types.js';
+import type { QueueItem, Workflow } from '../comfy/types.js';
 import type { Config } from '../config.js';
 import { fail } from '../errors.js';
 import { defineRoute } from '../http/define-route.js';
@@ -12,6 +12,8 @@ import { translate, type MessageKey } from '../i18n.js';
 import type { ImageInputs } from '../images/resolve-image-input.js';
 import { applyWorkflowImages } from '../images/workflow-images.js';
 import type { Submitter } from '../jobs/submit.js';
+import { ownerFor } from '../security/caller.js';
+import { visibleTo } from './queue.js';
 import type { JobAnswers } from './jobs.js';
 import { waitQuerySchema } from '../jobs/waiter.js';
 import { asWorkflow, findWorkflowProblem } from './workflow-format.js';
@@ -99,7 +101,11 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
       const wait = deps.jobs?.parseWait(ctx);
       const webhook = deps.webhooks?.accept(ctx, body.webhook);
       const withImages = await setImages(ctx, asWorkflow(body.workflow), body.images, deps.images);
-      const submitted = await deps.submit({ workflow: withImages.workflow, clientId: body.client_id });
+      const submitted = await deps.submit({
+        workflow: withImages.workflow,
+        clientId: body.client_id,
+        owner: ownerFor((ctx.state as GatewayState).caller),
+      });
       if (webhook) deps.webhooks?.attach(ctx, submitted.promptId, webhook);
       const data = {
         prompt_id: submitted.promptId,
@@ -119,7 +125,7 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
     summary: "A finished prompt's outputs and status",
     description:
       'ComfyUI keeps history only for finished prompts. A prompt that is still pending or running, or an ' +
-      'unknown id, answers 404 (the message says which).',
+      'unknown id, answers 404 (the message says which). Another caller\'s prompt answers like an unknown id.',
     tags: ['workflows'],
     params: { type: 'object', required: ['prompt_id'], properties: { prompt_id: promptId } },
     response: {
@@ -142,12 +148,16 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
     errors: [404, 1001],
     async handler(ctx, { params }) {
       const id = params.prompt_id;
+      const visible = visibleTo((ctx.state as GatewayState).caller);
+      // Another caller's prompt is answered like an unknown id, whether finished, running or pending.
+      const mine = (item: QueueItem) => item[1] === id && visible(item);
       const entry = await deps.comfy.getHistory(id);
+      if (entry && !visible(entry.prompt)) throw fail.notFound(say(ctx, 'what.history', { id }));
       if (!entry) {
         const queue = await deps.comfy.getQueue();
-        const state = queue.queue_running.some((item) => item[1] === id)
+        const state = queue.queue_running.some(mine)
           ? 'running'
-          : queue.queue_pending.some((item) => item[1] === id)
+          : queue.queue_pending.some(mine)
             ? 'pending'
             : undefined;
         throw fail.notFound(
@@ -168,7 +178,8 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
     description:
       'ComfyUI\'s own interrupt only stops the running prompt. The gateway looks the id up in the queue: a ' +
       'running prompt is interrupted (`action: "interrupted"`), a pending one is removed from the queue ' +
-      '(`action: "removed"`). An id that is neither answers 404.',
+      '(`action: "removed"`). An id that is neither answers 404, and so does another caller\'s prompt (an admin ' +
+      'key may stop any).',
     tags: ['workflows'],
     body: {
       type: 'object',
@@ -187,11 +198,14 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
     errors: [400, 404, 1001],
     async handler(ctx, { body }) {
       const id = body.prompt_id;
+      const visible = visibleTo((ctx.state as GatewayState).caller);
+      // Only the caller's own prompts: another caller's is "neither running nor pending", like an unknown id.
+      const mine = (item: QueueItem) => item[1] === id && visible(item);
       const queue = await deps.comfy.getQueue();
-      if (queue.queue_running.some((item) => item[1] === id)) {
+      if (queue.queue_running.some(mine)) {
         await deps.comfy.interrupt(id);
         ok(ctx, { prompt_id: id, action: 'interrupted' }, 'workflow.interrupted');
-      } else if (queue.queue_pending.some((item) => item[1] === id)) {
+      } else if (queue.queue_pending.some(mine)) {
         await deps.comfy.deleteFromQueue([id]);
         ok(ctx, { prompt_id: id, action: 'removed' }, 'workflow.dequeued');
       } else {

@@ -11,7 +11,7 @@ import { fail, isGatewayError, type GatewayError } from '../errors.js';
 import type { Envelope } from '../http/envelope.js';
 import { translate, type Locale } from '../i18n.js';
 import type { Logger } from '../log.js';
-import type { ClientHub } from '../jobs/fanout.js';
+import { socketKey, type ClientHub } from '../jobs/fanout.js';
 import type { Submitter } from '../jobs/submit.js';
 import { asWorkflow, findWorkflowProblem, type WorkflowLimits } from './workflow-format.js';
 
@@ -34,7 +34,7 @@ export interface GatewaySocketsDeps {
 
 /** The security layer's verdict on an upgrade request (structurally its UpgradeVerdict). */
 export type UpgradeCheck =
-  | { ok: true; mayRunWorkflows?: boolean }
+  | { ok: true; mayRunWorkflows?: boolean; key?: string }
   | { ok: false; status: 401 | 403 | 429; message: string };
 
 
@@ -78,21 +78,29 @@ export function createGatewaySockets(deps: GatewaySocketsDeps): GatewaySockets {
     if (verdict && !verdict.ok) {
       return writeRefusal(socket, verdict.status, { code: verdict.status, message: verdict.message, data: null });
     }
-    if (deps.hub.count(clientId) >= deps.limits.max_sockets_per_client) {
+    // The socket's client is the client_id within its key: another key's /ws/<same id> is another client.
+    const owner = verdict?.ok ? verdict.key : undefined;
+    const client = socketKey(owner, clientId);
+    if (deps.hub.count(client) >= deps.limits.max_sockets_per_client) {
       throw fail.forbidden(say('reason.ws_too_many_sockets', { limit: deps.limits.max_sockets_per_client }));
     }
     const baseUrl = deps.publicUrl.replace(/\/+$/, '') || originOf(request);
     // A key limited to some scenarios may follow its jobs here, but not submit arbitrary graphs.
     const mayRunWorkflows = !verdict || verdict.mayRunWorkflows !== false;
-    wss.handleUpgrade(request, socket, head, (ws) => accept(ws, clientId, baseUrl, mayRunWorkflows));
+    wss.handleUpgrade(request, socket, head, (ws) => accept(ws, { clientId, owner, client }, baseUrl, mayRunWorkflows));
   }
 
-  function accept(ws: WebSocket, clientId: string, baseUrl: string, mayRunWorkflows: boolean): void {
+  function accept(
+    ws: WebSocket,
+    { clientId, owner, client }: { clientId: string; owner: string | undefined; client: string },
+    baseUrl: string,
+    mayRunWorkflows: boolean,
+  ): void {
     const log = deps.log.child({ wsClient: clientId });
     const send = (message: { type: string; data?: unknown }) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     };
-    const leave = deps.hub.add(clientId, {
+    const leave = deps.hub.add(client, {
       baseUrl,
       send: (text) => {
         if (ws.readyState === ws.OPEN) ws.send(text);
@@ -135,7 +143,8 @@ export function createGatewaySockets(deps: GatewaySocketsDeps): GatewaySockets {
         if (!isObject(workflow)) throw fail.badRequest(say('reason.ws_workflow_missing'));
         const problem = findWorkflowProblem(workflow, deps.workflowLimits);
         if (problem) throw fail.badRequest(say(problem.key, problem.params));
-        const submission = await deps.submit({ workflow: asWorkflow(workflow), clientId });
+        // Owned by the socket's key, so its events come back to this client and to no other key's.
+        const submission = await deps.submit({ workflow: asWorkflow(workflow), clientId, owner });
         return { type: 'submit_success', data: { prompt_id: submission.promptId, client_id: clientId } };
       } catch (thrown) {
         const error = isGatewayError(thrown) ? thrown : fail.internal(randomUUID(), thrown);

@@ -14,6 +14,8 @@ export interface ApiKey {
   name: string;
   /** The scenarios this key may run; undefined: all of them. */
   scenarios: ReadonlySet<string> | undefined;
+  /** `role: admin`: sees and manages every caller's jobs. Any other key sees only the jobs it submitted. */
+  admin: boolean;
 }
 
 export interface KeyRing {
@@ -43,13 +45,17 @@ export function createKeyRing(entries: readonly ApiKeyEntry[], source = 'auth.ap
     if (described.sha256 !== undefined && !hexDigest.test(described.sha256)) {
       throw new ConfigError(`config: ${where}.sha256 must be 64 hex digits (sha256 of the key)`);
     }
+    // Key files are not checked by the config schema: a misspelt role must not quietly become a caller.
+    if (described.role !== undefined && described.role !== 'admin' && described.role !== 'caller') {
+      throw new ConfigError(`config: ${where}.role must be admin or caller`);
+    }
     const hash = described.key !== undefined ? digest(described.key.trim()) : Buffer.from(described.sha256!, 'hex');
     // A nameless key is named by the start of its digest: stable across restarts, useless to an attacker.
     const name = described.name ?? `sha256:${hash.toString('hex').slice(0, 8)}`;
     if (names.has(name)) throw new ConfigError(`config: ${where} repeats the key name "${name}"`);
     names.add(name);
     const scenarios = described.scenarios ? new Set(described.scenarios) : undefined;
-    stored.push({ digest: hash, key: { name, scenarios } });
+    stored.push({ digest: hash, key: { name, scenarios, admin: described.role === 'admin' } });
   });
 
   return {
@@ -87,7 +93,7 @@ export function readKeyFile(file: string): ApiKeyEntry[] {
     for (const [index, entry] of parsed.entries()) {
       const plain = typeof entry === 'string' || typeof entry === 'number';
       if (!plain && (entry === null || typeof entry !== 'object')) {
-        throw new ConfigError(`config: ${file} entry ${index} must be a key or {key|sha256, name, scenarios}`);
+        throw new ConfigError(`config: ${file} entry ${index} must be a key or {key|sha256, name, scenarios, role}`);
       }
     }
     return parsed.map((entry: unknown) => (typeof entry === 'number' ? String(entry) : (entry as ApiKeyEntry)));

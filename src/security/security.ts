@@ -16,11 +16,13 @@ import { createSignatureVerifier, loadPublicKeys, type SignatureVerifier } from 
 
 /** `mayRunWorkflows`: false for a key limited to some scenarios (it may watch progress, not submit graphs). */
 export type UpgradeVerdict =
-  | { ok: true; key?: string; mayRunWorkflows: boolean }
+  | { ok: true; key?: string; admin?: boolean; mayRunWorkflows: boolean }
   | { ok: false; status: 401 | 403 | 429; message: string };
 
 export interface Security {
   guards: Middleware[];
+  /** False with no API key configured: one tenant, every request sees every job. */
+  multiTenant: boolean;
   authenticateUpgrade(req: IncomingMessage): UpgradeVerdict;
 }
 
@@ -83,6 +85,7 @@ export function createSecurity(options: SecurityOptions): Security {
     if (key) {
       const state = ctx.state as GatewayState;
       state.apiKey = key.name;
+      state.caller = { id: key.name, admin: key.admin };
       state.log = state.log.child({ apiKey: key.name });
       const run = ctx.method === 'POST' ? scenarioRun.exec(ctx.path) : null;
       if (run && key.scenarios && !key.scenarios.has(safeDecode(run[1] ?? ''))) {
@@ -122,6 +125,7 @@ export function createSecurity(options: SecurityOptions): Security {
 
   return {
     guards: [apiKeyGuard, rateLimitGuard, signatureGuard],
+    multiTenant: keys.size > 0,
     authenticateUpgrade(req) {
       try {
         const url = new URL(req.url ?? '/', 'http://upgrade.invalid');
@@ -137,7 +141,9 @@ export function createSecurity(options: SecurityOptions): Security {
             headers: req.headers,
           });
         }
-        return key ? { ok: true, key: key.name, mayRunWorkflows: !key.scenarios } : { ok: true, mayRunWorkflows: true };
+        return key
+          ? { ok: true, key: key.name, admin: key.admin, mayRunWorkflows: !key.scenarios }
+          : { ok: true, mayRunWorkflows: true };
       } catch (error) {
         if (isGatewayError(error) && (error.status === 401 || error.status === 403 || error.status === 429)) {
           return { ok: false, status: error.status, message: error.messageIn(config.locale) };

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type DeepPartial, type Config } from '../../src/config.js';
-import { startGateway, type Gateway } from '../../src/server.js';
+import { startGateway, type Gateway, type StartOptions } from '../../src/server.js';
 
 export interface TestGateway extends Gateway {
   config: Config;
@@ -18,7 +18,7 @@ export interface Answer {
   json: { code: number; message: string; data: unknown; details?: Record<string, unknown> } & Record<string, unknown>;
 }
 
-export async function startTestGateway(overrides: DeepPartial<Config> = {}): Promise<TestGateway> {
+export async function startTestGateway(overrides: DeepPartial<Config> = {}, options: StartOptions = {}): Promise<TestGateway> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gateway-test-'));
   const config = loadConfig({
     cwd: dir,
@@ -33,7 +33,7 @@ export async function startTestGateway(overrides: DeepPartial<Config> = {}): Pro
       overrides,
     ],
   });
-  const gateway = await startGateway(config);
+  const gateway = await startGateway(config, options);
   const stopGateway = gateway.close.bind(gateway);
   return Object.assign(gateway, {
     config,

@@ -17,9 +17,9 @@ export interface SseStream {
   close(): void;
 }
 
-export async function openSse(url: string): Promise<SseStream> {
+export async function openSse(url: string, headers: Record<string, string> = {}): Promise<SseStream> {
   const controller = new AbortController();
-  const response = await fetch(url, { signal: controller.signal });
+  const response = await fetch(url, { signal: controller.signal, headers });
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   const events: SseEvent[] = [];

@@ -150,6 +150,7 @@ describe('API keys', () => {
     expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc?api_key=hashed-key-0002'))).toEqual({
       ok: true,
       key: 'hashed',
+      admin: false,
       mayRunWorkflows: true,
     });
     expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc?api_key=limited-key-0003'))).toMatchObject({

@@ -46,6 +46,13 @@ describe('key ring', () => {
     expect(ring.find('')).toBeUndefined();
   });
 
+  it('makes every key a caller unless its role is admin', () => {
+    const roles = createKeyRing(['plain-0001', { key: 'c-0002', role: 'caller' }, { key: 'a-0003', role: 'admin' }]);
+    expect(['plain-0001', 'c-0002', 'a-0003'].map((key) => roles.find(key)?.admin)).toEqual([false, false, true]);
+    // Key files bypass the config schema: a misspelt role stops the start instead of making a caller.
+    expect(() => createKeyRing([{ key: 'a', role: 'root' as 'admin' }])).toThrow(/role must be admin or caller/);
+  });
+
   it('refuses entries that are ambiguous or malformed', () => {
     expect(() => createKeyRing([{ key: 'a', sha256: 'b'.repeat(64) }])).toThrow(/exactly one of key or sha256/);
     expect(() => createKeyRing([{ sha256: 'xyz' }])).toThrow(/64 hex digits/);
