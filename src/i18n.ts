@@ -9,6 +9,7 @@ type Params = Record<string, string | number>;
 const catalogue = {
   // Successes (texts of the seed document where it names one).
   success: ['success', 'success'],
+  'service.info': ['网关运行中', 'The gateway is running'],
   'workflow.submitted': ['工作流已提交', 'Workflow submitted'],
   'workflow.history': ['获取历史记录成功', 'History retrieved'],
   'workflow.interrupted': ['已中断正在运行的工作流', 'The running workflow was interrupted'],
@@ -32,10 +33,19 @@ const catalogue = {
     'ComfyUI 已不再知道这个任务（不在队列中也不在历史记录中），它可能已重启',
     'ComfyUI no longer knows this prompt; it was probably restarted',
   ],
+  'reason.job_removed': ['任务在开始前已从队列中移除', 'The prompt was removed from the queue before it started'],
+  'reason.job_interrupted_pending': [
+    '任务在开始前被中断（已从队列中移除）',
+    'The prompt was interrupted before it started (removed from the queue)',
+  ],
   'reason.wait_flag': ['wait 只能是 true 或 false，收到 "{value}"', 'wait must be true or false, got "{value}"'],
   'reason.wait_timeout': [
     'timeout 须为正数秒（最多 {max}），收到 "{value}"',
     'timeout must be a positive number of seconds (at most {max}), got "{value}"',
+  ],
+  'reason.output_without_wait': [
+    'output=base64 只在等待结果时有效：请同时加上 wait=true',
+    'output=base64 only works while waiting for the result: add wait=true',
   ],
   'reason.wait_output': ['output 只能是 url 或 base64，收到 "{value}"', 'output must be url or base64, got "{value}"'],
 

@@ -137,8 +137,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     rootRoutes({ pkg }),
     healthRoutes({ config, comfy }),
     ...(metrics ? [metricsRoutes({ metrics })] : []),
-    workflowRoutes({ config, comfy, submit, jobs, images, webhooks, idempotency }),
-    queueRoutes({ comfy }),
+    workflowRoutes({ config, comfy, submit, tracker, jobs, images, webhooks, idempotency }),
+    queueRoutes({ comfy, tracker }),
     await imageRoutes({ config, comfy }),
     scenarioRoutes({
       registry,

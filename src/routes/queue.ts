@@ -7,7 +7,9 @@ import { fail } from '../errors.js';
 import { defineRoute } from '../http/define-route.js';
 import { ok, type GatewayState } from '../http/envelope.js';
 import { translate } from '../i18n.js';
+import { cancelRemoved } from '../jobs/cancel-removed.js';
 import { GATEWAY_EXTRA_KEY } from '../jobs/submit.js';
+import type { JobTracker } from '../jobs/tracker.js';
 
 export interface QueueEntry {
   prompt_id: string;
@@ -40,7 +42,7 @@ function submitTime(extra: Record<string, unknown> | undefined): number | null {
   return typeof extra?.create_time === 'number' ? extra.create_time : null;
 }
 
-export function queueRoutes(deps: { comfy: ComfyClient }): RouteGroup {
+export function queueRoutes(deps: { comfy: ComfyClient; tracker: Pick<JobTracker, 'get' | 'cancel'> }): RouteGroup {
   const status = defineRoute({
     method: 'get',
     path: '/api/v1/queue/status',
@@ -85,7 +87,8 @@ export function queueRoutes(deps: { comfy: ComfyClient }): RouteGroup {
     description:
       '`{"clear": true}` removes every pending prompt (the running one continues: stop it with ' +
       '/api/v1/workflows/interrupt). `{"delete": [ids]}` removes only those; ids that are not pending are ' +
-      'listed in `not_found`. Both may be sent together.',
+      'listed in `not_found`. Both may be sent together. Jobs the gateway submitted that were removed end at once ' +
+      'as `cancelled` (their waits, SSE streams, sockets and webhooks hear it).',
     tags: ['queue'],
     body: {
       type: 'object',
@@ -117,15 +120,17 @@ export function queueRoutes(deps: { comfy: ComfyClient }): RouteGroup {
       if (body.clear !== true && ids.length === 0) {
         throw fail.badRequest(translate((ctx.state as GatewayState).locale, 'reason.queue_clear_flag'));
       }
-      let deleted: string[] = [];
-      let notFound: string[] = [];
-      if (ids.length > 0) {
-        const pending = new Set((await deps.comfy.getQueue()).queue_pending.map((item) => item[1]));
-        deleted = ids.filter((id) => pending.has(id));
-        notFound = ids.filter((id) => !pending.has(id));
-        if (deleted.length > 0) await deps.comfy.deleteFromQueue(deleted);
-      }
+      const pending = (await deps.comfy.getQueue()).queue_pending.map((item) => item[1]);
+      const pendingSet = new Set(pending);
+      const deleted = ids.filter((id) => pendingSet.has(id));
+      const notFound = ids.filter((id) => !pendingSet.has(id));
+      if (deleted.length > 0) await deps.comfy.deleteFromQueue(deleted);
       if (body.clear === true) await deps.comfy.clearQueue();
+      const locale = (ctx.state as GatewayState).locale;
+      await cancelRemoved(deps, body.clear === true ? pending : deleted, {
+        type: 'removed',
+        message: translate(locale, 'reason.job_removed'),
+      });
       ok(
         ctx,
         { cleared: body.clear === true, deleted, not_found: notFound },

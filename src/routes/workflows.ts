@@ -11,7 +11,9 @@ import { ok, type GatewayState } from '../http/envelope.js';
 import { translate, type MessageKey } from '../i18n.js';
 import type { ImageInputs } from '../images/resolve-image-input.js';
 import { applyWorkflowImages } from '../images/workflow-images.js';
+import { cancelRemoved } from '../jobs/cancel-removed.js';
 import type { Submitter } from '../jobs/submit.js';
+import type { JobTracker } from '../jobs/tracker.js';
 import type { JobAnswers } from './jobs.js';
 import { waitQuerySchema } from '../jobs/waiter.js';
 import { asWorkflow, findWorkflowProblem } from './workflow-format.js';
@@ -22,6 +24,8 @@ export interface WorkflowRouteDeps {
   config: Config;
   comfy: ComfyClient;
   submit: Submitter;
+  /** Ends the job of a pending prompt the interrupt removed (src/jobs/cancel-removed.ts). */
+  tracker: Pick<JobTracker, 'get' | 'cancel'>;
   /** Resolves the `images` map of a submission (file name, data URL, base64, URL); absent: the map is refused. */
   images?: ImageInputs;
   /** `?wait=true` / `?output=base64` after submitting (src/routes/jobs.ts); absent: never waits. */
@@ -168,7 +172,7 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
     description:
       'ComfyUI\'s own interrupt only stops the running prompt. The gateway looks the id up in the queue: a ' +
       'running prompt is interrupted (`action: "interrupted"`), a pending one is removed from the queue ' +
-      '(`action: "removed"`). An id that is neither answers 404.',
+      '(`action: "removed"`; its job ends at once as `cancelled`). An id that is neither answers 404.',
     tags: ['workflows'],
     body: {
       type: 'object',
@@ -193,6 +197,7 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
         ok(ctx, { prompt_id: id, action: 'interrupted' }, 'workflow.interrupted');
       } else if (queue.queue_pending.some((item) => item[1] === id)) {
         await deps.comfy.deleteFromQueue([id]);
+        await cancelRemoved(deps, [id], { type: 'interrupted', message: say(ctx, 'reason.job_interrupted_pending') });
         ok(ctx, { prompt_id: id, action: 'removed' }, 'workflow.dequeued');
       } else {
         throw fail.notFound(say(ctx, 'what.queued_prompt', { id }));

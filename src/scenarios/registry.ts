@@ -173,9 +173,16 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
       else if (status.state === 'failed') for (const error of status.errors) log.warn({ file: status.file }, error);
       else for (const warning of status.warnings) log.warn({ file: status.file }, warning);
     }
+    if (recheck) {
+      for (const status of snapshot.statuses.values()) {
+        if (touched.some((file) => display(file) === status.file)) continue;
+        for (const warning of status.warnings) log.warn({ file: status.file }, warning);
+      }
+    }
+    // A re-check against ComfyUI reads no file: it is not a reload, and saying "reloaded, files: 0" misleads.
     log.info(
       { version, files: touched.length, scenarios: snapshot.scenarios.size, ms: Math.round(performance.now() - started) },
-      'scenarios reloaded',
+      touched.length === 0 && recheck ? 'scenarios checked against ComfyUI' : 'scenarios reloaded',
     );
     options.onReloaded?.(touched.every((file) => snapshot.statuses.get(display(file))?.state !== 'failed'));
     for (const listener of listeners) {
