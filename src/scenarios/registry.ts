@@ -79,7 +79,6 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
   const { entries } = builder;
   const dependents = createReverseIndex();
   let objectInfo: ObjectInfo | undefined;
-  let seq = 0;
   let snapshot = builder.empty;
   const listeners = new Set<(snapshot: Snapshot) => void>();
   const retries = new Map<string, number>();
@@ -148,7 +147,7 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
       retries.delete(file);
       touched.push(file);
       if (result === 'gone' || result === undefined) nextEntries.set(file, undefined);
-      else nextEntries.set(file, { ...result, seq: entries.get(file)?.seq ?? seq++ });
+      else nextEntries.set(file, result);
     });
     if (recheck) {
       for (const [file, entry] of entries) {
