@@ -17,6 +17,7 @@ async function main(): Promise<number> {
     limits: { workflowNodes: config.limits.workflow_nodes, workflowDepth: config.limits.workflow_depth },
     log: createLogger({ log: { level: 'silent', pretty: false } }),
     defaultMessage: 'submitted',
+    locale: config.locale,
     objectInfo: () => comfy.objectInfo(),
   });
   try {

@@ -174,6 +174,37 @@ const catalogue = {
   'state.running': ['运行', 'running'],
   'state.pending': ['排队', 'pending'],
 
+  // A manifest's `set:` block (src/scenarios/apply-set.ts) and its check against ComfyUI's node definitions.
+  'manifest.set_path': [
+    '{at}: "set" 的键 "{key}" 须形如 "<节点 id 或标题>.inputs.<输入名>"，例如 "5.inputs.height"',
+    '{at}: the "set" key "{key}" must look like "<node id or title>.inputs.<input name>", e.g. "5.inputs.height"',
+  ],
+  'manifest.set_node': ['{at}: "set" 指向节点 "{ref}"，但 {reason}', '{at}: "set" names node "{ref}", but {reason}'],
+  'manifest.set_input': [
+    '{at}: "set" 指向 {node} 的输入 "{input}"，但该节点没有这个输入（输入: {inputs}）',
+    '{at}: "set" names input "{input}" of {node}, but that node has no input "{input}" (inputs: {inputs})',
+  ],
+  'manifest.set_link': [
+    '{at}: "set" 会替换 {node} 的输入 "{input}"，它连接着节点 "{from}" 的输出 {slot}；如确需断开连接，写成 {value: …, overwrite_link: true}',
+    '{at}: "set" would replace input "{input}" of {node}, which is connected to output {slot} of node "{from}"; write {value: …, overwrite_link: true} if cutting that connection is intended',
+  ],
+  'manifest.set_type': [
+    '{at}: "set" 给 {node} 的输入 "{input}" 的值是 {value}，但工作流中这里的值是 {current}，类型不同',
+    '{at}: "set" gives input "{input}" of {node} the value {value}, but the workflow holds {current} there, a different kind of value',
+  ],
+  'manifest.set_field': [
+    '{at}: 字段 "{field}" 也写入 {node} 的输入 "{input}"；一个值要么由 "set" 固定，要么由字段提供，不能两者都有',
+    '{at}: field "{field}" also writes input "{input}" of {node}; a value is either fixed by "set" or given by a field, not both',
+  ],
+  'manifest.type_narrower': [
+    '{at}: 字段 "{field}" 的类型是 {declared}，但 {node} 的输入 "{input}" 是 {comfy}，接受小数（如 7.5），而网关会拒绝这样的值；请改为 type: {suggested}',
+    '{at}: field "{field}" has type {declared}, but input "{input}" of {node} is {comfy}, which takes decimals such as 7.5 that the gateway would refuse; use type: {suggested}',
+  ],
+  'manifest.type_wider': [
+    '{at}: 字段 "{field}" 的类型是 {declared}，但 {node} 的输入 "{input}" 是 {comfy}，ComfyUI 会拒绝小数；请改为 type: integer',
+    '{at}: field "{field}" has type {declared}, but input "{input}" of {node} is {comfy}, which refuses decimals; use type: integer',
+  ],
+
   // Errors: one per catalogue code, plus the specific reasons.
   'error.bad_request': ['请求参数验证失败: {reason}', 'Invalid request parameters: {reason}'],
   'error.invalid_json': ['请求体不是合法的 JSON: {reason}', 'The request body is not valid JSON: {reason}'],

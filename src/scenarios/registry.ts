@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { ObjectInfo } from '../comfy/types.js';
 import type { Logger } from '../log.js';
 import { checkObjectInfo } from './check-object-info.js';
+import type { Locale } from '../i18n.js';
 import { createScenarioCompiler } from './compile-scenario.js';
 import { loadFile, type FileLoaderDeps } from './load-file.js';
 import { createManifestParser } from './load-manifest.js';
@@ -21,6 +22,8 @@ export interface RegistryOptions {
   log: Logger;
   /** The success message of a manifest that has none. */
   defaultMessage: string;
+  /** The language of the problems it reports (zh-CN when absent). */
+  locale?: Locale;
   /** How to ask a live ComfyUI for /object_info (optional: without it, no warnings of that kind). */
   objectInfo?: () => Promise<ObjectInfo>;
   /** How long to wait before re-reading a file that changed while it was read. */
@@ -63,6 +66,7 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
     parse: createManifestParser(),
     compiler,
     defaultMessage: options.defaultMessage,
+    locale: options.locale ?? 'zh-CN',
     display,
     readWorkflow(file) {
       let cached = workflowCache.get(file);
@@ -153,7 +157,7 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
       for (const [file, entry] of entries) {
         const next = nextEntries.has(file) ? nextEntries.get(file) : entry;
         if (next?.result.ok && next.loaded) {
-          const comfyWarnings = objectInfo ? checkObjectInfo(next.result.scenario, objectInfo, next.loaded.at) : [];
+          const comfyWarnings = objectInfo ? checkObjectInfo(next.result.scenario, objectInfo, next.loaded.at, loaderDeps.locale) : [];
           nextEntries.set(file, { ...next, comfyWarnings });
         }
       }

@@ -29,6 +29,13 @@ export interface Target {
   input: string;
 }
 
+/** One value of the manifest's `set:`, already written into the scenario's workflow. */
+export interface FixedValue extends Target {
+  value: string | number | boolean;
+  /** The `set:` key as written (for messages pointing at it). */
+  key: string;
+}
+
 export interface CompiledField {
   name: string;
   /** The field's JSON Schema (as it appears in requestSchema.properties). */
@@ -49,6 +56,8 @@ export interface CompiledScenario extends ScenarioDoc {
   workflowFile: string;
   workflow: Readonly<Workflow>;
   fields: readonly CompiledField[];
+  /** The manifest's `set:` values (already in `workflow`). */
+  fixed: readonly FixedValue[];
   outputs: readonly string[];
   /** `outputs: {mirror: true}`: its jobs' results are copied to the gateway's output folder (src/jobs/mirror.ts). */
   mirror: boolean;
