@@ -30,8 +30,10 @@ async function main(): Promise<number> {
     const statuses = [...snapshot.statuses.values()];
     const failed = statuses.filter((s) => s.state === 'failed').length;
     const warned = statuses.filter((s) => s.state === 'loaded-with-warnings').length;
+    const drafts = statuses.filter((s) => s.state === 'draft').length;
     console.log(
-      `\n${statuses.length} manifest(s): ${statuses.length - failed} loaded (${warned} with warnings), ${failed} failed; ` +
+      `\n${statuses.length} manifest(s): ${statuses.length - failed - drafts} loaded (${warned} with warnings), ` +
+        `${drafts} draft(s) not served, ${failed} failed; ` +
         (live ? `checked against the ComfyUI at ${comfy.address}` : `no ComfyUI answered at ${comfy.address}, checked offline`),
     );
     return failed > 0 ? 1 : 0;

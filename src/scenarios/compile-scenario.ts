@@ -121,6 +121,7 @@ export function createScenarioCompiler(): ScenarioCompiler {
           workflow,
           fields,
           fixed: set.fixed,
+          draft: manifest.draft === true,
           outputs: mapping.outputs,
           mirror: !Array.isArray(manifest.outputs) && manifest.outputs?.mirror === true,
           validate,

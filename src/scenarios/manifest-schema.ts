@@ -66,6 +66,8 @@ export const manifestSchema: JsonSchema = {
       properties: { nodes: { type: 'array', items: outputNode }, mirror: { type: 'boolean' } },
     },
     message: { type: 'string', minLength: 1, maxLength: 500 },
+    // A scaffold being written (npm run new-scenario): checked and listed, but not served.
+    draft: { type: 'boolean' },
     // Fixed values: node path → value, or {value, overwrite_link}; paths and values are checked by apply-set.ts.
     set: {
       type: 'object',
@@ -113,6 +115,7 @@ export interface Manifest {
   message?: string;
   webhook?: string;
   set?: Record<string, SetValue>;
+  draft?: boolean;
 }
 
 /** A fixed value of `set:`: the value itself, or the value with permission to cut a connection. */

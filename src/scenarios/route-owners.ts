@@ -40,21 +40,23 @@ export function resolveOwners(ordered: readonly Claimant[]): Owners {
   for (const { file, rel, entry, lastGood } of ordered) {
     const errors = entry.result.ok ? [] : [...entry.result.errors];
     let chosen: CompiledScenario | undefined;
-    if (entry.result.ok) {
+    const draft = entry.result.ok && entry.result.scenario.draft;
+    if (entry.result.ok && !draft) {
       const claimedBy = owner.get(entry.result.scenario.name);
       // At the `route:` line, or the start of the file when the route is the file's name.
       const where = entry.loaded ? entry.loaded.at(['route'], 'key') : rel;
       if (claimedBy) errors.push(`${where}: the route "${entry.result.scenario.name}" is already used by ${claimedBy}; give this manifest another "route"`);
       else chosen = entry.result.scenario;
     }
-    if (!chosen && lastGood && !owner.has(lastGood.name)) chosen = lastGood;
+    // A draft serves nothing, not even an earlier version: its author took it off the air.
+    if (!chosen && !draft && lastGood && !owner.has(lastGood.name)) chosen = lastGood;
     if (chosen) {
       owners.byName.set(chosen.name, chosen);
       owner.set(chosen.name, rel);
       owners.serving.set(file, chosen);
     }
     const warnings = entry.result.ok ? [...entry.result.scenario.warnings, ...entry.comfyWarnings] : [];
-    const state = errors.length ? 'failed' : warnings.length ? 'loaded-with-warnings' : 'loaded';
+    const state = errors.length ? 'failed' : draft ? 'draft' : warnings.length ? 'loaded-with-warnings' : 'loaded';
     owners.statuses.set(file, {
       file: rel,
       name: entry.result.ok ? entry.result.scenario.name : entry.name,

@@ -56,6 +56,8 @@ export interface CompiledScenario extends ScenarioDoc {
   workflowFile: string;
   workflow: Readonly<Workflow>;
   fields: readonly CompiledField[];
+  /** `draft: true`: checked and listed, never served. */
+  draft: boolean;
   /** The manifest's `set:` values (already in `workflow`). */
   fixed: readonly FixedValue[];
   outputs: readonly string[];
@@ -69,7 +71,8 @@ export interface CompiledScenario extends ScenarioDoc {
   warnings: readonly string[];
 }
 
-export type ScenarioState = 'loaded' | 'loaded-with-warnings' | 'failed';
+/** `draft`: the manifest says `draft: true`; it is checked like any other but serves no route. */
+export type ScenarioState = 'loaded' | 'loaded-with-warnings' | 'failed' | 'draft';
 
 /** The state of one manifest file, as GET /api/v1/scenarios shows it. */
 export interface ScenarioStatus {

@@ -2,7 +2,7 @@
 // --comfyui (here a simulator on a free port), the one `npm run demo` tells it to use, and it names the same owner
 // of a contested route as the running registry does, at run time and after a restart.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,8 +27,13 @@ function run(script: string, args: string[], env: Record<string, string>): Child
   });
 }
 
-function check(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  const child = run('scripts/check-scenarios.ts', args, env);
+function check(
+  args: string[],
+  env: Record<string, string>,
+  script = 'scripts/check-scenarios.ts',
+  positionals: string[] = [],
+): Promise<{ code: number | null; out: string }> {
+  const child = run(script, [...positionals, ...args], env);
   let out = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -65,6 +70,24 @@ describe('npm run check', { timeout: 60_000 }, () => {
     expect(out).toContain(`checked against the ComfyUI at ${sim.url}`);
     expect(out).toMatch(/NoSuchNodeAnywhere/);
     expect(code).toBe(0);
+  });
+
+  it('new-scenario says what it wrote, and its draft is checked but not served', async () => {
+    const source = path.join(dir, 'exported.json');
+    await writeFile(source, workflow);
+    const { code, out } = await check(['--comfyui', sim.url], env, 'scripts/new-scenario.ts', ['fresh', source]);
+    expect(code, out).toBe(0);
+    expect(out).toContain(`wrote ${path.join(dir, 'scenarios', 'fresh.yaml')} (a draft`);
+    expect(out).toContain(`wrote ${path.join(dir, 'templates', 'fresh.json')} (a copy of ${source}`);
+    expect(await readFile(path.join(dir, 'templates', 'fresh.json'), 'utf8')).toBe(workflow);
+    try {
+      const checked = await check(['--comfyui', sim.url], env);
+      expect(checked.out).toContain('1 draft(s) not served');
+      expect(checked.out).not.toMatch(/fresh\.yaml.*error/);
+    } finally {
+      await rm(path.join(dir, 'scenarios', 'fresh.yaml'), { force: true });
+      await rm(path.join(dir, 'templates', 'fresh.json'), { force: true });
+    }
   });
 
   it('refuses an unknown option', async () => {
