@@ -1,19 +1,24 @@
-// npm run new-scenario -- <name> <workflow.json>: a starting manifest for a workflow. Every literal input of every
-// node becomes a commented candidate field; the author uncomments the ones callers should set.
+// npm run new-scenario -- <name> <workflow.json> [--comfyui URL]: a starting manifest for a workflow
+// (src/scenarios/scaffold.ts), its fields typed from the node definitions of the ComfyUI at --comfyui (else
+// COMFYUI_URL, else gateway.yaml's comfyui.url). The manifest is a draft: listed and checked, not served, until its
+// author deletes the `draft: true` line. Prints every file it wrote.
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'yaml';
-import type { Workflow } from '../src/comfy/types.js';
+import { parseArgs } from 'node:util';
+import { createComfyClient } from '../src/comfy/client.js';
+import type { ObjectInfo } from '../src/comfy/types.js';
 import { loadConfig } from '../src/config.js';
 import { parseWorkflow } from '../src/scenarios/resolve-workflow.js';
+import { scaffoldManifest } from '../src/scenarios/scaffold.js';
 
-function main(): number {
-  const [name, source] = process.argv.slice(2);
-  if (!name || !source || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(name)) {
-    console.error('usage: npm run new-scenario -- <name> <workflow.json>   (name: letters, digits, _ and -)');
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({ options: { comfyui: { type: 'string' } }, allowPositionals: true });
+  const [name, source] = positionals;
+  if (!name || !source || positionals.length > 2 || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(name)) {
+    console.error('usage: npm run new-scenario -- <name> <workflow.json> [--comfyui URL]   (name: letters, digits, _ and -)');
     return 2;
   }
-  const config = loadConfig();
+  const config = loadConfig(values.comfyui ? { overrides: { comfyui: { url: values.comfyui } } } : {});
   const manifestFile = path.join(config.folders.scenarios, `${name}.yaml`);
   if (existsSync(manifestFile)) {
     console.error(`${manifestFile} already exists; choose another name or delete it first`);
@@ -26,55 +31,36 @@ function main(): number {
   }
   const templateName = `${name}.json`;
   const templateFile = path.join(config.folders.templates, templateName);
-  if (path.resolve(source) !== path.resolve(templateFile)) {
-    if (existsSync(templateFile)) {
-      console.error(`${templateFile} already exists; not overwriting it`);
-      return 1;
-    }
-    copyFileSync(source, templateFile);
+  const copy = path.resolve(source) !== path.resolve(templateFile);
+  if (copy && existsSync(templateFile)) {
+    console.error(`${templateFile} already exists; not overwriting it`);
+    return 1;
   }
-  writeFileSync(manifestFile, manifestText(name, templateName, parsed.workflow));
-  console.log(`wrote ${manifestFile} (workflow ${templateFile}); uncomment the fields callers should set, then: npm run check`);
+
+  const comfy = createComfyClient({ url: config.comfyui.url, connectTimeoutMs: 1_000, requestTimeoutMs: 5_000 });
+  let info: ObjectInfo | undefined;
+  try {
+    info = await comfy.objectInfo();
+  } catch {
+    console.log(`no ComfyUI answered at ${comfy.address}: field types are guessed from the workflow's values`);
+  } finally {
+    await comfy.close();
+  }
+
+  if (copy) copyFileSync(source, templateFile);
+  writeFileSync(manifestFile, scaffoldManifest(name, templateName, parsed.workflow, info));
+  console.log(`wrote ${manifestFile} (a draft: listed and checked, not served until you delete its "draft: true" line)`);
+  console.log(copy ? `wrote ${templateFile} (a copy of ${source}; the manifest uses this copy)` : `uses ${templateFile} as it is`);
+  console.log(`next: uncomment the fields callers should set, list the output nodes, then: npm run check -- --comfyui ${comfy.address}`);
   return 0;
 }
 
-function manifestText(name: string, templateName: string, workflow: Workflow): string {
-  const lines = [
-    `# POST /api/v1/scenarios/${name}. Format and every message: docs/scenarios.md`,
-    `summary: ${name}`,
-    'description: ""',
-    'tags: [scenarios]',
-    `workflow: ${templateName}`,
-    '# Candidate fields, one per literal input of the workflow: replace "fields: {}" by "fields:" and uncomment',
-    '# the ones callers should set by deleting their leading "# ".',
-    'fields: {}',
-  ];
-  const used = new Set<string>();
-  for (const [id, node] of Object.entries(workflow)) {
-    for (const [input, value] of Object.entries(node.inputs)) {
-      if (Array.isArray(value)) continue; // a link to another node, not a value
-      let field = fieldName(input, node._meta?.title);
-      if (used.has(field)) field = `${field}_${id.replace(/\W/g, '_')}`;
-      used.add(field);
-      const schema = {
-        [field]: {
-          type: typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value === 'boolean' ? 'boolean' : 'string',
-          default: value,
-          ...(input === 'seed' ? { minimum: -1, random_if: -1 } : {}),
-          ...(node.class_type === 'LoadImage' && input === 'image' ? { format: 'image' } : {}),
-          description: `${input} of ${node._meta?.title ?? node.class_type}`,
-          to: `${id}.inputs.${input}`,
-        },
-      };
-      lines.push(...stringify(schema, { indent: 2 }).trimEnd().split('\n').map((line) => `#   ${line}`));
-    }
-  }
-  lines.push('outputs: []', `message: ${name} submitted`, '');
-  return lines.join('\n');
-}
-
-function fieldName(input: string, title: string | undefined): string {
-  return input === 'text' && title ? title.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') || input : input;
-}
-
-process.exitCode = main();
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 2;
+  },
+);

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   console.log(`ComfyUI simulator: ${sim.url} (data in ${sim.dataDir})`);
   console.log(`Gateway:           ${gateway.url}   docs: ${gateway.url}/docs`);
   console.log(`Sample inputs in the simulator: ${samples.join(', ')}`);
+  console.log(`Check the scenarios against this simulator: npm run check -- --comfyui ${sim.url}`);
 
   let stopping = false;
   const stop = () => {

@@ -9,6 +9,7 @@ type Params = Record<string, string | number>;
 const catalogue = {
   // Successes (texts of the seed document where it names one).
   success: ['success', 'success'],
+  'service.info': ['网关运行中', 'The gateway is running'],
   'workflow.submitted': ['工作流已提交', 'Workflow submitted'],
   'workflow.history': ['获取历史记录成功', 'History retrieved'],
   'workflow.interrupted': ['已中断正在运行的工作流', 'The running workflow was interrupted'],
@@ -32,10 +33,19 @@ const catalogue = {
     'ComfyUI 已不再知道这个任务（不在队列中也不在历史记录中），它可能已重启',
     'ComfyUI no longer knows this prompt; it was probably restarted',
   ],
+  'reason.job_removed': ['任务在开始前已从队列中移除', 'The prompt was removed from the queue before it started'],
+  'reason.job_interrupted_pending': [
+    '任务在开始前被中断（已从队列中移除）',
+    'The prompt was interrupted before it started (removed from the queue)',
+  ],
   'reason.wait_flag': ['wait 只能是 true 或 false，收到 "{value}"', 'wait must be true or false, got "{value}"'],
   'reason.wait_timeout': [
     'timeout 须为正数秒（最多 {max}），收到 "{value}"',
     'timeout must be a positive number of seconds (at most {max}), got "{value}"',
+  ],
+  'reason.output_without_wait': [
+    'output=base64 只在等待结果时有效：请同时加上 wait=true',
+    'output=base64 only works while waiting for the result: add wait=true',
   ],
   'reason.wait_output': ['output 只能是 url 或 base64，收到 "{value}"', 'output must be url or base64, got "{value}"'],
 
@@ -163,6 +173,37 @@ const catalogue = {
   'what.image': ['图片 {name}', 'image {name}'],
   'state.running': ['运行', 'running'],
   'state.pending': ['排队', 'pending'],
+
+  // A manifest's `set:` block (src/scenarios/apply-set.ts) and its check against ComfyUI's node definitions.
+  'manifest.set_path': [
+    '{at}: "set" 的键 "{key}" 须形如 "<节点 id 或标题>.inputs.<输入名>"，例如 "5.inputs.height"',
+    '{at}: the "set" key "{key}" must look like "<node id or title>.inputs.<input name>", e.g. "5.inputs.height"',
+  ],
+  'manifest.set_node': ['{at}: "set" 指向节点 "{ref}"，但 {reason}', '{at}: "set" names node "{ref}", but {reason}'],
+  'manifest.set_input': [
+    '{at}: "set" 指向 {node} 的输入 "{input}"，但该节点没有这个输入（输入: {inputs}）',
+    '{at}: "set" names input "{input}" of {node}, but that node has no input "{input}" (inputs: {inputs})',
+  ],
+  'manifest.set_link': [
+    '{at}: "set" 会替换 {node} 的输入 "{input}"，它连接着节点 "{from}" 的输出 {slot}；如确需断开连接，写成 {value: …, overwrite_link: true}',
+    '{at}: "set" would replace input "{input}" of {node}, which is connected to output {slot} of node "{from}"; write {value: …, overwrite_link: true} if cutting that connection is intended',
+  ],
+  'manifest.set_type': [
+    '{at}: "set" 给 {node} 的输入 "{input}" 的值是 {value}，但工作流中这里的值是 {current}，类型不同',
+    '{at}: "set" gives input "{input}" of {node} the value {value}, but the workflow holds {current} there, a different kind of value',
+  ],
+  'manifest.set_field': [
+    '{at}: 字段 "{field}" 也写入 {node} 的输入 "{input}"；一个值要么由 "set" 固定，要么由字段提供，不能两者都有',
+    '{at}: field "{field}" also writes input "{input}" of {node}; a value is either fixed by "set" or given by a field, not both',
+  ],
+  'manifest.type_narrower': [
+    '{at}: 字段 "{field}" 的类型是 {declared}，但 {node} 的输入 "{input}" 是 {comfy}，接受小数（如 7.5），而网关会拒绝这样的值；请改为 type: {suggested}',
+    '{at}: field "{field}" has type {declared}, but input "{input}" of {node} is {comfy}, which takes decimals such as 7.5 that the gateway would refuse; use type: {suggested}',
+  ],
+  'manifest.type_wider': [
+    '{at}: 字段 "{field}" 的类型是 {declared}，但 {node} 的输入 "{input}" 是 {comfy}，ComfyUI 会拒绝小数；请改为 type: integer',
+    '{at}: field "{field}" has type {declared}, but input "{input}" of {node} is {comfy}, which refuses decimals; use type: integer',
+  ],
 
   // Errors: one per catalogue code, plus the specific reasons.
   'error.bad_request': ['请求参数验证失败: {reason}', 'Invalid request parameters: {reason}'],

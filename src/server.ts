@@ -121,6 +121,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     limits: { workflowNodes: config.limits.workflow_nodes, workflowDepth: config.limits.workflow_depth },
     log,
     defaultMessage: translate(config.locale, 'scenario.submitted'),
+    locale: config.locale,
     objectInfo: () => comfy.objectInfo(),
     ...(metrics ? { onReloaded: metrics.scenarioReload } : {}),
   });
@@ -137,8 +138,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     rootRoutes({ pkg }),
     healthRoutes({ config, comfy }),
     ...(metrics ? [metricsRoutes({ metrics })] : []),
-    workflowRoutes({ config, comfy, submit, jobs, images, webhooks, idempotency }),
-    queueRoutes({ comfy }),
+    workflowRoutes({ config, comfy, submit, tracker, jobs, images, webhooks, idempotency }),
+    queueRoutes({ comfy, tracker }),
     await imageRoutes({ config, comfy, findJob: async (id) => tracker.get(id) ?? (await jobDeps.recover(id)) }),
     scenarioRoutes({
       registry,

@@ -83,7 +83,7 @@ export const jobDocumentSchema = {
   required: ['prompt_id', 'status', 'outputs'],
   properties: {
     prompt_id: { type: 'string', example: '4f5e0f3a-6c1b-4d2e-9a7b-1f2e3d4c5b6a' },
-    status: { type: 'string', enum: ['queued', 'running', 'succeeded', 'failed', 'interrupted'] },
+    status: { type: 'string', enum: ['queued', 'running', 'succeeded', 'failed', 'interrupted', 'cancelled'] },
     scenario: { type: ['string', 'null'] },
     client_id: { type: ['string', 'null'] },
     number: { type: ['number', 'null'], description: "ComfyUI's queue number" },

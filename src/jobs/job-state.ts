@@ -4,7 +4,8 @@
 import type { ImageRef } from '../comfy/types.js';
 import type { HeldEvent } from './relay-early.js';
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted';
+/** `cancelled`: the gateway removed the prompt before it started (queue/clear, or interrupt while pending). */
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted' | 'cancelled';
 
 export interface JobProgress {
   node: string | null;
@@ -35,7 +36,7 @@ const statusAfter: Record<string, JobStatus | undefined> = {
   execution_interrupted: 'interrupted',
 };
 
-const finished: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'interrupted']);
+const finished: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'interrupted', 'cancelled']);
 
 export function isFinished(status: JobStatus): boolean {
   return finished.has(status);

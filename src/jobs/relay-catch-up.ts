@@ -7,7 +7,7 @@ import type { UpstreamEvents } from '../comfy/events.js';
 import type { HistoryEntry } from '../comfy/types.js';
 import type { Logger } from '../log.js';
 import type { HeldEvent } from './relay-early.js';
-import type { JobTracker } from './tracker.js';
+import { isFinished, type JobTracker } from './tracker.js';
 
 const finalEvents = new Set(['execution_success', 'execution_error', 'execution_interrupted']);
 
@@ -34,7 +34,7 @@ export function catchUpAfterReconnect(deps: CatchUpDeps): () => void {
     for (const job of deps.tracker.unfinished()) {
       const entry = await deps.comfy.getHistory(job.promptId);
       // The live stream may have delivered the end while we were asking.
-      if (!entry || job.status === 'succeeded' || job.status === 'failed' || job.status === 'interrupted') continue;
+      if (!entry || isFinished(job.status)) continue;
       for (const event of eventsFromHistory(job.promptId, entry)) deps.replay(event);
     }
   }

@@ -8,7 +8,7 @@ import type { Logger } from '../log.js';
 import type { ExecutedData } from '../comfy/events-parse.js';
 import { socketKey, type ClientHub } from './fanout.js';
 import { createEarlyEvents, type HeldEvent } from './relay-early.js';
-import type { JobTracker } from './tracker.js';
+import { CANCELLED_EVENT, type JobTracker } from './tracker.js';
 
 /** The per-prompt events a caller's sockets receive, as `{type, data}` with ComfyUI's data. */
 export const RELAYED_EVENTS = [
@@ -66,6 +66,15 @@ export function createProgressRelay(deps: RelayDeps): ProgressRelay {
         flushing.delete(job.promptId);
         if (!stopped) for (const event of queue) deliver(job.promptId, event);
       });
+    }),
+  );
+
+  // A prompt the gateway removed before it started gets no event from ComfyUI: the tracker's verdict is relayed.
+  unsubscribe.push(
+    deps.tracker.onFinished((job) => {
+      if (job.status !== 'cancelled' || job.clientId === undefined) return;
+      const data = { prompt_id: job.promptId, reason: job.error?.type ?? null, message: job.error?.message ?? null };
+      deps.hub.send(job.clientId, () => JSON.stringify({ type: CANCELLED_EVENT, data }));
     }),
   );
 

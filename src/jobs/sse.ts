@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
 import { buildJobDocument } from './job-document.js';
 import { relayedData, RELAYED_EVENTS, type ImageUrlBuilder } from './relay.js';
-import { isFinished, type JobRecord, type JobTracker } from './tracker.js';
+import { CANCELLED_EVENT, isFinished, type JobRecord, type JobTracker } from './tracker.js';
 
 export interface SseDeps {
   tracker: Pick<JobTracker, 'subscribe' | 'get'>;
@@ -17,7 +17,7 @@ export interface SseDeps {
   closing: AbortSignal;
 }
 
-const relayed: ReadonlySet<string> = new Set(RELAYED_EVENTS);
+const relayed: ReadonlySet<string> = new Set([...RELAYED_EVENTS, CANCELLED_EVENT]);
 
 export function frame(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;

@@ -28,6 +28,16 @@ export interface JobRecord extends JobState {
   webhook?: WebhookDelivery;
 }
 
+/** Why the gateway removed a pending prompt: a queue/clear (`removed`) or an interrupt (`interrupted`). */
+export interface CancelReason {
+  type: 'removed' | 'interrupted';
+  /** In the configured language. */
+  message: string;
+}
+
+/** The event a cancelled job's listeners (waits, SSE streams, sockets) hear: the gateway's own, not ComfyUI's. */
+export const CANCELLED_EVENT = 'execution_cancelled';
+
 export type NewJob = Omit<JobRecord, 'status' | 'outputs'> & Partial<Pick<JobRecord, 'status' | 'outputs'>>;
 
 /** Hears every event applied to one job, after the job's state took it in. */
@@ -44,9 +54,15 @@ export interface JobTracker {
    * Returns the record when the status changed, else undefined.
    */
   advance(promptId: string, status: JobStatus, at?: number): JobRecord | undefined;
+  /**
+   * Ends a job the gateway removed from ComfyUI's queue before it started: `cancelled`, with the reason as its
+   * error, no start time. Its listeners hear a `CANCELLED_EVENT`. Only a job still queued is cancelled (one that
+   * started meanwhile ends by its own events); returns the record when it was.
+   */
+  cancel(promptId: string, reason: CancelReason, at?: number): JobRecord | undefined;
   /** Called after every record(); the returned function unsubscribes. */
   onRecord(listener: (job: JobRecord) => void): () => void;
-  /** Called once when a job succeeds, fails or is interrupted; the returned function unsubscribes. */
+  /** Called once when a job succeeds, fails, is interrupted or cancelled; the returned function unsubscribes. */
   onFinished(listener: (job: JobRecord) => void): () => void;
   /** The events of one job from now on; the returned function unsubscribes (idempotent). */
   subscribe(promptId: string, listener: JobListener): () => void;
@@ -112,6 +128,21 @@ export function createJobTracker(options: { maxJobs?: number; now?: () => number
         finish(current);
       }
       return current;
+    },
+    cancel(promptId, reason, at = now()) {
+      const job = jobs.get(promptId);
+      if (!job || job.status !== 'queued') return undefined;
+      job.status = 'cancelled';
+      job.finishedAt = at;
+      job.error = { node: null, type: reason.type, message: reason.message };
+      const event: HeldEvent = {
+        type: CANCELLED_EVENT,
+        data: { prompt_id: promptId, reason: reason.type, message: reason.message },
+      };
+      const own = listeners.get(promptId);
+      if (own) for (const listener of [...own]) listener(event, job);
+      finish(job);
+      return job;
     },
     onRecord(listener) {
       recordListeners.add(listener);

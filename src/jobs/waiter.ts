@@ -46,7 +46,8 @@ export interface WaitSettings {
 export type WaitQueryProblem =
   | { key: 'reason.wait_flag'; params: { value: string } }
   | { key: 'reason.wait_timeout'; params: { value: string; max: number } }
-  | { key: 'reason.wait_output'; params: { value: string } };
+  | { key: 'reason.wait_output'; params: { value: string } }
+  | { key: 'reason.output_without_wait'; params: Record<string, never> };
 
 const yes = new Set(['true', '1', 'yes']);
 const no = new Set(['false', '0', 'no', '']);
@@ -71,7 +72,8 @@ export function parseWaitQuery(
       return { problem: { key: 'reason.wait_timeout', params: { value: String(rawTimeout), max: settings.maxS } } };
     }
   }
-  if (!yes.has(flag)) return { wait: undefined };
+  // Without wait the answer holds no images: a base64 request would be silently dropped, so it is refused.
+  if (!yes.has(flag)) return output === 'base64' ? { problem: { key: 'reason.output_without_wait', params: {} } } : { wait: undefined };
   return { wait: { timeoutMs: Math.min(seconds, settings.maxS) * 1000, base64: output === 'base64' } };
 }
 
@@ -96,7 +98,7 @@ export const waitQuerySchema = {
     output: {
       type: 'string',
       enum: ['url', 'base64'],
-      description: 'With wait: base64 puts each image into outputs[].base64 and .mime (at most jobs.base64_max_bytes per answer)',
+      description: 'With wait: base64 puts each image into outputs[].base64 and .mime (at most jobs.base64_max_bytes per answer); without wait=true it is refused (400)',
     },
   },
 } as const;

@@ -57,7 +57,7 @@ export function createMetrics(options: { defaults?: boolean } = {}): GatewayMetr
   });
   const jobs = new Histogram({
     name: 'job_duration_seconds',
-    help: 'Submit to finish of a prompt, by scenario and outcome (succeeded, failed, interrupted)',
+    help: 'Submit to finish of a prompt, by scenario and outcome (succeeded, failed, interrupted, cancelled)',
     labelNames: ['scenario', 'outcome'] as const,
     buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800],
     registers,

@@ -7,7 +7,9 @@ import { fail } from '../errors.js';
 import { defineRoute } from '../http/define-route.js';
 import { ok, type GatewayState } from '../http/envelope.js';
 import { translate } from '../i18n.js';
+import { cancelRemoved } from '../jobs/cancel-removed.js';
 import { GATEWAY_EXTRA_KEY, ownerInExtra } from '../jobs/submit.js';
+import type { JobTracker } from '../jobs/tracker.js';
 import { maySee, type Caller } from '../security/caller.js';
 
 export interface QueueEntry {
@@ -47,7 +49,7 @@ export function visibleTo(caller: Caller | undefined): (item: QueueItem | undefi
   return (item) => maySee(caller, ownerInExtra(Array.isArray(item) ? item[3] : undefined));
 }
 
-export function queueRoutes(deps: { comfy: ComfyClient }): RouteGroup {
+export function queueRoutes(deps: { comfy: ComfyClient; tracker: Pick<JobTracker, 'get' | 'cancel'> }): RouteGroup {
   const status = defineRoute({
     method: 'get',
     path: '/api/v1/queue/status',
@@ -96,7 +98,9 @@ export function queueRoutes(deps: { comfy: ComfyClient }): RouteGroup {
       '`{"clear": true}` removes every pending prompt (the running one continues: stop it with ' +
       '/api/v1/workflows/interrupt). `{"delete": [ids]}` removes only those; ids that are not pending are ' +
       'listed in `not_found`. Both may be sent together. A caller\'s key clears and removes only its own prompts ' +
-      '(another caller\'s id is in `not_found`, like an unknown one); an admin key clears everyone\'s.',
+      '(another caller\'s id is in `not_found`, like an unknown one); an admin key clears everyone\'s. Jobs the ' +
+      'gateway submitted that were removed end at once as `cancelled` (their waits, SSE streams, sockets and ' +
+      'webhooks hear it).',
     tags: ['queue'],
     body: {
       type: 'object',
@@ -131,23 +135,22 @@ export function queueRoutes(deps: { comfy: ComfyClient }): RouteGroup {
       const caller = (ctx.state as GatewayState).caller;
       // Everyone's queue for an admin or a single-tenant gateway; a caller's own pending prompts otherwise.
       const everything = caller === undefined || caller.admin;
-      let deleted: string[] = [];
-      let notFound: string[] = [];
-      let own: string[] = [];
-      if (ids.length > 0 || (body.clear === true && !everything)) {
-        own = (await deps.comfy.getQueue()).queue_pending.filter(visibleTo(caller)).map((item) => item[1]);
-      }
-      if (ids.length > 0) {
-        const pending = new Set(own);
-        deleted = ids.filter((id) => pending.has(id));
-        notFound = ids.filter((id) => !pending.has(id));
-        if (deleted.length > 0) await deps.comfy.deleteFromQueue(deleted);
-      }
+      const pending = (await deps.comfy.getQueue()).queue_pending;
+      const own = (everything ? pending : pending.filter(visibleTo(caller))).map((item) => item[1]);
+      const ownSet = new Set(own);
+      const deleted = ids.filter((id) => ownSet.has(id));
+      const notFound = ids.filter((id) => !ownSet.has(id));
+      if (deleted.length > 0) await deps.comfy.deleteFromQueue(deleted);
       if (body.clear === true && everything) await deps.comfy.clearQueue();
       else if (body.clear === true) {
         const left = own.filter((id) => !deleted.includes(id));
         if (left.length > 0) await deps.comfy.deleteFromQueue(left);
       }
+      const locale = (ctx.state as GatewayState).locale;
+      await cancelRemoved(deps, body.clear === true ? own : deleted, {
+        type: 'removed',
+        message: translate(locale, 'reason.job_removed'),
+      });
       ok(
         ctx,
         { cleared: body.clear === true, deleted, not_found: notFound },

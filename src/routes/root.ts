@@ -25,7 +25,7 @@ export function rootRoutes(deps: { pkg: PackageInfo }): RouteGroup {
         service: deps.pkg.name,
         version: deps.pkg.version,
         docs: { swagger: '/docs', redoc: '/redoc', openapi: '/api/v1/openapi.json' },
-      });
+      }, 'service.info');
     },
   });
   return { name: 'root', routes: [root] };

@@ -46,7 +46,7 @@ export function scenarioRoutes(deps: ScenarioRouteDeps): RouteGroup {
     path: '/api/v1/scenarios',
     operationId: 'listScenarios',
     summary: 'List scenarios and their load status',
-    description: 'Every manifest in scenarios/: loaded, loaded-with-warnings (with the warnings), or failed (with the reason and the version still serving, if any).',
+    description: 'Every manifest in scenarios/: loaded, loaded-with-warnings (with the warnings), failed (with the reason and the version still serving, if any), or draft (`draft: true`: checked, not served).',
     tags: ['scenarios'],
     handler(ctx) {
       const snapshot = deps.registry.current();

@@ -11,7 +11,9 @@ import { ok, type GatewayState } from '../http/envelope.js';
 import { translate, type MessageKey } from '../i18n.js';
 import type { ImageInputs } from '../images/resolve-image-input.js';
 import { applyWorkflowImages } from '../images/workflow-images.js';
+import { cancelRemoved } from '../jobs/cancel-removed.js';
 import type { Submitter } from '../jobs/submit.js';
+import type { JobTracker } from '../jobs/tracker.js';
 import { ownerFor } from '../security/caller.js';
 import { visibleTo } from './queue.js';
 import type { JobAnswers } from './jobs.js';
@@ -24,6 +26,8 @@ export interface WorkflowRouteDeps {
   config: Config;
   comfy: ComfyClient;
   submit: Submitter;
+  /** Ends the job of a pending prompt the interrupt removed (src/jobs/cancel-removed.ts). */
+  tracker: Pick<JobTracker, 'get' | 'cancel'>;
   /** Resolves the `images` map of a submission (file name, data URL, base64, URL); absent: the map is refused. */
   images?: ImageInputs;
   /** `?wait=true` / `?output=base64` after submitting (src/routes/jobs.ts); absent: never waits. */
@@ -178,8 +182,8 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
     description:
       'ComfyUI\'s own interrupt only stops the running prompt. The gateway looks the id up in the queue: a ' +
       'running prompt is interrupted (`action: "interrupted"`), a pending one is removed from the queue ' +
-      '(`action: "removed"`). An id that is neither answers 404, and so does another caller\'s prompt (an admin ' +
-      'key may stop any).',
+      '(`action: "removed"`; its job ends at once as `cancelled`). An id that is neither answers 404, and so does ' +
+      'another caller\'s prompt (an admin key may stop any).',
     tags: ['workflows'],
     body: {
       type: 'object',
@@ -207,6 +211,7 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
         ok(ctx, { prompt_id: id, action: 'interrupted' }, 'workflow.interrupted');
       } else if (queue.queue_pending.some(mine)) {
         await deps.comfy.deleteFromQueue([id]);
+        await cancelRemoved(deps, [id], { type: 'interrupted', message: say(ctx, 'reason.job_interrupted_pending') });
         ok(ctx, { prompt_id: id, action: 'removed' }, 'workflow.dequeued');
       } else {
         throw fail.notFound(say(ctx, 'what.queued_prompt', { id }));

@@ -72,7 +72,7 @@ export function checkMappings(manifest: Manifest, workflow: Workflow, at: At): M
   return { targets, outputs, errors };
 }
 
-function titleIndex(workflow: Workflow): Map<string, string[]> {
+export function titleIndex(workflow: Workflow): Map<string, string[]> {
   const index = new Map<string, string[]>();
   for (const [id, node] of Object.entries(workflow)) {
     const title = node._meta?.title;
@@ -82,7 +82,7 @@ function titleIndex(workflow: Workflow): Map<string, string[]> {
 }
 
 /** A node id, or why the reference names none (or several). */
-function findNode(workflow: Workflow, titles: Map<string, string[]>, ref: string): string | { reason: string } {
+export function findNode(workflow: Workflow, titles: Map<string, string[]>, ref: string): string | { reason: string } {
   if (Object.hasOwn(workflow, ref)) return ref;
   const byTitle = titles.get(ref);
   if (byTitle?.length === 1) return byTitle[0] as string;
@@ -99,7 +99,7 @@ export function describeNode(workflow: Workflow, id: string): string {
   return `node "${id}" (${node?._meta?.title && node._meta.title !== id ? `${node._meta.title}, ` : ''}${node?.class_type ?? '?'})`;
 }
 
-function kindOf(value: unknown): string {
+export function kindOf(value: unknown): string {
   if (typeof value === 'string') return 'text';
   if (typeof value === 'number') return 'a number';
   if (typeof value === 'boolean') return 'true/false';

@@ -2,17 +2,18 @@
 // inputs it does not know, values outside a node's limits or choices. These are warnings, not errors: the ComfyUI
 // the gateway sees at load time may differ from the one that will run the prompt.
 import type { InputSpec, ObjectInfo, Workflow } from '../comfy/types.js';
+import { translate, type Locale } from '../i18n.js';
 import { describeNode } from './check-mappings.js';
 import type { PathSegment } from './load-manifest.js';
 import { isLink } from './resolve-workflow.js';
-import type { CompiledScenario } from './types.js';
+import type { CompiledField, CompiledScenario } from './types.js';
 
 type At = (path: readonly PathSegment[]) => string;
 
 /** Inputs ComfyUI validates itself instead of against their choices (CONTRACT §2.2: VALIDATE_INPUTS). */
 const SELF_VALIDATED = new Set(['LoadImage.image', 'LoadImageMask.image']);
 
-export function checkObjectInfo(scenario: CompiledScenario, info: ObjectInfo, at: At): string[] {
+export function checkObjectInfo(scenario: CompiledScenario, info: ObjectInfo, at: At, locale: Locale = 'zh-CN'): string[] {
   const warnings: string[] = [];
   const workflow: Workflow = scenario.workflow;
   const overridden = new Map<string, { field: string; value: unknown }>();
@@ -21,6 +22,7 @@ export function checkObjectInfo(scenario: CompiledScenario, info: ObjectInfo, at
     const value = field.randomIf !== undefined && field.randomIf === field.default ? undefined : field.default;
     for (const target of field.targets) overridden.set(`${target.node}\u0000${target.input}`, { field: field.name, value });
   }
+  const fixedAt = new Map(scenario.fixed.map((f) => [`${f.node}\u0000${f.input}`, f.key]));
 
   for (const [id, node] of Object.entries(workflow)) {
     const nodeInfo = info[node.class_type];
@@ -49,9 +51,19 @@ export function checkObjectInfo(scenario: CompiledScenario, info: ObjectInfo, at
       if (value === undefined || isLink(value)) continue;
       const problem = outOfRange(spec, value);
       if (!problem) continue;
-      const where = fromField && field ? at(['fields', field.field, 'default']) : at(['workflow']);
-      const subject = fromField && field ? `field "${field.field}" defaults to` : `the workflow sets`;
+      const fixedKey = fixedAt.get(key);
+      const where = fromField && field ? at(['fields', field.field, 'default']) : fixedKey ? at(['set', fixedKey]) : at(['workflow']);
+      const subject = fromField && field ? `field "${field.field}" defaults to` : fixedKey ? '"set" gives' : `the workflow sets`;
       warnings.push(`${where}: ${subject} ${JSON.stringify(value)} for input "${input}" of ${describeNode(workflow, id)}, but ${problem}`);
+    }
+    // A field typed narrower than the input refuses values ComfyUI takes (an integer field on a FLOAT input refuses
+    // 7.5); a number field on an INT input lets through values ComfyUI refuses.
+    for (const field of scenario.fields) {
+      for (const target of field.targets.filter((t) => t.node === id)) {
+        const spec = specs[target.input];
+        const warning = spec && typeWarning(field, spec, target.input, describeNode(workflow, id), at, locale);
+        if (warning) warnings.push(warning);
+      }
     }
     // A field offering choices the node does not have would pass our validator and fail in ComfyUI.
     for (const field of scenario.fields) {
@@ -71,6 +83,25 @@ export function checkObjectInfo(scenario: CompiledScenario, info: ObjectInfo, at
     }
   }
   return warnings;
+}
+
+function typeWarning(
+  field: CompiledField,
+  spec: InputSpec,
+  input: string,
+  node: string,
+  at: At,
+  locale: Locale,
+): string | undefined {
+  const declared = field.schema.type;
+  if (typeof declared !== 'string' || Array.isArray(spec[0])) return undefined;
+  const comfy = String(spec[0]);
+  const params = { at: at(['fields', field.name, 'type']), field: field.name, declared, input, node, comfy };
+  if (comfy === 'FLOAT' && declared === 'integer') {
+    return translate(locale, 'manifest.type_narrower', { ...params, suggested: 'number' });
+  }
+  if (comfy === 'INT' && declared === 'number') return translate(locale, 'manifest.type_wider', params);
+  return undefined;
 }
 
 /** Why the value does not fit the input's spec, as the end of a sentence; undefined when it fits. */

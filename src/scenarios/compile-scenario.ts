@@ -5,7 +5,9 @@ import type { ErrorObject, Options } from 'ajv';
 import type { Workflow } from '../comfy/types.js';
 import type { JsonSchema } from '../http/json-schema.js';
 import { createValidators } from '../http/validation.js';
+import { applySet } from './apply-set.js';
 import { checkMappings } from './check-mappings.js';
+import type { Locale } from '../i18n.js';
 import type { LoadedManifest } from './load-manifest.js';
 import { FIELD_SCHEMA_KEYS } from './manifest-schema.js';
 import { webhookBodyProperty } from '../webhooks/webhook-url.js';
@@ -20,6 +22,8 @@ export interface CompileInput {
   version: number;
   /** Used when the manifest has no `message`. */
   defaultMessage: string;
+  /** The language of the problems reported (zh-CN when absent). */
+  locale?: Locale;
 }
 
 export type CompileResult = { ok: true; scenario: CompiledScenario } | { ok: false; errors: string[] };
@@ -52,6 +56,9 @@ export function createScenarioCompiler(): ScenarioCompiler {
       const { manifest, at } = input.loaded;
       const mapping = checkMappings(manifest, input.workflow, at);
       if (mapping.errors.length) return { ok: false, errors: mapping.errors };
+      const set = applySet(manifest, input.workflow, mapping.targets, at, input.locale ?? 'zh-CN');
+      if (set.errors.length) return { ok: false, errors: set.errors };
+      const workflow = set.workflow;
 
       const fields: CompiledField[] = [];
       const properties: Record<string, JsonSchema> = {};
@@ -93,7 +100,7 @@ export function createScenarioCompiler(): ScenarioCompiler {
         ajv.removeSchema(requestSchema);
         return { ok: false, errors };
       }
-      const example = exampleBody(fields, input.workflow);
+      const example = exampleBody(fields, workflow);
       const warnings = remarks.map((remark) => `${at(['fields'])}: ${remark}`);
       return {
         ok: true,
@@ -111,8 +118,10 @@ export function createScenarioCompiler(): ScenarioCompiler {
           version: input.version,
           file: input.file,
           workflowFile: input.workflowFile,
-          workflow: input.workflow,
+          workflow,
           fields,
+          fixed: set.fixed,
+          draft: manifest.draft === true,
           outputs: mapping.outputs,
           mirror: !Array.isArray(manifest.outputs) && manifest.outputs?.mirror === true,
           validate,

@@ -8,6 +8,7 @@ import type { ScenarioCompiler } from './compile-scenario.js';
 import { MANIFEST_MAX_BYTES, type LoadedManifest, type ManifestParser } from './load-manifest.js';
 import { parseWorkflow, workflowCandidates, type WorkflowLimits } from './resolve-workflow.js';
 import type { CompiledScenario } from './types.js';
+import type { Locale } from '../i18n.js';
 
 export type FileResult = { ok: true; scenario: CompiledScenario } | { ok: false; errors: string[] };
 
@@ -30,6 +31,7 @@ export interface FileLoaderDeps {
   parse: ManifestParser;
   compiler: ScenarioCompiler;
   defaultMessage: string;
+  locale: Locale;
   /** Reads a workflow's text, or undefined if the file does not exist (cached by the registry). */
   readWorkflow(file: string): Promise<string | undefined>;
   /** `scenarios/foo.yaml`, `templates/bar.json`: how files are named in messages. */
@@ -105,9 +107,10 @@ export async function loadFile(
     workflowFile: deps.display(workflowFile),
     version,
     defaultMessage: deps.defaultMessage,
+    locale: deps.locale,
   });
   if (!compiled.ok) return failed(compiled.errors, { name, loaded, deps: candidates });
-  const comfyWarnings = info ? checkObjectInfo(compiled.scenario, info, at) : [];
+  const comfyWarnings = info ? checkObjectInfo(compiled.scenario, info, at, deps.locale) : [];
   return { file, name, loaded, deps: candidates, result: compiled, comfyWarnings };
 }
 

@@ -66,6 +66,23 @@ export const manifestSchema: JsonSchema = {
       properties: { nodes: { type: 'array', items: outputNode }, mirror: { type: 'boolean' } },
     },
     message: { type: 'string', minLength: 1, maxLength: 500 },
+    // A scaffold being written (npm run new-scenario): checked and listed, but not served.
+    draft: { type: 'boolean' },
+    // Fixed values: node path → value, or {value, overwrite_link}; paths and values are checked by apply-set.ts.
+    set: {
+      type: 'object',
+      additionalProperties: {
+        anyOf: [
+          { type: ['string', 'number', 'boolean'] },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['value'],
+            properties: { value: { type: ['string', 'number', 'boolean'] }, overwrite_link: { type: 'boolean' } },
+          },
+        ],
+      },
+    },
     // The full check (credentials, address policy, a secret configured) runs at submit time, as for a request's.
     webhook: { type: 'string', pattern: '^https?://[^\\s]+$', maxLength: 2048 },
   },
@@ -97,7 +114,12 @@ export interface Manifest {
   outputs?: ManifestOutputNode[] | { nodes: ManifestOutputNode[]; mirror?: boolean };
   message?: string;
   webhook?: string;
+  set?: Record<string, SetValue>;
+  draft?: boolean;
 }
+
+/** A fixed value of `set:`: the value itself, or the value with permission to cut a connection. */
+export type SetValue = string | number | boolean | { value: string | number | boolean; overwrite_link?: boolean };
 
 /** The closest known word, when it is close enough to be the one meant (a typo, not a different idea). */
 export function didYouMean(word: string, known: readonly string[]): string | undefined {

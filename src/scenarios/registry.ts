@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { ObjectInfo } from '../comfy/types.js';
 import type { Logger } from '../log.js';
 import { checkObjectInfo } from './check-object-info.js';
+import type { Locale } from '../i18n.js';
 import { createScenarioCompiler } from './compile-scenario.js';
 import { loadFile, type FileLoaderDeps } from './load-file.js';
 import { createManifestParser } from './load-manifest.js';
@@ -21,6 +22,8 @@ export interface RegistryOptions {
   log: Logger;
   /** The success message of a manifest that has none. */
   defaultMessage: string;
+  /** The language of the problems it reports (zh-CN when absent). */
+  locale?: Locale;
   /** How to ask a live ComfyUI for /object_info (optional: without it, no warnings of that kind). */
   objectInfo?: () => Promise<ObjectInfo>;
   /** How long to wait before re-reading a file that changed while it was read. */
@@ -63,6 +66,7 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
     parse: createManifestParser(),
     compiler,
     defaultMessage: options.defaultMessage,
+    locale: options.locale ?? 'zh-CN',
     display,
     readWorkflow(file) {
       let cached = workflowCache.get(file);
@@ -79,7 +83,6 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
   const { entries } = builder;
   const dependents = createReverseIndex();
   let objectInfo: ObjectInfo | undefined;
-  let seq = 0;
   let snapshot = builder.empty;
   const listeners = new Set<(snapshot: Snapshot) => void>();
   const retries = new Map<string, number>();
@@ -148,13 +151,13 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
       retries.delete(file);
       touched.push(file);
       if (result === 'gone' || result === undefined) nextEntries.set(file, undefined);
-      else nextEntries.set(file, { ...result, seq: entries.get(file)?.seq ?? seq++ });
+      else nextEntries.set(file, result);
     });
     if (recheck) {
       for (const [file, entry] of entries) {
         const next = nextEntries.has(file) ? nextEntries.get(file) : entry;
         if (next?.result.ok && next.loaded) {
-          const comfyWarnings = objectInfo ? checkObjectInfo(next.result.scenario, objectInfo, next.loaded.at) : [];
+          const comfyWarnings = objectInfo ? checkObjectInfo(next.result.scenario, objectInfo, next.loaded.at, loaderDeps.locale) : [];
           nextEntries.set(file, { ...next, comfyWarnings });
         }
       }
@@ -173,9 +176,16 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
       else if (status.state === 'failed') for (const error of status.errors) log.warn({ file: status.file }, error);
       else for (const warning of status.warnings) log.warn({ file: status.file }, warning);
     }
+    if (recheck) {
+      for (const status of snapshot.statuses.values()) {
+        if (touched.some((file) => display(file) === status.file)) continue;
+        for (const warning of status.warnings) log.warn({ file: status.file }, warning);
+      }
+    }
+    // A re-check against ComfyUI reads no file: it is not a reload, and saying "reloaded, files: 0" misleads.
     log.info(
       { version, files: touched.length, scenarios: snapshot.scenarios.size, ms: Math.round(performance.now() - started) },
-      'scenarios reloaded',
+      touched.length === 0 && recheck ? 'scenarios checked against ComfyUI' : 'scenarios reloaded',
     );
     options.onReloaded?.(touched.every((file) => snapshot.statuses.get(display(file))?.state !== 'failed'));
     for (const listener of listeners) {

@@ -1,5 +1,6 @@
-// Who serves which route. Routes are first come, first served (by when the manifest first appeared); a manifest
-// that fails, or loses its route to an earlier one, keeps its last good version serving if that route is still free.
+// Who serves which route. Of two manifests claiming one route, the one whose file path sorts first wins: a rule that
+// depends on nothing but the files, so run time, a restart and `npm run check` agree. A manifest that fails, or
+// loses its route to an earlier one, keeps its last good version serving if that route is still free.
 // Manifests only affect each other through the route names they claim, so the registry re-decides only the group
 // of manifests linked to the edited ones by a shared name (usually just the edited one), never all of them.
 import type { LoadedFile } from './load-file.js';
@@ -31,7 +32,7 @@ export function claimedNames(entry: LoadedFile, lastGood: CompiledScenario | und
   return names;
 }
 
-/** `ordered`: every manifest claiming any of the names involved, earliest first. */
+/** `ordered`: every manifest claiming any of the names involved, by file path. */
 export function resolveOwners(ordered: readonly Claimant[]): Owners {
   const owner = new Map<string, string>();
   const owners: Owners = { serving: new Map(), byName: new Map(), statuses: new Map() };
@@ -39,19 +40,23 @@ export function resolveOwners(ordered: readonly Claimant[]): Owners {
   for (const { file, rel, entry, lastGood } of ordered) {
     const errors = entry.result.ok ? [] : [...entry.result.errors];
     let chosen: CompiledScenario | undefined;
-    if (entry.result.ok) {
+    const draft = entry.result.ok && entry.result.scenario.draft;
+    if (entry.result.ok && !draft) {
       const claimedBy = owner.get(entry.result.scenario.name);
-      if (claimedBy) errors.push(`${rel}: the route "${entry.result.scenario.name}" is already used by ${claimedBy}; give this manifest another "route"`);
+      // At the `route:` line, or the start of the file when the route is the file's name.
+      const where = entry.loaded ? entry.loaded.at(['route'], 'key') : rel;
+      if (claimedBy) errors.push(`${where}: the route "${entry.result.scenario.name}" is already used by ${claimedBy}; give this manifest another "route"`);
       else chosen = entry.result.scenario;
     }
-    if (!chosen && lastGood && !owner.has(lastGood.name)) chosen = lastGood;
+    // A draft serves nothing, not even an earlier version: its author took it off the air.
+    if (!chosen && !draft && lastGood && !owner.has(lastGood.name)) chosen = lastGood;
     if (chosen) {
       owners.byName.set(chosen.name, chosen);
       owner.set(chosen.name, rel);
       owners.serving.set(file, chosen);
     }
     const warnings = entry.result.ok ? [...entry.result.scenario.warnings, ...entry.comfyWarnings] : [];
-    const state = errors.length ? 'failed' : warnings.length ? 'loaded-with-warnings' : 'loaded';
+    const state = errors.length ? 'failed' : draft ? 'draft' : warnings.length ? 'loaded-with-warnings' : 'loaded';
     owners.statuses.set(file, {
       file: rel,
       name: entry.result.ok ? entry.result.scenario.name : entry.name,

@@ -7,8 +7,8 @@ import { claimedNames, resolveOwners, type Claimant } from './route-owners.js';
 import type { CompiledScenario, Problem, ScenarioStatus, Snapshot } from './types.js';
 import { createReverseIndex } from './reverse-index.js';
 
-/** A loaded manifest and when it first appeared (the order in which routes are given out). */
-export type Entry = LoadedFile & { seq: number };
+/** A loaded manifest, as the registry keeps it. */
+export type Entry = LoadedFile;
 
 export interface PreparedSnapshot {
   snapshot: Snapshot;
@@ -57,7 +57,8 @@ export function createSnapshotBuilder(display: (file: string) => string): Snapsh
       const entry = entryOf(file);
       if (entry) present.push([entry, { file, rel: display(file), entry, lastGood: serving.get(file) }]);
     }
-    present.sort(([a], [b]) => a.seq - b.seq);
+    // Routes go by file path, so the owner is the same at run time, after a restart and in `npm run check`.
+    present.sort(([a], [b]) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     const owners = resolveOwners(present.map(([, claimant]) => claimant));
 
     const scenarioChanges: [string, CompiledScenario | undefined][] = [];

@@ -29,6 +29,13 @@ export interface Target {
   input: string;
 }
 
+/** One value of the manifest's `set:`, already written into the scenario's workflow. */
+export interface FixedValue extends Target {
+  value: string | number | boolean;
+  /** The `set:` key as written (for messages pointing at it). */
+  key: string;
+}
+
 export interface CompiledField {
   name: string;
   /** The field's JSON Schema (as it appears in requestSchema.properties). */
@@ -49,6 +56,10 @@ export interface CompiledScenario extends ScenarioDoc {
   workflowFile: string;
   workflow: Readonly<Workflow>;
   fields: readonly CompiledField[];
+  /** `draft: true`: checked and listed, never served. */
+  draft: boolean;
+  /** The manifest's `set:` values (already in `workflow`). */
+  fixed: readonly FixedValue[];
   outputs: readonly string[];
   /** `outputs: {mirror: true}`: its jobs' results are copied to the gateway's output folder (src/jobs/mirror.ts). */
   mirror: boolean;
@@ -60,7 +71,8 @@ export interface CompiledScenario extends ScenarioDoc {
   warnings: readonly string[];
 }
 
-export type ScenarioState = 'loaded' | 'loaded-with-warnings' | 'failed';
+/** `draft`: the manifest says `draft: true`; it is checked like any other but serves no route. */
+export type ScenarioState = 'loaded' | 'loaded-with-warnings' | 'failed' | 'draft';
 
 /** The state of one manifest file, as GET /api/v1/scenarios shows it. */
 export interface ScenarioStatus {

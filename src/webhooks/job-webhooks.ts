@@ -41,6 +41,7 @@ const eventOf: Partial<Record<JobRecord['status'], WebhookEventType>> = {
   succeeded: 'job.succeeded',
   failed: 'job.failed',
   interrupted: 'job.interrupted',
+  cancelled: 'job.cancelled',
 };
 
 export function createJobWebhooks(deps: JobWebhooksDeps): JobWebhooks {

@@ -14,7 +14,7 @@ export interface WebhookDelivery {
   delivered_at: string | null;
 }
 
-export type WebhookEventType = 'job.succeeded' | 'job.failed' | 'job.interrupted';
+export type WebhookEventType = 'job.succeeded' | 'job.failed' | 'job.interrupted' | 'job.cancelled';
 
 /** Retry and timeout settings (gateway.yaml `webhooks`). */
 export interface WebhookSettings {

@@ -44,7 +44,7 @@ export const webhookBodyProperty = {
   minLength: 1,
   maxLength: MAX_WEBHOOK_URL_LENGTH,
   description:
-    'Where to POST the job\'s end (job.succeeded, job.failed, job.interrupted), signed the Standard Webhooks way; ' +
+    'Where to POST the job\'s end (job.succeeded, job.failed, job.interrupted, job.cancelled), signed the Standard Webhooks way; ' +
     'see docs/webhooks.md. Needs webhooks.secret in gateway.yaml.',
   example: 'https://example.com/hooks/comfy',
 } as const;

@@ -9,11 +9,18 @@ describe('envelope', () => {
   });
   afterAll(async () => gw.close());
 
-  it('GET / describes the service in the envelope', async () => {
+  it('GET / describes the service in the envelope, its message in the configured locale (zh-CN)', async () => {
     const answer = await gw.call('GET', '/');
     expect(answer.status).toBe(200);
-    expect(answer.json).toMatchObject({ code: 200, message: 'success', data: { docs: { swagger: '/docs' } } });
+    expect(answer.json).toMatchObject({ code: 200, message: '网关运行中', data: { docs: { swagger: '/docs' } } });
     expect(answer.headers.get('x-request-id')).toMatch(/.+/);
+  });
+
+  it('refuses ?output=base64 without wait=true and says to add it', async () => {
+    const answer = await gw.call('POST', '/api/v1/workflows/submit?output=base64', { workflow: { '1': { class_type: 'EmptyImage', inputs: {} } } });
+    expect(answer.status).toBe(400);
+    expect(answer.json).toMatchObject({ code: 400, data: null });
+    expect(answer.json.message).toContain('wait=true');
   });
 
   it('an unknown route is a 404 envelope naming the route', async () => {

@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeepPartial, Config } from '../../src/config.js';
 import type { JobDocument } from '../../src/jobs/job-document.js';
-import type { Simulator } from '../../src/sim/index.js';
+import type { Simulator } from 'comfyui-sim';
 import { startTestGateway, type Answer, type TestGateway } from '../helpers/gateway.js';
 import { openSse } from '../helpers/sse.js';
 import { startStack, type Stack } from '../helpers/stack.js';

@@ -16,7 +16,7 @@ const expected: Record<string, string> = {
   'ok_by_title.yaml': 'ok',
   'ok_overwrite_link.yaml': 'ok',
   'dup_route_a.yaml': 'ok',
-  'dup_route_b.yaml': 'scenarios/dup_route_b.yaml: the route "shared" is already used by scenarios/dup_route_a.yaml',
+  'dup_route_b.yaml': 'scenarios/dup_route_b.yaml:1:1: the route "shared" is already used by scenarios/dup_route_a.yaml',
   'yaml_syntax.yaml': 'scenarios/yaml_syntax.yaml:5:1: the YAML is not valid: All mapping items must start at the same column',
   'unknown_key.yaml': 'scenarios/unknown_key.yaml:1:1: the manifest has an unknown key "sumary" (did you mean "summary"?)',
   'field_unknown_key.yaml': 'scenarios/field_unknown_key.yaml:5:5: field "seed" has an unknown key "defualt" (did you mean "default"?)',

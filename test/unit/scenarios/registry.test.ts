@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ObjectInfo } from '../../../src/comfy/types.js';
+import { pino } from 'pino';
 import { createLogger } from '../../../src/log.js';
 import { createRegistry, type ScenarioRegistry } from '../../../src/scenarios/registry.js';
 import type { Snapshot } from '../../../src/scenarios/types.js';
@@ -140,6 +141,29 @@ describe('scenario registry', () => {
     expect(status?.state).toBe('loaded-with-warnings');
     expect(status?.warnings[0]).toContain('field "width" defaults to 0 for input "width" of node "1" (EmptyImage), but the node\'s minimum is 1');
     expect(registry.current().scenarios.has('w')).toBe(true);
+  });
+
+  it('logs "scenarios reloaded" once at start: the re-check against ComfyUI says what it is', async () => {
+    const lines: { msg: string; files?: number }[] = [];
+    const logged = createRegistry({
+      scenariosDir: scenarios,
+      templatesDir: templates,
+      limits: { workflowNodes: 100, workflowDepth: 16 },
+      log: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { msg: string }) }),
+      defaultMessage: 'submitted',
+      objectInfo: async () => JSON.parse(await readFile(objectInfoFile, 'utf8')) as ObjectInfo,
+    });
+    try {
+      await write('a.yaml', manifest(1));
+      await logged.load();
+      expect(await logged.checkAgainstComfy()).toBe(true);
+      const reloads = lines.filter((line) => line.msg === 'scenarios reloaded');
+      expect(reloads).toHaveLength(1);
+      expect(reloads[0]?.files).toBe(1);
+      expect(lines.some((line) => line.msg === 'scenarios checked against ComfyUI')).toBe(true);
+    } finally {
+      logged.close();
+    }
   });
 
   it('tells listeners about every swap', async () => {
