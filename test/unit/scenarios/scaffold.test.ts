@@ -11,7 +11,7 @@ import { createRegistry } from '../../../src/scenarios/registry.js';
 import { scaffoldManifest } from '../../../src/scenarios/scaffold.js';
 
 const root = new URL('../../../', import.meta.url);
-const info = JSON.parse(await readFile(new URL('src/sim/catalogue.json', root), 'utf8')) as ObjectInfo;
+const info = JSON.parse(await readFile(new URL('packages/comfyui-sim/src/catalogue.json', root), 'utf8')) as ObjectInfo;
 const workflow = JSON.parse(await readFile(new URL('templates/text2img.json', root), 'utf8')) as Workflow;
 
 /** The scaffold with every candidate field uncommented and the draft line gone: what a finished author writes. */

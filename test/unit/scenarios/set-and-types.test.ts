@@ -10,7 +10,7 @@ import { createLogger } from '../../../src/log.js';
 import { buildPrompt } from '../../../src/scenarios/apply-fields.js';
 import { createRegistry, type ScenarioRegistry } from '../../../src/scenarios/registry.js';
 
-const objectInfoFile = fileURLToPath(new URL('../../../src/sim/catalogue.json', import.meta.url));
+const objectInfoFile = fileURLToPath(new URL('../../../packages/comfyui-sim/src/catalogue.json', import.meta.url));
 const workflow = {
   '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 512, batch_size: 1, color: 0 } },
   '2': { class_type: 'ImageBlur', inputs: { image: ['1', 0], blur_radius: 1, sigma: 1.5 }, _meta: { title: 'Blur' } },
