@@ -1,12 +1,16 @@
 // npm run check: every manifest in scenarios/ checked as the gateway would load it, plus against a live ComfyUI's
 // /object_info when one answers at the configured URL. One line per problem (file:line:column); exit 1 on errors.
+// `--locale zh-CN|en` picks the language of the messages (default: the config's `locale`, as the gateway uses).
 import { loadConfig } from '../src/config.js';
 import { createComfyClient } from '../src/comfy/client.js';
 import { createLogger } from '../src/log.js';
 import { createRegistry } from '../src/scenarios/registry.js';
+import { translator, type Locale } from '../src/i18n.js';
 
 async function main(): Promise<number> {
   const config = loadConfig();
+  const locale = localeOption(process.argv.slice(2)) ?? config.locale;
+  const t = translator(locale);
   const comfy = createComfyClient({ url: config.comfyui.url, connectTimeoutMs: 1_000, requestTimeoutMs: 5_000 });
   const registry = createRegistry({
     scenariosDir: config.folders.scenarios,
@@ -14,6 +18,7 @@ async function main(): Promise<number> {
     limits: { workflowNodes: config.limits.workflow_nodes, workflowDepth: config.limits.workflow_depth },
     log: createLogger({ log: { level: 'silent', pretty: false } }),
     defaultMessage: 'submitted',
+    locale,
     objectInfo: () => comfy.objectInfo(),
   });
   try {
@@ -21,20 +26,29 @@ async function main(): Promise<number> {
     const live = await registry.checkAgainstComfy();
     const snapshot = registry.current();
     for (const problem of snapshot.problems) {
-      console.log(`${problem.severity === 'error' ? 'error  ' : 'warning'} ${problem.message}`);
+      console.log(`${t(problem.severity === 'error' ? 'check.error' : 'check.warning')} ${problem.message}`);
     }
     const statuses = [...snapshot.statuses.values()];
     const failed = statuses.filter((s) => s.state === 'failed').length;
     const warned = statuses.filter((s) => s.state === 'loaded-with-warnings').length;
-    console.log(
-      `\n${statuses.length} manifest(s): ${statuses.length - failed} loaded (${warned} with warnings), ${failed} failed; ` +
-        (live ? `checked against the ComfyUI at ${comfy.address}` : `no ComfyUI answered at ${comfy.address}, checked offline`),
-    );
+    const how = t(live ? 'check.live' : 'check.offline', { address: comfy.address });
+    const counts = { total: statuses.length, loaded: statuses.length - failed, warned, failed };
+    console.log(`\n${t('check.summary', { ...counts, how })}`);
     return failed > 0 ? 1 : 0;
   } finally {
     registry.close();
     await comfy.close();
   }
+}
+
+/** `--locale en` or `--locale=en`; anything but a known locale is refused rather than ignored. */
+function localeOption(args: string[]): Locale | undefined {
+  const index = args.findIndex((arg) => arg === '--locale' || arg.startsWith('--locale='));
+  if (index < 0) return undefined;
+  const arg = args[index] as string;
+  const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[index + 1];
+  if (value === 'zh-CN' || value === 'en') return value;
+  throw new Error(`--locale must be zh-CN or en, not ${JSON.stringify(value ?? '')}`);
 }
 
 main().then(

@@ -121,6 +121,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     limits: { workflowNodes: config.limits.workflow_nodes, workflowDepth: config.limits.workflow_depth },
     log,
     defaultMessage: translate(config.locale, 'scenario.submitted'),
+    locale: config.locale,
     objectInfo: () => comfy.objectInfo(),
     ...(metrics ? { onReloaded: metrics.scenarioReload } : {}),
   });

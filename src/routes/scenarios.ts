@@ -5,6 +5,8 @@ import type { Context, Middleware } from 'koa';
 import { koaBody } from 'koa-body';
 import type { RouteGroup } from '../app.js';
 import { fail } from '../errors.js';
+import type { GatewayState } from '../http/envelope.js';
+import { translator } from '../i18n.js';
 import { defineRoute } from '../http/define-route.js';
 import { ok, okWithMessage } from '../http/envelope.js';
 import { describeErrors, summarize } from '../http/validation.js';
@@ -93,8 +95,9 @@ function dispatcher(deps: ScenarioRouteDeps): Middleware {
     const body = form?.fields ?? ((ctx.request.body ?? {}) as Record<string, unknown>);
     if (!scenario.validate(body)) {
       await deps.images?.discard(form?.files);
-      const problems = describeErrors('body', scenario.validate.errors);
-      throw fail.badRequest(summarize(problems), { errors: problems });
+      const t = translator((ctx.state as GatewayState).locale);
+      const problems = describeErrors('body', scenario.validate.errors, t);
+      throw fail.badRequest(summarize(problems, t), { errors: problems });
     }
     if (await replayed(deps, ctx, body, form?.files)) return;
     const { client_id: clientId, webhook: requestedWebhook, ...given } = body as { client_id?: string; webhook?: string } & Record<string, unknown>;

@@ -4,6 +4,7 @@
 // of manifests linked to the edited ones by a shared name (usually just the edited one), never all of them.
 import type { LoadedFile } from './load-file.js';
 import type { CompiledScenario, ScenarioStatus } from './types.js';
+import type { Translate } from '../i18n.js';
 
 export interface Claimant {
   file: string;
@@ -32,7 +33,7 @@ export function claimedNames(entry: LoadedFile, lastGood: CompiledScenario | und
 }
 
 /** `ordered`: every manifest claiming any of the names involved, earliest first. */
-export function resolveOwners(ordered: readonly Claimant[]): Owners {
+export function resolveOwners(ordered: readonly Claimant[], t: Translate): Owners {
   const owner = new Map<string, string>();
   const owners: Owners = { serving: new Map(), byName: new Map(), statuses: new Map() };
 
@@ -41,7 +42,7 @@ export function resolveOwners(ordered: readonly Claimant[]): Owners {
     let chosen: CompiledScenario | undefined;
     if (entry.result.ok) {
       const claimedBy = owner.get(entry.result.scenario.name);
-      if (claimedBy) errors.push(`${rel}: the route "${entry.result.scenario.name}" is already used by ${claimedBy}; give this manifest another "route"`);
+      if (claimedBy) errors.push(`${rel}: ${t('manifest.route_taken', { name: entry.result.scenario.name, owner: claimedBy })}`);
       else chosen = entry.result.scenario;
     }
     if (!chosen && lastGood && !owner.has(lastGood.name)) chosen = lastGood;

@@ -6,6 +6,7 @@ import { PersistentMap } from './persistent-map.js';
 import { claimedNames, resolveOwners, type Claimant } from './route-owners.js';
 import type { CompiledScenario, Problem, ScenarioStatus, Snapshot } from './types.js';
 import { createReverseIndex } from './reverse-index.js';
+import type { Translate } from '../i18n.js';
 
 /** A loaded manifest and when it first appeared (the order in which routes are given out). */
 export type Entry = LoadedFile & { seq: number };
@@ -24,7 +25,7 @@ export interface SnapshotBuilder {
   prepare(version: number, changed: ReadonlyMap<string, Entry | undefined>): PreparedSnapshot;
 }
 
-export function createSnapshotBuilder(display: (file: string) => string): SnapshotBuilder {
+export function createSnapshotBuilder(display: (file: string) => string, t: Translate): SnapshotBuilder {
   const entries = new Map<string, Entry>();
   const serving = new Map<string, CompiledScenario>(); // by manifest file: the last good version
   const claims = createReverseIndex(); // route name → the manifest files claiming it
@@ -58,7 +59,7 @@ export function createSnapshotBuilder(display: (file: string) => string): Snapsh
       if (entry) present.push([entry, { file, rel: display(file), entry, lastGood: serving.get(file) }]);
     }
     present.sort(([a], [b]) => a.seq - b.seq);
-    const owners = resolveOwners(present.map(([, claimant]) => claimant));
+    const owners = resolveOwners(present.map(([, claimant]) => claimant), t);
 
     const scenarioChanges: [string, CompiledScenario | undefined][] = [];
     for (const name of names) if (!owners.byName.has(name) && scenarios.has(name)) scenarioChanges.push([name, undefined]);

@@ -37,6 +37,7 @@ describe('scenario registry', () => {
       limits: { workflowNodes: 100, workflowDepth: 16 },
       log: createLogger({ log: { level: 'silent', pretty: false } }),
       defaultMessage: 'submitted',
+      locale: 'en',
       objectInfo: async () => JSON.parse(await readFile(objectInfoFile, 'utf8')) as ObjectInfo,
     });
   });
