@@ -301,7 +301,7 @@ const catalogue = {
   'manifest.subject': ['清单', 'the manifest'],
   'manifest.subject_field': ['字段 "{name}"', 'field "{name}"'],
   'manifest.subject_outputs': ['"outputs"', '"outputs"'],
-  'manifest.unknown_key': ['{owner} 中有未知的键 "{key}"{hint}', '{owner} has an unknown key "{key}"{hint}'],
+  'manifest.unknown_key': ['{owner}中有未知的键 "{key}"{hint}', '{owner} has an unknown key "{key}"{hint}'],
   'manifest.hint_did_you_mean': ['（是否想写 "{guess}"？）', ' (did you mean "{guess}"?)'],
   'manifest.hint_known_keys': ['；可用的键: {keys}', '; known keys: {keys}'],
   'manifest.needs_workflow': [
