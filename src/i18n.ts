@@ -161,6 +161,21 @@ const catalogue = {
     'running or pending prompt {id} (it may have finished already: see its history)',
   ],
   'what.image': ['图片 {name}', 'image {name}'],
+  'what.scenario': ['场景 "{name}"（已有场景: {known}）', 'scenario "{name}" (scenarios: {known})'],
+  'what.scenario_none': ['场景 "{name}"（当前没有已加载的场景）', 'scenario "{name}" (no scenarios are loaded)'],
+  'what.scenario_failed': [
+    '场景 "{name}"（其清单 {file} 加载失败，详见 GET /api/v1/scenarios）',
+    'scenario "{name}" (its manifest {file} failed to load: see GET /api/v1/scenarios)',
+  ],
+  'reason.scenario_name_encoding': [
+    '路径中的场景名不是合法的百分号编码 UTF-8: {raw}',
+    'the scenario name in the path is not valid percent-encoded UTF-8: {raw}',
+  ],
+  'reason.images_off': ['此网关不接受图片', 'images are not accepted by this gateway'],
+  'reason.fetch_not_url': ['不是合法的 URL', 'not a valid URL'],
+  'reason.fetch_credentials': ['URL 中的用户名和密码不会被发送', 'user names and passwords in URLs are not sent'],
+  'reason.fetch_unresolved': ['无法解析 {host}: {reason}', 'cannot resolve {host}: {reason}'],
+  'reason.fetch_no_address': ['{host} 没有地址', '{host} has no address'],
   'state.running': ['运行', 'running'],
   'state.pending': ['排队', 'pending'],
 
