@@ -477,7 +477,7 @@ const catalogue = {
   'value.object': ['对象', 'an object'],
   // A live ComfyUI's /object_info (check-object-info.ts): warnings.
   'comfy.class_missing': [
-    '{node} 使用了节点类型 "{class}"，但所连接的 ComfyUI 没有该类型（缺少自定义节点？）',
+    '{node}使用了节点类型 "{class}"，但所连接的 ComfyUI 没有该类型（缺少自定义节点？）',
     '{node} uses the node type "{class}", which the connected ComfyUI does not have (a missing custom node?)',
   ],
   'comfy.input_unknown': [

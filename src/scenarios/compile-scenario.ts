@@ -132,7 +132,9 @@ export function createScenarioCompiler(t: Translate): ScenarioCompiler {
     const { at } = input.loaded;
     for (const [name, schema] of Object.entries(properties)) {
       try {
-        ajv.removeSchema(ajv.compile(schema).schema as JsonSchema);
+        // Inside an object, as in the request schema: alone at the root, a field's `default` is itself an error.
+        const alone: JsonSchema = { type: 'object', properties: { [name]: schema } };
+        ajv.removeSchema(ajv.compile(alone).schema as JsonSchema);
       } catch (fieldError) {
         return `${at(['fields', name])}: ${t('manifest.field_schema_invalid', { name, reason: schemaProblem(schema, fieldError) })}`;
       }
@@ -145,6 +147,7 @@ export function createScenarioCompiler(t: Translate): ScenarioCompiler {
     const text = error instanceof Error ? error.message : String(error);
     const unknown = /^strict mode: unknown keyword: "([^"]+)"/.exec(text);
     if (unknown) return t('manifest.schema_unknown_keyword', { keyword: unknown[1] as string });
+    if (MISSING_TYPE.test(text)) return describeRemark(text, t);
     if (ajv.validateSchema(schema) === false && ajv.errors?.[0]) {
       const first = ajv.errors[0];
       const where = first.instancePath.slice(1).replaceAll('/', '.') || 'schema';
@@ -155,8 +158,10 @@ export function createScenarioCompiler(t: Translate): ScenarioCompiler {
 }
 
 /** ajv's strict-mode remark about a field's schema, in the author's language when it is one we know. */
+const MISSING_TYPE = /missing type "([^"]+)" for keyword "([^"]+)" at "([^"]+)"/;
+
 function describeRemark(remark: string, t: Translate): string {
-  const missingType = /missing type "([^"]+)" for keyword "([^"]+)" at "([^"]+)"/.exec(remark);
+  const missingType = MISSING_TYPE.exec(remark);
   if (missingType) return t('manifest.schema_missing_type', { type: missingType[1] as string, keyword: missingType[2] as string, at: missingType[3] as string });
   return t('manifest.schema_remark', { remark });
 }

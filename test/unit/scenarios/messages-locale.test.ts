@@ -1,14 +1,33 @@
 // The typical mistakes of a new scenario author, loaded under each locale: every problem is told in that language
 // in full (no English sentence under zh-CN, no Chinese under en) and points at the file, line and column.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { ObjectInfo } from '../../../src/comfy/types.js';
 import type { Locale } from '../../../src/i18n.js';
 import { createLogger } from '../../../src/log.js';
 import { createRegistry } from '../../../src/scenarios/registry.js';
 import { englishSentences, isChinese, isEnglish } from '../../helpers/language.js';
 
 const folder = fileURLToPath(new URL('../../fixtures/scenarios/', import.meta.url));
+const objectInfoFile = fileURLToPath(new URL('../../../src/sim/catalogue.json', import.meta.url));
+
+/** A scenario that loads but draws every kind of /object_info warning from the simulator's node catalogue. */
+const warned = {
+  workflow: {
+    '1': { class_type: 'NoSuchNode', inputs: {} },
+    '2': { class_type: 'LoadImage', inputs: { image: 'a.png' } },
+    '3': { class_type: 'ImageScale', inputs: { image: ['2', 0], upscale_method: 'cubic', width: -5, height: 64, crop: 'disabled', extra: 1 } },
+  },
+  manifest: `workflow: warned.json
+fields:
+  method: { type: string, enum: [bilinear, sinc], to: 3.inputs.upscale_method }
+  height: { type: integer, default: 99999, to: 3.inputs.height }
+  extra: { type: integer, to: 3.inputs.extra }
+`,
+};
 
 /** One fixture per typical mistake, each with words its message must contain in either language. */
 const mistakes: Record<string, { zh: string[]; en: string[] }> = {
@@ -27,9 +46,10 @@ const mistakes: Record<string, { zh: string[]; en: string[] }> = {
   'type_mismatch.yaml': { zh: ['字段 "steps"'], en: ['field "steps"'] },
 };
 
-async function load(locale: Locale) {
+async function load(locale: Locale, scenariosDir = folder, objectInfo?: () => Promise<ObjectInfo>) {
   const registry = createRegistry({
-    scenariosDir: folder,
+    ...(objectInfo ? { objectInfo } : {}),
+    scenariosDir,
     templatesDir: path.join(folder, 'no-templates'),
     limits: { workflowNodes: 100, workflowDepth: 16 },
     log: createLogger({ log: { level: 'silent', pretty: false } }),
@@ -37,7 +57,9 @@ async function load(locale: Locale) {
     locale,
   });
   try {
-    return await registry.load();
+    await registry.load();
+    if (objectInfo) expect(await registry.checkAgainstComfy()).toBe(true);
+    return registry.current();
   } finally {
     registry.close();
   }
@@ -63,6 +85,28 @@ describe.each([
     expect(problems.length).toBeGreaterThan(Object.keys(mistakes).length);
     for (const message of problems) {
       expect(inLanguage(message), `${message}\n(English runs: ${englishSentences(message).join(' | ')})`).toBe(true);
+    }
+  });
+
+  it('tells the warnings of a live ComfyUI\'s /object_info in that language', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'warned-'));
+    const scenarios = path.join(dir, 'scenarios');
+    try {
+      await mkdir(scenarios);
+      await writeFile(path.join(scenarios, 'warned.json'), JSON.stringify(warned.workflow));
+      await writeFile(path.join(scenarios, 'warned.yaml'), warned.manifest);
+      const info = async () => JSON.parse(await readFile(objectInfoFile, 'utf8')) as ObjectInfo;
+      const status = (await load(locale, scenarios, info)).statuses.get('scenarios/warned.yaml');
+      expect(status?.state, JSON.stringify(status)).toBe('loaded-with-warnings');
+      const warnings = status?.warnings ?? [];
+      // Missing node type, unknown input, the workflow's value and a default out of range, a choice not offered.
+      expect(warnings.length).toBeGreaterThanOrEqual(5);
+      for (const message of warnings) {
+        expect(message).toMatch(/^scenarios\/warned\.yaml:\d+:\d+: /);
+        expect(inLanguage(message), `${message}\n(English runs: ${englishSentences(message).join(' | ')})`).toBe(true);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
