@@ -171,6 +171,7 @@ const catalogue = {
     '路径中的场景名不是合法的百分号编码 UTF-8: {raw}',
     'the scenario name in the path is not valid percent-encoded UTF-8: {raw}',
   ],
+  'reason.inline_too_large': ['{field} 的 {limit} 字节（limits.upload_bytes）', '{limit} bytes (limits.upload_bytes) for {field}'],
   'reason.images_off': ['此网关不接受图片', 'images are not accepted by this gateway'],
   'reason.fetch_not_url': ['不是合法的 URL', 'not a valid URL'],
   'reason.fetch_credentials': ['URL 中的用户名和密码不会被发送', 'user names and passwords in URLs are not sent'],
