@@ -64,7 +64,6 @@ const TYPE_KEYS = new Set<MessageKey>(['type.string', 'type.number', 'type.integ
 /** One ajv error as the end of a sentence about the value ("<path> must be >= 1"), in the caller's language. */
 export function ajvPredicate(error: ErrorObject, t: Translate): string {
   const params = error.params as Record<string, unknown>;
-  const limit = params.limit as number;
   switch (error.keyword) {
     case 'required':
       return t('valid.required');
@@ -87,7 +86,7 @@ export function ajvPredicate(error: ErrorObject, t: Translate): string {
     case 'maxItems':
     case 'minProperties':
     case 'maxProperties':
-      return t(`valid.${error.keyword}`, { limit: String(params.limit ?? params.multipleOf ?? limit) });
+      return t(`valid.${error.keyword}`, { limit: String(params.limit ?? params.multipleOf) });
     case 'pattern':
       return t('valid.pattern', { pattern: String(params.pattern) });
     case 'format':

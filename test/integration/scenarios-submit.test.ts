@@ -115,7 +115,7 @@ describe('shipped scenarios against the simulator', () => {
     const answer = await gw.call('POST', '/api/v1/scenarios/nope', { prompt: 'x' });
     expect(answer.status).toBe(404);
     expect(answer.json.code).toBe(404);
-    expect(answer.json.message).toContain('scenario "nope"');
+    expect(answer.json.message).toContain('场景 "nope"');
     expect(answer.json.message).toContain('cpu_quickly');
   });
 
