@@ -1,6 +1,7 @@
 // `npm run demo`: the simulator and the gateway in one command, so a fresh clone shows the whole product with no
 // ComfyUI installed. The simulator takes a free port (a real ComfyUI may already use 8188); the gateway uses
-// gateway.yaml as usual (port 8000 by default) and is pointed at the simulator.
+// gateway.yaml as usual (port 8000 by default) and is pointed at the simulator. Its log is pretty-printed
+// (`npm run demo -- --json-logs` for the JSON lines `npm start` writes).
 import { ConfigError, loadConfig } from './config.js';
 import { startGateway } from './server.js';
 import { startSimulator } from 'comfyui-sim';
@@ -12,7 +13,9 @@ async function main(): Promise<void> {
   const samples = await writeSampleImages(path.join(sim.dataDir, 'input'));
   let config;
   try {
-    config = loadConfig({ overrides: { comfyui: { url: sim.url } } });
+    // Someone watching a terminal reads the demo's log: pretty lines unless asked for the production JSON.
+    const pretty = !process.argv.includes('--json-logs');
+    config = loadConfig({ overrides: { comfyui: { url: sim.url }, log: { pretty } } });
   } catch (error) {
     await sim.close();
     if (error instanceof ConfigError) {

@@ -171,6 +171,22 @@ const catalogue = {
     'running or pending prompt {id} (it may have finished already: see its history)',
   ],
   'what.image': ['图片 {name}', 'image {name}'],
+  'what.scenario': ['场景 "{name}"（已有场景: {known}）', 'scenario "{name}" (scenarios: {known})'],
+  'what.scenario_none': ['场景 "{name}"（当前没有已加载的场景）', 'scenario "{name}" (no scenarios are loaded)'],
+  'what.scenario_failed': [
+    '场景 "{name}"（其清单 {file} 加载失败，详见 GET /api/v1/scenarios）',
+    'scenario "{name}" (its manifest {file} failed to load: see GET /api/v1/scenarios)',
+  ],
+  'reason.scenario_name_encoding': [
+    '路径中的场景名不是合法的百分号编码 UTF-8: {raw}',
+    'the scenario name in the path is not valid percent-encoded UTF-8: {raw}',
+  ],
+  'reason.inline_too_large': ['{field} 的 {limit} 字节（limits.upload_bytes）', '{limit} bytes (limits.upload_bytes) for {field}'],
+  'reason.images_off': ['此网关不接受图片', 'images are not accepted by this gateway'],
+  'reason.fetch_not_url': ['不是合法的 URL', 'not a valid URL'],
+  'reason.fetch_credentials': ['URL 中的用户名和密码不会被发送', 'user names and passwords in URLs are not sent'],
+  'reason.fetch_unresolved': ['无法解析 {host}: {reason}', 'cannot resolve {host}: {reason}'],
+  'reason.fetch_no_address': ['{host} 没有地址', '{host} has no address'],
   'state.running': ['运行', 'running'],
   'state.pending': ['排队', 'pending'],
 
@@ -270,9 +286,290 @@ const catalogue = {
     'This API key may only run its scenarios, not submit arbitrary workflows or clear the queue',
   ],
   'error.scenario_forbidden': ['该 API 密钥无权调用场景 {name}', 'This API key may not run scenario {name}'],
+
+  // Validation of request bodies, queries and paths (src/http/validation.ts): one predicate per ajv keyword, so a
+  // detail reads "<where> <predicate>" in one language. Our own texts rather than ajv-i18n's, whose Chinese keeps
+  // type names in English and which knows nothing of our field paths.
+  'valid.summary_more': ['（另有 {count} 项）', ' (+{count} more)'],
+  'valid.list_sep': ['；', '; '],
+  'valid.required': ['是必填项', 'is required'],
+  'valid.additional': ['不是已知的字段', 'is not a known field'],
+  'valid.enum': ['必须是以下值之一: {values}', 'must be one of: {values}'],
+  'valid.const': ['必须等于 {value}', 'must be {value}'],
+  'valid.type': ['必须是{type}', 'must be of type {type}'],
+  'valid.minimum': ['必须 >= {limit}', 'must be >= {limit}'],
+  'valid.maximum': ['必须 <= {limit}', 'must be <= {limit}'],
+  'valid.exclusiveMinimum': ['必须 > {limit}', 'must be > {limit}'],
+  'valid.exclusiveMaximum': ['必须 < {limit}', 'must be < {limit}'],
+  'valid.multipleOf': ['必须是 {limit} 的整数倍', 'must be a multiple of {limit}'],
+  'valid.minLength': ['长度不能少于 {limit} 个字符', 'must be at least {limit} characters long'],
+  'valid.maxLength': ['长度不能超过 {limit} 个字符', 'must be at most {limit} characters long'],
+  'valid.pattern': ['必须匹配正则表达式 "{pattern}"', 'must match the pattern "{pattern}"'],
+  'valid.format': ['必须是 "{format}" 格式', 'must be in the format "{format}"'],
+  'valid.minItems': ['至少需要 {limit} 项', 'must have at least {limit} items'],
+  'valid.maxItems': ['最多只能有 {limit} 项', 'must have at most {limit} items'],
+  'valid.uniqueItems': ['不能有重复项（第 {i} 项与第 {j} 项相同）', 'must not hold duplicates (items {j} and {i} are equal)'],
+  'valid.minProperties': ['至少需要 {limit} 个属性', 'must have at least {limit} properties'],
+  'valid.maxProperties': ['最多只能有 {limit} 个属性', 'must have at most {limit} properties'],
+  'valid.not': ['不能符合被排除的规则', 'must not match the excluded schema'],
+  'valid.anyOf': ['不符合任何一种允许的形式', 'must match one of the allowed forms'],
+  'valid.oneOf': ['必须恰好符合一种允许的形式', 'must match exactly one of the allowed forms'],
+  'valid.false': ['不允许出现', 'is not allowed'],
+  'valid.dependentRequired': ['有 {property} 时还需要 {deps}', 'needs {deps} when {property} is given'],
+  'valid.other': ['不符合规则 {keyword}', 'does not satisfy {keyword}'],
+  'type.string': ['字符串', 'string'],
+  'type.number': ['数字', 'number'],
+  'type.integer': ['整数', 'integer'],
+  'type.boolean': ['布尔值（true 或 false）', 'boolean'],
+  'type.array': ['数组', 'array'],
+  'type.object': ['对象', 'object'],
+  'type.null': ['null', 'null'],
+  'type.or': [' 或 ', ','],
+  // A multipart form value that is not what the field declares (src/routes/scenario-images.ts).
+  'form.integer': ['整数', 'an integer'],
+  'form.number': ['数字', 'a number'],
+  'form.boolean': ['true 或 false', 'true or false'],
+  'form.json_array': ['JSON 数组', 'a JSON array'],
+  'form.json_object': ['JSON 对象', 'a JSON object'],
+
+  // Scenario manifests (src/scenarios): every problem an author sees at load, in GET /api/v1/scenarios, in the
+  // log and in `npm run check`. Each is the text after the `file:line:column:` prefix.
+  'manifest.too_large': [
+    '清单文件超过 {kib} KiB；清单只描述字段，工作流请放在单独的 .json 文件中',
+    'the manifest is larger than {kib} KiB; a manifest only describes fields, keep the workflow in its own .json file',
+  ],
+  'manifest.yaml_invalid': ['YAML 格式错误: {reason}', 'the YAML is not valid: {reason}'],
+  'manifest.yaml_unreadable': ['无法读取 YAML（解析器提示「{reason}」）', 'the YAML could not be read: {reason}'],
+  'manifest.too_deep_to_read': ['清单嵌套过深，无法读取', 'the manifest is nested too deeply to read'],
+  'manifest.aliases': [
+    '清单使用 YAML 别名（*name）次数过多；请直接写出这些值',
+    'the manifest uses YAML aliases (*name) too many times; write the values out instead',
+  ],
+  'manifest.too_deep': ['清单嵌套超过 {max} 层', 'the manifest is nested more than {max} levels deep'],
+  'manifest.empty': ['清单是空的；至少需要 "workflow: <文件>.json"', 'the manifest is empty; it needs at least "workflow: <file>.json"'],
+  'manifest.not_mapping_list': [
+    '清单必须由 "键: 值" 形式的设置组成，而不是一个列表',
+    'the manifest must be a list of "key: value" settings, not a single list',
+  ],
+  'manifest.not_mapping_value': [
+    '清单必须由 "键: 值" 形式的设置组成，而不是单个值',
+    'the manifest must be a list of "key: value" settings, not a single value',
+  ],
+  'manifest.subject': ['清单', 'the manifest'],
+  'manifest.subject_field': ['字段 "{name}"', 'field "{name}"'],
+  'manifest.subject_outputs': ['"outputs"', '"outputs"'],
+  'manifest.unknown_key': ['{owner}中有未知的键 "{key}"{hint}', '{owner} has an unknown key "{key}"{hint}'],
+  'manifest.hint_did_you_mean': ['（是否想写 "{guess}"？）', ' (did you mean "{guess}"?)'],
+  'manifest.hint_known_keys': ['；可用的键: {keys}', '; known keys: {keys}'],
+  'manifest.needs_workflow': [
+    '清单需要 "workflow: <文件>.json"，即在 ComfyUI 中用 "Save (API Format)" 导出的工作流',
+    'the manifest needs "workflow: <file>.json", the ComfyUI workflow exported with "Save (API Format)"',
+  ],
+  'manifest.field_needs_to': [
+    '{field} 需要 "to"，即其值在工作流中写入的位置，例如 "to: 6.inputs.seed"',
+    '{field} needs "to", the place its value goes in the workflow, e.g. "to: 6.inputs.seed"',
+  ],
+  'manifest.needs': ['{name} 缺少 "{missing}"', '{name} needs "{missing}"'],
+  'manifest.bad_field_name': [
+    '"{name}" 不能用作字段名: 只能使用字母、数字和 _（client_id 和 webhook 为保留名: 每个场景都接受它们）',
+    '"{name}" cannot be a field name: use letters, digits and _ (client_id and webhook are reserved: every scenario accepts them)',
+  ],
+  'manifest.workflow_pattern': [
+    '"workflow" 必须是 .json 文件名（用 "Save (API Format)" 导出的工作流）',
+    '"workflow" must name a .json file (a workflow exported with "Save (API Format)")',
+  ],
+  'manifest.route_pattern': [
+    '"route" 只能使用字母、数字、_ 和 -（最多 64 个字符）',
+    '"route" may only use letters, digits, _ and - (at most 64 characters)',
+  ],
+  'manifest.to_pattern': [
+    '{name}: "to" 的格式必须是 "<节点 ID 或标题>.inputs.<输入名>"，例如 "6.inputs.seed"',
+    '{name}: "to" must look like "<node id or title>.inputs.<input name>", e.g. "6.inputs.seed"',
+  ],
+  'manifest.pattern': ['{name} 的格式不正确', '{name} does not have the expected form'],
+  'manifest.to_any_of': [
+    '{name}: "to" 必须是 "6.inputs.seed" 这样的节点路径，或由它们组成的列表',
+    '{name}: "to" must be a node path like "6.inputs.seed", or a list of them',
+  ],
+  'manifest.type_any_of': [
+    '{name}: "type" 必须是 string、number、integer、boolean、array、object 之一',
+    '{name}: "type" must be one of string, number, integer, boolean, array, object',
+  ],
+  'manifest.invalid': ['{name} 无效', '{name} is not valid'],
+  'manifest.must_be': ['{name} 必须是{kind}', '{name} must be {kind}'],
+  'manifest.one_of': ['{name} 必须是以下值之一: {values}', '{name} must be one of: {values}'],
+  'manifest.other': ['{name} {problem}', '{name} {problem}'],
+  'kind.string': ['文本', 'text'],
+  'kind.object': ['映射（"键: 值" 形式的多行）', 'a mapping (key: value lines)'],
+  'kind.array': ['列表', 'a list'],
+  'kind.boolean': ['true 或 false', 'true or false'],
+  'kind.integer': ['整数', 'a whole number'],
+  'kind.number': ['数字', 'a number'],
+  'kind.null': ['null', 'null'],
+  'kind.or': ['或', ' or '],
+  'manifest.route_from_file': [
+    '文件名 "{stem}" 不能用作路由（只能使用字母、数字、_ 和 -）；请重命名文件或添加 "route: <名称>"',
+    'the file name "{stem}" cannot be used as a route (letters, digits, _ and - only); rename the file or add "route: <name>"',
+  ],
+  'manifest.workflow_escapes': [
+    '"workflow" 必须是清单旁边或 templates/ 中的文件，不能含 ".." 或绝对路径',
+    '"workflow" must name a file beside the manifest or in templates/, without ".." or an absolute path',
+  ],
+  'manifest.workflow_invalid': ['工作流 {file} {reason}', 'the workflow {file} {reason}'],
+  'manifest.workflow_not_found': [
+    '找不到工作流 "{name}"（已查找 {tried}）',
+    'the workflow "{name}" was not found (looked for {tried})',
+  ],
+  'manifest.list_and': [' 和 ', ' and '],
+  'manifest.route_taken': [
+    '路由 "{name}" 已被 {owner} 使用；请为此清单设置另一个 "route"',
+    'the route "{name}" is already used by {owner}; give this manifest another "route"',
+  ],
+  // Why a workflow file cannot be used; completes "the workflow <file> …".
+  'workflow.too_large': ['超过 {kib} KiB', 'is larger than {kib} KiB'],
+  'workflow.not_json': ['不是合法的 JSON（{detail}）', 'is not valid JSON ({detail})'],
+  'workflow.json_at': ['第 {line} 行第 {column} 列附近', '{reason}'],
+  'workflow.json_reason': ['解析器提示「{reason}」', '{reason}'],
+  'workflow.not_object': ['不是工作流（应为由节点组成的 JSON 对象）', 'does not hold a workflow (expected a JSON object of nodes)'],
+  'workflow.ui_format': [
+    '是 ComfyUI 的 UI 格式（含 "nodes" 和 "links"）；请在 ComfyUI 中打开它，用 "Save (API Format)"（菜单 Workflow → Export (API)）导出，并让 "workflow" 指向导出的文件',
+    'is in ComfyUI\'s UI format (it has "nodes" and "links"); open it in ComfyUI, export it with "Save (API Format)" (menu Workflow → Export (API)) and point "workflow" at that file',
+  ],
+  'workflow.no_nodes': ['没有任何节点', 'has no nodes'],
+  'workflow.too_many_nodes': ['有 {count} 个节点，超过上限 {limit}', 'has {count} nodes, more than the limit of {limit}'],
+  'workflow.node_no_class': [
+    '中的节点 "{id}" 没有 "class_type"；请用 "Save (API Format)" 导出工作流',
+    'has a node "{id}" without a "class_type"; export the workflow with "Save (API Format)"',
+  ],
+  'workflow.node_no_inputs': ['中的节点 "{id}"（{class}）没有 "inputs" 对象', 'has a node "{id}" ({class}) without an "inputs" object'],
+  'workflow.node_too_deep': [
+    '中节点 "{id}" 的 inputs 嵌套超过 {limit} 层',
+    'has a node "{id}" whose inputs are nested more than {limit} levels deep',
+  ],
+  // The yaml library's error codes: described in Chinese, its own English sentence ({reason}) kept for en.
+  'yaml.BAD_INDENT': ['缩进不正确，同一层的键必须从同一列开始', '{reason}'],
+  'yaml.BAD_SCALAR_START': ['值的开头不合法（以 @、` 等保留字符开头的值请加引号）', '{reason}'],
+  'yaml.BLOCK_AS_IMPLICIT_KEY': ['多行内容不能用作键（是否少了冒号或缩进不对？）', '{reason}'],
+  'yaml.BLOCK_IN_FLOW': ['方括号或花括号中不能使用多行块', '{reason}'],
+  'yaml.DUPLICATE_KEY': ['同一层出现了重复的键', '{reason}'],
+  'yaml.IMPOSSIBLE': ['无法解析（文件可能已损坏）', '{reason}'],
+  'yaml.KEY_OVER_1024_CHARS': ['键超过 1024 个字符', '{reason}'],
+  'yaml.MISSING_CHAR': ['缺少必需的字符（如冒号、引号或右括号）', '{reason}'],
+  'yaml.MULTILINE_IMPLICIT_KEY': ['键不能跨多行（是否少了冒号？）', '{reason}'],
+  'yaml.MULTIPLE_ANCHORS': ['一个值有多个锚点（&name）', '{reason}'],
+  'yaml.MULTIPLE_DOCS': ['文件中有多个 YAML 文档（---）；清单只能有一个', '{reason}'],
+  'yaml.MULTIPLE_TAGS': ['一个值有多个标签（!tag）', '{reason}'],
+  'yaml.TAB_AS_INDENT': ['不能用制表符缩进，请使用空格', '{reason}'],
+  'yaml.UNEXPECTED_TOKEN': ['出现了意外的内容（是否少了引号或冒号？）', '{reason}'],
+  'yaml.BAD_ALIAS': ['别名（*name）不合法', '{reason}'],
+  'yaml.BAD_DIRECTIVE': ['指令（%）不合法', '{reason}'],
+  'yaml.BAD_DQ_ESCAPE': ['双引号字符串中的转义序列不合法', '{reason}'],
+  'yaml.TAG_RESOLVE_FAILED': ['无法解析标签（!tag）', '{reason}'],
+  'yaml.ALIAS_PROPS': ['别名（*name）不能带锚点或标签', '{reason}'],
+  'yaml.other': ['YAML 错误（代码 {code}）', '{reason}'],
+  // Fields and their JSON Schemas (compile-scenario.ts).
+  'manifest.field_schema_invalid': ['字段 "{name}" 不是合法的 JSON Schema: {reason}', 'field "{name}" is not a valid JSON Schema: {reason}'],
+  'manifest.body_schema_invalid': ['请求体的 "schema" 不是合法的 JSON Schema: {reason}', 'the body "schema" is not a valid JSON Schema: {reason}'],
+  'manifest.schema_unknown_keyword': ['未知的关键字 "{keyword}"', 'unknown keyword "{keyword}"'],
+  'manifest.schema_problem': ['{path} {problem}', '{path} {problem}'],
+  'manifest.schema_other': ['ajv 提示「{reason}」', '{reason}'],
+  'manifest.schema_remark': ['JSON Schema 提示「{remark}」', '{remark}'],
+  'manifest.schema_missing_type': [
+    '使用了关键字 "{keyword}" 却没有声明对应的 type "{type}"（位置 {at}）',
+    'the keyword "{keyword}" is used without the type "{type}" it applies to (at {at})',
+  ],
+  'manifest.default_refused': [
+    '字段 "{name}" 的默认值 {value} 不符合它自己的规则（{reason}）；请修改默认值或规则',
+    'field "{name}" has the default {value}, which its own rules refuse ({reason}); change the default or the rule',
+  ],
+  // Mappings (check-mappings.ts).
+  'mapping.node': ['节点 "{id}"（"{title}"，{class}）', 'node "{id}" ({title}, {class})'],
+  'mapping.node_untitled': ['节点 "{id}"（{class}）', 'node "{id}" ({class})'],
+  'mapping.no_node': ['字段 "{name}" 映射到节点 "{ref}"，但{reason}', 'field "{name}" maps to node "{ref}", but {reason}'],
+  'mapping.title_ambiguous': [
+    '有多个节点的标题是 "{ref}"（{ids}）；请改用节点 ID',
+    'several nodes have the title "{ref}" ({ids}); name the node by its id instead',
+  ],
+  'mapping.node_unknown': [
+    '工作流中没有 ID 或标题为 "{ref}" 的节点{hint}（节点: {nodes}）',
+    'the workflow has no node with the id or title "{ref}"{hint} (nodes: {nodes})',
+  ],
+  'mapping.nodes_more': [' …（共 {count} 个）', ' … ({count} in all)'],
+  'mapping.no_input': [
+    '字段 "{name}" 映射到{node}的输入 "{input}"，但该节点没有输入 "{input}"{hint}',
+    'field "{name}" maps to input "{input}" of {node}, but that node has no input "{input}"{hint}',
+  ],
+  'mapping.hint_inputs': ['（输入: {inputs}）', ' (inputs: {inputs})'],
+  'mapping.link': [
+    '字段 "{name}" 会替换{node}的输入 "{input}"，而它连接着节点 "{from}" 的输出 {slot}；如果确实要断开这条连接，请给该字段加上 "overwrite_link: true"',
+    'field "{name}" would replace input "{input}" of {node}, which is connected to output {slot} of node "{from}"; add "overwrite_link: true" to the field if cutting that connection is intended',
+  ],
+  'mapping.type_mismatch': [
+    '字段 "{name}" {mismatch}，但{node}的输入 "{input}" 中是{kind}（{value}）',
+    'field "{name}" {mismatch}, but input "{input}" of {node} holds {kind} ({value})',
+  ],
+  'mapping.has_type': ['的类型是 {types}', 'has type {types}'],
+  'mapping.has_default': ['的默认值是{kind}（{value}）', 'has a default of {kind} ({value})'],
+  'mapping.output_missing': ['输出 "{ref}" 不在工作流中: {reason}', 'output "{ref}" is not in the workflow: {reason}'],
+  'value.text': ['文本', 'text'],
+  'value.number': ['数字', 'a number'],
+  'value.boolean': ['true/false', 'true/false'],
+  'value.null': ['null', 'null'],
+  'value.list': ['列表', 'a list'],
+  'value.object': ['对象', 'an object'],
+  // A live ComfyUI's /object_info (check-object-info.ts): warnings.
+  'comfy.class_missing': [
+    '{node}使用了节点类型 "{class}"，但所连接的 ComfyUI 没有该类型（缺少自定义节点？）',
+    '{node} uses the node type "{class}", which the connected ComfyUI does not have (a missing custom node?)',
+  ],
+  'comfy.input_unknown': [
+    '字段 "{name}" 映射到{node}的输入 "{input}"，但所连接的 ComfyUI 不认识这个输入（输入: {inputs}）',
+    'field "{name}" maps to input "{input}" of {node}, which the connected ComfyUI does not know (inputs: {inputs})',
+  ],
+  'comfy.field_default': [
+    '字段 "{name}" 的默认值 {value} 用于{node}的输入 "{input}"，但{problem}',
+    'field "{name}" defaults to {value} for input "{input}" of {node}, but {problem}',
+  ],
+  'comfy.set_value': [
+    '"set" 为{node}的输入 "{input}" 设置了 {value}，但{problem}',
+    '"set" gives {value} for input "{input}" of {node}, but {problem}',
+  ],
+  'comfy.workflow_value': [
+    '工作流为{node}的输入 "{input}" 设置了 {value}，但{problem}',
+    'the workflow sets {value} for input "{input}" of {node}, but {problem}',
+  ],
+  'comfy.no_choices': [
+    '所连接的 ComfyUI 在此处没有可选值（模型或文件是否已安装？）',
+    'the connected ComfyUI offers no choices there (is the model or file installed?)',
+  ],
+  'comfy.only_offers': ['所连接的 ComfyUI 只提供: {choices}', 'the connected ComfyUI only offers: {choices}'],
+  'comfy.minimum': ['该节点的最小值是 {min}', 'the node\'s minimum is {min}'],
+  'comfy.maximum': ['该节点的最大值是 {max}', 'the node\'s maximum is {max}'],
+  'comfy.enum_extra': [
+    '字段 "{name}" 提供了 {values}，但{node}不接受（可选值: {choices}）',
+    'field "{name}" offers {values}, which {node} does not accept (choices: {choices})',
+  ],
+  // npm run check (scripts/check-scenarios.ts).
+  'check.error': ['错误', 'error  '],
+  'check.warning': ['警告', 'warning'],
+  'check.summary': [
+    '共 {total} 个清单: {loaded} 个已加载（其中 {warned} 个有警告），{drafts} 个草稿未上线，{failed} 个失败；{how}',
+    '{total} manifest(s): {loaded} loaded ({warned} with warnings), {drafts} draft(s) not served, {failed} failed; {how}',
+  ],
+  'check.live': ['已对照 {address} 的 ComfyUI 检查', 'checked against the ComfyUI at {address}'],
+  'check.offline': ['{address} 没有 ComfyUI 应答，仅做了离线检查', 'no ComfyUI answered at {address}, checked offline'],
 } satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof catalogue;
+
+export const YAML_CODE_KEYS = Object.keys(catalogue).filter((key) => key.startsWith('yaml.'));
+
+/** A locale bound once (at start-up, or per request): code that writes messages takes one of these. */
+export type Translate = (key: MessageKey, params?: Params) => string;
+
+export function translator(locale: Locale): Translate {
+  return (key, params) => translate(locale, key, params);
+}
 
 export function translate(locale: Locale, key: MessageKey, params: Params = {}): string {
   const template = catalogue[key][locale === 'en' ? 1 : 0];

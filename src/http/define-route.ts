@@ -7,6 +7,8 @@ import { koaBody } from 'koa-body';
 import type { ErrorCode } from '../errors.js';
 import { fail } from '../errors.js';
 import type { JsonSchema } from './json-schema.js';
+import type { GatewayState } from './envelope.js';
+import { translator } from '../i18n.js';
 import { describeErrors, summarize, type ValidateFunction, type Validators, type Where } from './validation.js';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
@@ -158,8 +160,9 @@ function validationStage(def: RouteDef, validators: Validators): Middleware {
     try {
       for (const [where, validate] of compiled) {
         if (!validate(input[where])) {
-          const problems = describeErrors(where, validate.errors);
-          throw fail.badRequest(summarize(problems), { errors: problems });
+          const t = translator((ctx.state as GatewayState).locale);
+          const problems = describeErrors(where, validate.errors, t);
+          throw fail.badRequest(summarize(problems, t), { errors: problems });
         }
       }
       await def.handler(ctx, input);

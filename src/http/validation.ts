@@ -2,6 +2,7 @@
 // turned into one sentence a caller can act on, plus the full list in `details`.
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import type { MessageKey, Translate } from '../i18n.js';
 
 export type Where = 'body' | 'query' | 'params';
 
@@ -30,14 +31,14 @@ export interface ValidationProblem {
   message: string;
 }
 
-export function describeErrors(where: Where, errors: ErrorObject[] | null | undefined): ValidationProblem[] {
-  return (errors ?? []).map((error) => ({ location: where, path: pathOf(error), message: sentence(error) }));
+export function describeErrors(where: Where, errors: ErrorObject[] | null | undefined, t: Translate): ValidationProblem[] {
+  return (errors ?? []).map((error) => ({ location: where, path: pathOf(error), message: ajvPredicate(error, t) }));
 }
 
-export function summarize(problems: ValidationProblem[]): string {
+export function summarize(problems: ValidationProblem[], t: Translate): string {
   const shown = problems.slice(0, 3).map((p) => `${p.location}${p.path ? `.${p.path}` : ''} ${p.message}`);
-  const more = problems.length > 3 ? ` (+${problems.length - 3} more)` : '';
-  return shown.join('; ') + more;
+  const more = problems.length > 3 ? t('valid.summary_more', { count: problems.length - 3 }) : '';
+  return shown.join(t('valid.list_sep')) + more;
 }
 
 function pathOf(error: ErrorObject): string {
@@ -49,18 +50,60 @@ function pathOf(error: ErrorObject): string {
   return base;
 }
 
-function sentence(error: ErrorObject): string {
+/** Names of JSON types in a sentence ("must be an integer"), in the caller's language. */
+export function typeNames(type: unknown, t: Translate): string {
+  const names = String(type).split(',').map((name) => {
+    const key = `type.${name}` as MessageKey;
+    return TYPE_KEYS.has(key) ? t(key) : name;
+  });
+  return names.join(t('type.or'));
+}
+
+const TYPE_KEYS = new Set<MessageKey>(['type.string', 'type.number', 'type.integer', 'type.boolean', 'type.array', 'type.object', 'type.null']);
+
+/** One ajv error as the end of a sentence about the value ("<path> must be >= 1"), in the caller's language. */
+export function ajvPredicate(error: ErrorObject, t: Translate): string {
+  const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required':
-      return 'is required';
+      return t('valid.required');
     case 'additionalProperties':
-      return 'is not a known field';
+      return t('valid.additional');
     case 'enum':
-      return `must be one of: ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+      return t('valid.enum', { values: (params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ') });
+    case 'const':
+      return t('valid.const', { value: JSON.stringify(params.allowedValue) });
     case 'type':
-      return `must be of type ${String(error.params.type)}`;
+      return t('valid.type', { type: typeNames(params.type, t) });
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+    case 'multipleOf':
+    case 'minLength':
+    case 'maxLength':
+    case 'minItems':
+    case 'maxItems':
+    case 'minProperties':
+    case 'maxProperties':
+      return t(`valid.${error.keyword}`, { limit: String(params.limit ?? params.multipleOf) });
+    case 'pattern':
+      return t('valid.pattern', { pattern: String(params.pattern) });
+    case 'format':
+      return t('valid.format', { format: String(params.format) });
+    case 'uniqueItems':
+      return t('valid.uniqueItems', { i: String(params.i), j: String(params.j) });
+    case 'not':
+    case 'anyOf':
+    case 'oneOf':
+      return t(`valid.${error.keyword}`);
+    case 'false schema':
+      return t('valid.false');
+    case 'dependentRequired':
+    case 'dependencies':
+      return t('valid.dependentRequired', { property: String(params.property), deps: String(params.deps) });
     default:
-      return error.message ?? 'is invalid';
+      return t('valid.other', { keyword: error.keyword });
   }
 }
 

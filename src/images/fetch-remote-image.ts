@@ -117,14 +117,14 @@ function parseUrl(text: string, say: Say): URL {
   try {
     url = new URL(text);
   } catch {
-    throw fail.badRequest(say('reason.fetch_failed', { url: text, reason: 'not a valid URL' }));
+    throw fail.badRequest(say('reason.fetch_failed', { url: text, reason: say('reason.fetch_not_url', {}) }));
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw fail.badRequest(say('reason.fetch_scheme', { url: url.href }));
   }
   // Credentials in a URL would be sent on; an image link has no business carrying them.
   if (url.username || url.password) {
-    throw fail.badRequest(say('reason.fetch_failed', { url: redact(url), reason: 'user names and passwords in URLs are not sent' }));
+    throw fail.badRequest(say('reason.fetch_failed', { url: redact(url), reason: say('reason.fetch_credentials', {}) }));
   }
   return url;
 }
@@ -145,10 +145,10 @@ async function checkedAddress(
     try {
       addresses = await resolve(host);
     } catch (error) {
-      throw fail.badRequest(say('reason.fetch_failed', { url: url.href, reason: `cannot resolve ${host}: ${describe(error)}` }));
+      throw fail.badRequest(say('reason.fetch_failed', { url: url.href, reason: say('reason.fetch_unresolved', { host, reason: describe(error) }) }));
     }
     if (!addresses.length) {
-      throw fail.badRequest(say('reason.fetch_failed', { url: url.href, reason: `${host} has no address` }));
+      throw fail.badRequest(say('reason.fetch_failed', { url: url.href, reason: say('reason.fetch_no_address', { host }) }));
     }
   }
   if (!policy.hostAllowed(host)) {

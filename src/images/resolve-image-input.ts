@@ -62,7 +62,7 @@ export function createImageInputs(options: ImageInputsOptions): ImageInputs {
   const { uploader, stagingDir } = options;
 
   async function uploadBytes(bytes: Buffer, context: FetchContext): Promise<string> {
-    if (bytes.length > options.maxBytes) throw fail.tooLarge(`${options.maxBytes} bytes (limits.upload_bytes) for ${context.field}`);
+    if (bytes.length > options.maxBytes) throw fail.tooLarge(translate(context.locale, 'reason.inline_too_large', { limit: options.maxBytes, field: context.field }));
     const filepath = path.join(stagingDir, randomUUID());
     await writeFile(filepath, bytes, { flag: 'wx' });
     // Named by content: the same image sent twice is one file in ComfyUI, and ComfyUI's cache keeps working.

@@ -7,7 +7,7 @@ import type { Context, Middleware } from 'koa';
 import { koaBody } from 'koa-body';
 import { fail } from '../errors.js';
 import type { GatewayState } from '../http/envelope.js';
-import { translate, type Locale } from '../i18n.js';
+import { translate, type Locale, type MessageKey } from '../i18n.js';
 import type { StagedFile } from '../images/accept-upload.js';
 import type { ImageInputs } from '../images/resolve-image-input.js';
 import type { CompiledField, CompiledScenario } from '../scenarios/types.js';
@@ -136,23 +136,25 @@ function coerce(field: CompiledField, value: unknown, locale: Locale): unknown {
     (type): type is string => typeof type === 'string',
   );
   if (!types.length || types.includes('string')) return value;
-  const wrong = (type: string) =>
-    fail.badRequest(translate(locale, 'reason.form_value', { field: field.name, value: value.slice(0, 50), type }));
+  const wrong = (type: MessageKey) =>
+    fail.badRequest(
+      translate(locale, 'reason.form_value', { field: field.name, value: value.slice(0, 50), type: translate(locale, type) }),
+    );
   if (types.includes('integer') || types.includes('number')) {
     const number = value.trim() === '' ? Number.NaN : Number(value);
     if (Number.isFinite(number)) return number;
-    if (!types.includes('boolean')) throw wrong(types.includes('integer') ? 'an integer' : 'a number');
+    if (!types.includes('boolean')) throw wrong(types.includes('integer') ? 'form.integer' : 'form.number');
   }
   if (types.includes('boolean')) {
     if (['true', '1', 'yes', 'on'].includes(value.toLowerCase())) return true;
     if (['false', '0', 'no', 'off'].includes(value.toLowerCase())) return false;
-    throw wrong('true or false');
+    throw wrong('form.boolean');
   }
   if (types.includes('array') || types.includes('object')) {
     try {
       return JSON.parse(value) as unknown;
     } catch {
-      throw wrong(types.includes('array') ? 'a JSON array' : 'a JSON object');
+      throw wrong(types.includes('array') ? 'form.json_array' : 'form.json_object');
     }
   }
   return value;

@@ -5,6 +5,7 @@ import type { Context, Middleware } from 'koa';
 import { koaBody } from 'koa-body';
 import type { RouteGroup } from '../app.js';
 import { fail } from '../errors.js';
+import { translator, type Translate } from '../i18n.js';
 import { defineRoute } from '../http/define-route.js';
 import { ok, okWithMessage, type GatewayState } from '../http/envelope.js';
 import { describeErrors, summarize } from '../http/validation.js';
@@ -67,7 +68,7 @@ export function scenarioRoutes(deps: ScenarioRouteDeps): RouteGroup {
       const snapshot = deps.registry.current();
       const scenario = snapshot.scenarios.get(params.name);
       const status = [...snapshot.statuses.values()].find((s) => s.name === params.name);
-      if (!scenario && !status) throw unknownScenario(snapshot, params.name);
+      if (!scenario && !status) throw unknownScenario(snapshot, params.name, translator((ctx.state as GatewayState).locale));
       ok(ctx, { ...(status ? describeStatus(snapshot, status) : {}), ...(scenario ? describeScenario(scenario) : {}) }, 'scenario.detail');
     },
   });
@@ -84,9 +85,10 @@ function dispatcher(deps: ScenarioRouteDeps): Middleware {
     const match = ctx.method === 'POST' ? POST_PATH.exec(ctx.path) : null;
     if (!match) return next();
     const snapshot = deps.registry.current();
-    const name = decodeSegment(match[1] as string);
+    const t = translator((ctx.state as GatewayState).locale);
+    const name = decodeSegment(match[1] as string, t);
     const scenario = snapshot.scenarios.get(name);
-    if (!scenario) throw unknownScenario(snapshot, name);
+    if (!scenario) throw unknownScenario(snapshot, name, t);
     const wait = deps.jobs?.parseWait(ctx);
 
     const form = deps.images?.isForm(ctx) ? await deps.images.readForm(ctx, scenario) : undefined;
@@ -94,8 +96,8 @@ function dispatcher(deps: ScenarioRouteDeps): Middleware {
     const body = form?.fields ?? ((ctx.request.body ?? {}) as Record<string, unknown>);
     if (!scenario.validate(body)) {
       await deps.images?.discard(form?.files);
-      const problems = describeErrors('body', scenario.validate.errors);
-      throw fail.badRequest(summarize(problems), { errors: problems });
+      const problems = describeErrors('body', scenario.validate.errors, t);
+      throw fail.badRequest(summarize(problems, t), { errors: problems });
     }
     if (await replayed(deps, ctx, body, form?.files)) return;
     const { client_id: clientId, webhook: requestedWebhook, ...given } = body as { client_id?: string; webhook?: string } & Record<string, unknown>;
@@ -162,11 +164,11 @@ async function followJob<T extends object>(
 }
 
 /** A malformed escape (`%ff`, `%E0%A4%A`) is the caller's mistake: decodeURIComponent would throw a URIError (500). */
-function decodeSegment(raw: string): string {
+function decodeSegment(raw: string, t: Translate): string {
   try {
     return decodeURIComponent(raw);
   } catch {
-    throw fail.badRequest(`the scenario name in the path is not valid percent-encoded UTF-8: ${raw}`);
+    throw fail.badRequest(t('reason.scenario_name_encoding', { raw }));
   }
 }
 
@@ -179,12 +181,12 @@ async function parseJson(ctx: Context, parse: Middleware): Promise<void> {
   await parse(ctx, async () => undefined);
 }
 
-function unknownScenario(snapshot: Snapshot, name: string) {
+function unknownScenario(snapshot: Snapshot, name: string, t: Translate) {
   const known = [...snapshot.scenarios.keys()].sort();
   const shown = known.slice(0, 10).join(', ') + (known.length > 10 ? ', …' : '');
   const broken = [...snapshot.statuses.values()].find((s) => s.name === name && s.state === 'failed');
-  if (broken) return fail.notFound(`scenario "${name}" (its manifest ${broken.file} failed to load: see GET /api/v1/scenarios)`);
-  return fail.notFound(`scenario "${name}"${known.length ? ` (scenarios: ${shown})` : ' (no scenarios are loaded)'}`);
+  if (broken) return fail.notFound(t('what.scenario_failed', { name, file: broken.file }));
+  return fail.notFound(known.length ? t('what.scenario', { name, known: shown }) : t('what.scenario_none', { name }));
 }
 
 function describeStatus(snapshot: Snapshot, status: ScenarioStatus) {

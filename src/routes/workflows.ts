@@ -230,6 +230,6 @@ async function setImages(
   inputs: ImageInputs | undefined,
 ): Promise<{ workflow: Workflow; names?: Record<string, string> }> {
   if (!images || !Object.keys(images).length) return { workflow };
-  if (!inputs) throw fail.badRequest('images are not accepted by this gateway');
+  if (!inputs) throw fail.badRequest(say(ctx, 'reason.images_off'));
   return applyWorkflowImages(workflow, images, inputs, (ctx.state as GatewayState).locale);
 }

@@ -3,7 +3,7 @@
 // `to:`: the node (by id or title) and the input exist, a connection is only cut with `overwrite_link: true`, the
 // value is of the kind the workflow holds there, and no field writes the same place.
 import type { Workflow } from '../comfy/types.js';
-import { translate, type Locale } from '../i18n.js';
+import type { Translate } from '../i18n.js';
 import { describeNode, findNode, kindOf, titleIndex } from './check-mappings.js';
 import type { PathSegment } from './load-manifest.js';
 import type { Manifest } from './manifest-schema.js';
@@ -26,7 +26,7 @@ export function applySet(
   workflow: Workflow,
   targets: ReadonlyMap<string, readonly Target[]>,
   at: At,
-  locale: Locale,
+  t: Translate,
 ): SetResult {
   const entries = Object.entries(manifest.set ?? {});
   if (entries.length === 0) return { workflow, fixed: [], errors: [] };
@@ -42,31 +42,31 @@ export function applySet(
     const overwriteLink = typeof given === 'object' && given.overwrite_link === true;
     const match = NODE_PATH.exec(key);
     if (!match) {
-      errors.push(translate(locale, 'manifest.set_path', { at: where, key }));
+      errors.push(t('manifest.set_path', { at: where, key }));
       continue;
     }
     const [, ref = '', input = ''] = match;
-    const node = findNode(workflow, titles, ref);
+    const node = findNode(workflow, titles, ref, t);
     if (typeof node !== 'string') {
-      errors.push(translate(locale, 'manifest.set_node', { at: where, ref, reason: node.reason }));
+      errors.push(t('manifest.set_node', { at: where, ref, reason: node.reason }));
       continue;
     }
     const inputs = (workflow[node] as Workflow[string]).inputs;
-    const label = describeNode(workflow, node);
+    const label = describeNode(workflow, node, t);
     if (!Object.hasOwn(inputs, input)) {
-      errors.push(translate(locale, 'manifest.set_input', { at: where, input, node: label, inputs: Object.keys(inputs).join(', ') }));
+      errors.push(t('manifest.set_input', { at: where, input, node: label, inputs: Object.keys(inputs).join(', ') }));
       continue;
     }
     const current = inputs[input];
     if (isLink(current)) {
       if (!overwriteLink) {
         const [from, slot] = current as [string, number];
-        errors.push(translate(locale, 'manifest.set_link', { at: where, input, node: label, from, slot }));
+        errors.push(t('manifest.set_link', { at: where, input, node: label, from, slot }));
         continue;
       }
-    } else if (kindOf(value) !== kindOf(current)) {
+    } else if (kindOf(value, t) !== kindOf(current, t)) {
       errors.push(
-        translate(locale, 'manifest.set_type', {
+        t('manifest.set_type', {
           at: where, input, node: label, value: JSON.stringify(value), current: JSON.stringify(current),
         }),
       );
@@ -74,7 +74,7 @@ export function applySet(
     }
     const field = fieldOf.get(`${node}\u0000${input}`);
     if (field) {
-      errors.push(translate(locale, 'manifest.set_field', { at: where, field, input, node: label }));
+      errors.push(t('manifest.set_field', { at: where, field, input, node: label }));
       continue;
     }
     fixed.push({ node, input, value, key });

@@ -2,18 +2,18 @@
 // inputs it does not know, values outside a node's limits or choices. These are warnings, not errors: the ComfyUI
 // the gateway sees at load time may differ from the one that will run the prompt.
 import type { InputSpec, ObjectInfo, Workflow } from '../comfy/types.js';
-import { translate, type Locale } from '../i18n.js';
 import { describeNode } from './check-mappings.js';
 import type { PathSegment } from './load-manifest.js';
 import { isLink } from './resolve-workflow.js';
 import type { CompiledField, CompiledScenario } from './types.js';
+import type { Translate } from '../i18n.js';
 
 type At = (path: readonly PathSegment[]) => string;
 
 /** Inputs ComfyUI validates itself instead of against their choices (CONTRACT §2.2: VALIDATE_INPUTS). */
 const SELF_VALIDATED = new Set(['LoadImage.image', 'LoadImageMask.image']);
 
-export function checkObjectInfo(scenario: CompiledScenario, info: ObjectInfo, at: At, locale: Locale = 'zh-CN'): string[] {
+export function checkObjectInfo(scenario: CompiledScenario, info: ObjectInfo, at: At, t: Translate): string[] {
   const warnings: string[] = [];
   const workflow: Workflow = scenario.workflow;
   const overridden = new Map<string, { field: string; value: unknown }>();
@@ -27,9 +27,7 @@ export function checkObjectInfo(scenario: CompiledScenario, info: ObjectInfo, at
   for (const [id, node] of Object.entries(workflow)) {
     const nodeInfo = info[node.class_type];
     if (!nodeInfo) {
-      warnings.push(
-        `${at(['workflow'])}: ${describeNode(workflow, id)} uses the node type "${node.class_type}", which the connected ComfyUI does not have (a missing custom node?)`,
-      );
+      warnings.push(`${at(['workflow'])}: ${t('comfy.class_missing', { node: describeNode(workflow, id, t), class: node.class_type })}`);
       continue;
     }
     const specs: Record<string, InputSpec> = { ...nodeInfo.input.optional, ...nodeInfo.input.required };
@@ -39,8 +37,9 @@ export function checkObjectInfo(scenario: CompiledScenario, info: ObjectInfo, at
       const spec = specs[input];
       if (!spec) {
         if (field) {
+          const known = Object.keys(specs).join(', ');
           warnings.push(
-            `${at(['fields', field.field, 'to'])}: field "${field.field}" maps to input "${input}" of ${describeNode(workflow, id)}, which the connected ComfyUI does not know (inputs: ${Object.keys(specs).join(', ')})`,
+            `${at(['fields', field.field, 'to'])}: ${t('comfy.input_unknown', { name: field.field, input, node: describeNode(workflow, id, t), inputs: known })}`,
           );
         }
         continue;
@@ -49,19 +48,22 @@ export function checkObjectInfo(scenario: CompiledScenario, info: ObjectInfo, at
       const fromField = field?.value !== undefined;
       const value = fromField ? field?.value : templateValue;
       if (value === undefined || isLink(value)) continue;
-      const problem = outOfRange(spec, value);
+      const problem = outOfRange(spec, value, t);
       if (!problem) continue;
       const fixedKey = fixedAt.get(key);
       const where = fromField && field ? at(['fields', field.field, 'default']) : fixedKey ? at(['set', fixedKey]) : at(['workflow']);
-      const subject = fromField && field ? `field "${field.field}" defaults to` : fixedKey ? '"set" gives' : `the workflow sets`;
-      warnings.push(`${where}: ${subject} ${JSON.stringify(value)} for input "${input}" of ${describeNode(workflow, id)}, but ${problem}`);
+      const said = { value: JSON.stringify(value), input, node: describeNode(workflow, id, t), problem };
+      const message = fromField && field
+        ? t('comfy.field_default', { name: field.field, ...said })
+        : fixedKey ? t('comfy.set_value', said) : t('comfy.workflow_value', said);
+      warnings.push(`${where}: ${message}`);
     }
     // A field typed narrower than the input refuses values ComfyUI takes (an integer field on a FLOAT input refuses
     // 7.5); a number field on an INT input lets through values ComfyUI refuses.
     for (const field of scenario.fields) {
       for (const target of field.targets.filter((t) => t.node === id)) {
         const spec = specs[target.input];
-        const warning = spec && typeWarning(field, spec, target.input, describeNode(workflow, id), at, locale);
+        const warning = spec && typeWarning(field, spec, target.input, describeNode(workflow, id, t), at, t);
         if (warning) warnings.push(warning);
       }
     }
@@ -75,9 +77,9 @@ export function checkObjectInfo(scenario: CompiledScenario, info: ObjectInfo, at
         const offered = spec[0];
         const missing = choices.filter((c) => !offered.includes(c as string));
         if (missing.length) {
-          warnings.push(
-            `${at(['fields', field.name, 'enum'])}: field "${field.name}" offers ${missing.map((m) => JSON.stringify(m)).join(', ')}, which ${describeNode(workflow, id)} does not accept (choices: ${offered.join(', ')})`,
-          );
+          const values = missing.map((m) => JSON.stringify(m)).join(', ');
+          const said = { name: field.name, values, node: describeNode(workflow, id, t), choices: offered.join(', ') };
+          warnings.push(`${at(['fields', field.name, 'enum'])}: ${t('comfy.enum_extra', said)}`);
         }
       }
     }
@@ -91,34 +93,32 @@ function typeWarning(
   input: string,
   node: string,
   at: At,
-  locale: Locale,
+  t: Translate,
 ): string | undefined {
   const declared = field.schema.type;
   if (typeof declared !== 'string' || Array.isArray(spec[0])) return undefined;
   const comfy = String(spec[0]);
   const params = { at: at(['fields', field.name, 'type']), field: field.name, declared, input, node, comfy };
   if (comfy === 'FLOAT' && declared === 'integer') {
-    return translate(locale, 'manifest.type_narrower', { ...params, suggested: 'number' });
+    return t('manifest.type_narrower', { ...params, suggested: 'number' });
   }
-  if (comfy === 'INT' && declared === 'number') return translate(locale, 'manifest.type_wider', params);
+  if (comfy === 'INT' && declared === 'number') return t('manifest.type_wider', params);
   return undefined;
 }
 
 /** Why the value does not fit the input's spec, as the end of a sentence; undefined when it fits. */
-function outOfRange(spec: InputSpec, value: unknown): string | undefined {
+function outOfRange(spec: InputSpec, value: unknown, t: Translate): string | undefined {
   const [type, options = {}] = spec;
   if (Array.isArray(type)) {
     if (type.includes(value as string)) return undefined;
-    const shown = type.length > 20 ? `${type.slice(0, 20).join(', ')} … (${type.length} in all)` : type.join(', ');
-    return type.length === 0
-      ? 'the connected ComfyUI offers no choices there (is the model or file installed?)'
-      : `the connected ComfyUI only offers: ${shown}`;
+    const shown = type.length > 20 ? type.slice(0, 20).join(', ') + t('mapping.nodes_more', { count: type.length }) : type.join(', ');
+    return type.length === 0 ? t('comfy.no_choices') : t('comfy.only_offers', { choices: shown });
   }
   if ((type === 'INT' || type === 'FLOAT') && typeof value === 'number') {
     const min = options.min as number | undefined;
     const max = options.max as number | undefined;
-    if (min !== undefined && value < min) return `the node's minimum is ${min}`;
-    if (max !== undefined && value > max) return `the node's maximum is ${max}`;
+    if (min !== undefined && value < min) return t('comfy.minimum', { min });
+    if (max !== undefined && value > max) return t('comfy.maximum', { max });
   }
   return undefined;
 }

@@ -7,7 +7,8 @@ import type { JsonSchema } from '../http/json-schema.js';
 import { createValidators } from '../http/validation.js';
 import { applySet } from './apply-set.js';
 import { checkMappings } from './check-mappings.js';
-import type { Locale } from '../i18n.js';
+import type { Translate } from '../i18n.js';
+import { ajvPredicate } from '../http/validation.js';
 import type { LoadedManifest } from './load-manifest.js';
 import { FIELD_SCHEMA_KEYS } from './manifest-schema.js';
 import { webhookBodyProperty } from '../webhooks/webhook-url.js';
@@ -23,7 +24,6 @@ export interface CompileInput {
   /** Used when the manifest has no `message`. */
   defaultMessage: string;
   /** The language of the problems reported (zh-CN when absent). */
-  locale?: Locale;
 }
 
 export type CompileResult = { ok: true; scenario: CompiledScenario } | { ok: false; errors: string[] };
@@ -34,7 +34,7 @@ export interface ScenarioCompiler {
   release(scenario: CompiledScenario): void;
 }
 
-export function createScenarioCompiler(): ScenarioCompiler {
+export function createScenarioCompiler(t: Translate): ScenarioCompiler {
   // ajv's strict-mode remarks arrive through its logger; route them to the manifest being compiled.
   let remarks: string[] = [];
   const logger: Options['logger'] = {
@@ -54,9 +54,9 @@ export function createScenarioCompiler(): ScenarioCompiler {
     compile(input) {
       remarks = [];
       const { manifest, at } = input.loaded;
-      const mapping = checkMappings(manifest, input.workflow, at);
+      const mapping = checkMappings(manifest, input.workflow, at, t);
       if (mapping.errors.length) return { ok: false, errors: mapping.errors };
-      const set = applySet(manifest, input.workflow, mapping.targets, at, input.locale ?? 'zh-CN');
+      const set = applySet(manifest, input.workflow, mapping.targets, at, t);
       if (set.errors.length) return { ok: false, errors: set.errors };
       const workflow = set.workflow;
 
@@ -95,13 +95,13 @@ export function createScenarioCompiler(): ScenarioCompiler {
       } catch (error) {
         return { ok: false, errors: [blame(input, properties, error)] };
       }
-      const errors = checkDefaults(input, fields, validate);
+      const errors = checkDefaults(input, fields, validate, t);
       if (errors.length) {
         ajv.removeSchema(requestSchema);
         return { ok: false, errors };
       }
       const example = exampleBody(fields, workflow);
-      const warnings = remarks.map((remark) => `${at(['fields'])}: ${remark}`);
+      const warnings = remarks.map((remark) => `${at(['fields'])}: ${describeRemark(remark, t)}`);
       return {
         ok: true,
         scenario: {
@@ -139,18 +139,38 @@ export function createScenarioCompiler(): ScenarioCompiler {
     const { at } = input.loaded;
     for (const [name, schema] of Object.entries(properties)) {
       try {
-        ajv.removeSchema(ajv.compile(schema).schema as JsonSchema);
+        // Inside an object, as in the request schema: alone at the root, a field's `default` is itself an error.
+        const alone: JsonSchema = { type: 'object', properties: { [name]: schema } };
+        ajv.removeSchema(ajv.compile(alone).schema as JsonSchema);
       } catch (fieldError) {
-        return `${at(['fields', name])}: field "${name}" is not a valid JSON Schema: ${reason(fieldError)}`;
+        return `${at(['fields', name])}: ${t('manifest.field_schema_invalid', { name, reason: schemaProblem(schema, fieldError) })}`;
       }
     }
-    return `${at(['schema'])}: the body "schema" is not a valid JSON Schema: ${reason(error)}`;
+    return `${at(['schema'])}: ${t('manifest.body_schema_invalid', { reason: schemaProblem(input.loaded.manifest.schema ?? {}, error) })}`;
+  }
+
+  /** Why a schema does not compile: the meta-schema's complaint (rendered like a request's), else ajv's own. */
+  function schemaProblem(schema: JsonSchema, error: unknown): string {
+    const text = error instanceof Error ? error.message : String(error);
+    const unknown = /^strict mode: unknown keyword: "([^"]+)"/.exec(text);
+    if (unknown) return t('manifest.schema_unknown_keyword', { keyword: unknown[1] as string });
+    if (MISSING_TYPE.test(text)) return describeRemark(text, t);
+    if (ajv.validateSchema(schema) === false && ajv.errors?.[0]) {
+      const first = ajv.errors[0];
+      const where = first.instancePath.slice(1).replaceAll('/', '.') || 'schema';
+      return t('manifest.schema_problem', { path: where, problem: ajvPredicate(first, t) });
+    }
+    return t('manifest.schema_other', { reason: text.replace(/^schema is invalid: /, '').split('\n')[0] ?? text });
   }
 }
 
-function reason(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/^schema is invalid: /, '').split('\n')[0] ?? text;
+/** ajv's strict-mode remark about a field's schema, in the author's language when it is one we know. */
+const MISSING_TYPE = /missing type "([^"]+)" for keyword "([^"]+)" at "([^"]+)"/;
+
+function describeRemark(remark: string, t: Translate): string {
+  const missingType = MISSING_TYPE.exec(remark);
+  if (missingType) return t('manifest.schema_missing_type', { type: missingType[1] as string, keyword: missingType[2] as string, at: missingType[3] as string });
+  return t('manifest.schema_remark', { remark });
 }
 
 function pick(source: Record<string, unknown>, keys: readonly string[]): JsonSchema {
@@ -164,6 +184,7 @@ function checkDefaults(
   input: CompileInput,
   fields: CompiledField[],
   validate: (data: unknown) => boolean,
+  t: Translate,
 ): string[] {
   const withDefault = fields.filter((f) => 'default' in f);
   if (!withDefault.length) return [];
@@ -174,10 +195,9 @@ function checkDefaults(
   for (const field of withDefault) {
     const own = errors.find((e) => e.instancePath === `/${field.name}` || e.instancePath.startsWith(`/${field.name}/`));
     if (own) {
-      out.push(
-        `${input.loaded.at(['fields', field.name, 'default'])}: field "${field.name}" has the default ${JSON.stringify(field.default)}, ` +
-          `which its own rules refuse (${own.message ?? 'invalid'}); change the default or the rule`,
-      );
+      const reason = ajvPredicate(own, t);
+      const value = JSON.stringify(field.default);
+      out.push(`${input.loaded.at(['fields', field.name, 'default'])}: ${t('manifest.default_refused', { name: field.name, value, reason })}`);
     }
   }
   return out;

@@ -8,7 +8,7 @@ import type { ScenarioCompiler } from './compile-scenario.js';
 import { MANIFEST_MAX_BYTES, type LoadedManifest, type ManifestParser } from './load-manifest.js';
 import { parseWorkflow, workflowCandidates, type WorkflowLimits } from './resolve-workflow.js';
 import type { CompiledScenario } from './types.js';
-import type { Locale } from '../i18n.js';
+import type { Translate } from '../i18n.js';
 
 export type FileResult = { ok: true; scenario: CompiledScenario } | { ok: false; errors: string[] };
 
@@ -31,7 +31,8 @@ export interface FileLoaderDeps {
   parse: ManifestParser;
   compiler: ScenarioCompiler;
   defaultMessage: string;
-  locale: Locale;
+  /** Problems are written in the configured locale. */
+  t: Translate;
   /** Reads a workflow's text, or undefined if the file does not exist (cached by the registry). */
   readWorkflow(file: string): Promise<string | undefined>;
   /** `scenarios/foo.yaml`, `templates/bar.json`: how files are named in messages. */
@@ -47,6 +48,7 @@ export async function loadFile(
   version: number,
   info: ObjectInfo | undefined,
 ): Promise<LoadedFile | 'gone' | 'unstable'> {
+  const { t } = deps;
   const rel = deps.display(file);
   const stem = path.basename(file).replace(/\.ya?ml$/, '');
   const failed = (errors: string[], extra: Partial<LoadedFile> = {}): LoadedFile => ({
@@ -56,7 +58,7 @@ export async function loadFile(
   const before = await statOrUndefined(file);
   if (!before) return 'gone';
   if (before.size > MANIFEST_MAX_BYTES) {
-    return failed([`${rel}: the manifest is larger than ${MANIFEST_MAX_BYTES / 1024} KiB; keep the workflow in its own .json file`]);
+    return failed([`${rel}: ${t('manifest.too_large', { kib: MANIFEST_MAX_BYTES / 1024 })}`]);
   }
   const text = await readFile(file, 'utf8').catch(() => undefined);
   const after = await statOrUndefined(file);
@@ -72,14 +74,14 @@ export async function loadFile(
   const name = manifest.route ?? stem;
   if (!ROUTE_NAME.test(name)) {
     return failed(
-      [`${rel}: the file name "${stem}" cannot be used as a route (letters, digits, _ and - only); rename the file or add "route: <name>"`],
+      [`${rel}: ${t('manifest.route_from_file', { stem })}`],
       { loaded },
     );
   }
 
   const candidates = workflowCandidates(manifest.workflow, path.dirname(file), deps.templatesDir);
   if (!candidates) {
-    return failed([`${at(['workflow'])}: "workflow" must name a file beside the manifest or in templates/, without ".." or an absolute path`], { name, loaded });
+    return failed([`${at(['workflow'])}: ${t('manifest.workflow_escapes')}`], { name, loaded });
   }
   let workflow: Workflow | undefined;
   let workflowFile = '';
@@ -87,16 +89,16 @@ export async function loadFile(
     const workflowText = await deps.readWorkflow(candidate);
     if (workflowText === undefined) continue;
     workflowFile = candidate;
-    const result = parseWorkflow(workflowText, deps.limits);
+    const result = parseWorkflow(workflowText, deps.limits, t);
     if (!result.ok) {
-      return failed([`${at(['workflow'])}: the workflow ${deps.display(candidate)} ${result.reason}`], { name, loaded, deps: candidates });
+      return failed([`${at(['workflow'])}: ${t('manifest.workflow_invalid', { file: deps.display(candidate), reason: result.reason })}`], { name, loaded, deps: candidates });
     }
     workflow = result.workflow;
     break;
   }
   if (!workflow) {
-    const tried = candidates.map((c) => deps.display(c)).join(' nor ');
-    return failed([`${at(['workflow'])}: the workflow "${manifest.workflow}" was not found (looked for ${tried})`], { name, loaded, deps: candidates });
+    const tried = candidates.map((c) => deps.display(c)).join(t('manifest.list_and'));
+    return failed([`${at(['workflow'])}: ${t('manifest.workflow_not_found', { name: manifest.workflow, tried })}`], { name, loaded, deps: candidates });
   }
 
   const compiled = deps.compiler.compile({
@@ -107,10 +109,9 @@ export async function loadFile(
     workflowFile: deps.display(workflowFile),
     version,
     defaultMessage: deps.defaultMessage,
-    locale: deps.locale,
   });
   if (!compiled.ok) return failed(compiled.errors, { name, loaded, deps: candidates });
-  const comfyWarnings = info ? checkObjectInfo(compiled.scenario, info, at, deps.locale) : [];
+  const comfyWarnings = info ? checkObjectInfo(compiled.scenario, info, at, t) : [];
   return { file, name, loaded, deps: candidates, result: compiled, comfyWarnings };
 }
 

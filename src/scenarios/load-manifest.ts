@@ -2,6 +2,8 @@
 // back as one sentence prefixed with `file:line:column:`, so an author can jump straight to it.
 import { Ajv, type ErrorObject } from 'ajv';
 import { isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { YAML_CODE_KEYS, type MessageKey, type Translate } from '../i18n.js';
+import { ajvPredicate } from '../http/validation.js';
 import { didYouMean, FIELD_OWN_KEYS, FIELD_SCHEMA_KEYS, manifestSchema, OUTPUTS_KEYS, type Manifest } from './manifest-schema.js';
 
 /** A manifest is a page of settings; anything bigger is a mistake or an attack. */
@@ -25,13 +27,13 @@ export type LoadResult = { ok: true; loaded: LoadedManifest } | { ok: false; err
 export type ManifestParser = (file: string, text: string) => LoadResult;
 
 /** Compiles the manifest schema once; the returned parser is called for every manifest load. */
-export function createManifestParser(): ManifestParser {
+export function createManifestParser(t: Translate): ManifestParser {
   const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
   const validate = ajv.compile<Manifest>(manifestSchema);
 
   return (file, text) => {
     if (Buffer.byteLength(text) > MANIFEST_MAX_BYTES) {
-      return fail(`${file}: the manifest is larger than ${MANIFEST_MAX_BYTES / 1024} KiB; a manifest only describes fields, keep the workflow in its own .json file`);
+      return fail(`${file}: ${t('manifest.too_large', { kib: MANIFEST_MAX_BYTES / 1024 })}`);
     }
     const lineCounter = new LineCounter();
     let value: unknown;
@@ -42,18 +44,18 @@ export function createManifestParser(): ManifestParser {
       if (first) {
         const pos = first.linePos?.[0];
         const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
-        return fail(`${where}: the YAML is not valid: ${firstLine(first.message)}`);
+        return fail(`${where}: ${t('manifest.yaml_invalid', { reason: yamlReason(first, t) })}`);
       }
       value = doc.toJS({ maxAliasCount: MAX_ALIASES });
     } catch (error) {
-      if (error instanceof RangeError) return fail(`${file}: the manifest is nested too deeply to read`);
+      if (error instanceof RangeError) return fail(`${file}: ${t('manifest.too_deep_to_read')}`);
       const reason = firstLine(error instanceof Error ? error.message : String(error));
       if (/alias/i.test(reason)) {
-        return fail(`${file}: the manifest uses YAML aliases (*name) too many times; write the values out instead`);
+        return fail(`${file}: ${t('manifest.aliases')}`);
       }
-      return fail(`${file}: the YAML could not be read: ${reason}`);
+      return fail(`${file}: ${t('manifest.yaml_unreadable', { reason })}`);
     }
-    if (depthOf(value, 0) > MAX_DEPTH) return fail(`${file}: the manifest is nested more than ${MAX_DEPTH} levels deep`);
+    if (depthOf(value, 0) > MAX_DEPTH) return fail(`${file}: ${t('manifest.too_deep', { max: MAX_DEPTH })}`);
 
     const at = (path: readonly PathSegment[], part: 'key' | 'value' = 'value'): string => {
       const offset = offsetOf(doc.contents, path, part);
@@ -62,12 +64,12 @@ export function createManifestParser(): ManifestParser {
     };
 
     if (value === null || value === undefined) {
-      return fail(`${file}: the manifest is empty; it needs at least "workflow: <file>.json"`);
+      return fail(`${file}: ${t('manifest.empty')}`);
     }
     if (typeof value !== 'object' || Array.isArray(value)) {
-      return fail(`${at([])}: the manifest must be a list of "key: value" settings, not a single ${Array.isArray(value) ? 'list' : 'value'}`);
+      return fail(`${at([])}: ${t(Array.isArray(value) ? 'manifest.not_mapping_list' : 'manifest.not_mapping_value')}`);
     }
-    if (!validate(value)) return { ok: false, errors: describe(validate.errors ?? [], at) };
+    if (!validate(value)) return { ok: false, errors: describe(validate.errors ?? [], at, t) };
     return { ok: true, loaded: { manifest: value, at } };
   };
 }
@@ -117,7 +119,7 @@ const TOP_KEYS = Object.keys(manifestSchema.properties as object);
 const FIELD_KEYS: string[] = [...FIELD_SCHEMA_KEYS, ...FIELD_OWN_KEYS];
 
 /** ajv's errors → one sentence per place, most specific first. */
-function describe(errors: ErrorObject[], at: LoadedManifest['at']): string[] {
+function describe(errors: ErrorObject[], at: LoadedManifest['at'], t: Translate): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   // anyOf reports every branch; the branch errors are noise once the anyOf itself is reported.
@@ -128,7 +130,7 @@ function describe(errors: ErrorObject[], at: LoadedManifest['at']): string[] {
     const key = error.instancePath + (error.keyword === 'additionalProperties' ? `/${String(error.params.additionalProperty)}` : '');
     if (seen.has(key)) continue;
     seen.add(key);
-    const message = sentence(error, path);
+    const message = sentence(error, path, t);
     if (error.keyword === 'additionalProperties') {
       out.push(`${at([...path, String(error.params.additionalProperty)], 'key')}: ${message}`);
     } else if (error.keyword === 'propertyNames') {
@@ -144,52 +146,56 @@ function unescape(segment: string): string {
   return segment.replaceAll('~1', '/').replaceAll('~0', '~');
 }
 
-function sentence(error: ErrorObject, path: string[]): string {
-  const inField = path[0] === 'fields' && path.length >= 2 ? `field "${path[1]}"` : undefined;
-  const name = path.join('.') || 'the manifest';
+function sentence(error: ErrorObject, path: string[], t: Translate): string {
+  const inField = path[0] === 'fields' && path.length >= 2 ? t('manifest.subject_field', { name: path[1] as string }) : undefined;
+  const name = path.join('.') || t('manifest.subject');
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(error.params.additionalProperty);
       const inOutputs = path.length === 1 && path[0] === 'outputs';
       const known = inField && path.length === 2 ? FIELD_KEYS : inOutputs ? [...OUTPUTS_KEYS] : TOP_KEYS;
       const guess = didYouMean(key, known);
-      const hint = guess ? ` (did you mean "${guess}"?)` : `; known keys: ${known.join(', ')}`;
-      return `${inField ?? (inOutputs ? '"outputs"' : 'the manifest')} has an unknown key "${key}"${hint}`;
+      const hint = guess ? t('manifest.hint_did_you_mean', { guess }) : t('manifest.hint_known_keys', { keys: known.join(', ') });
+      const owner = inField ?? t(inOutputs ? 'manifest.subject_outputs' : 'manifest.subject');
+      return t('manifest.unknown_key', { owner, key, hint });
     }
     case 'required': {
       const missing = String(error.params.missingProperty);
-      if (missing === 'workflow') {
-        return 'the manifest needs "workflow: <file>.json", the ComfyUI workflow exported with "Save (API Format)"';
-      }
-      if (missing === 'to' && inField) {
-        return `${inField} needs "to", the place its value goes in the workflow, e.g. "to: 6.inputs.seed"`;
-      }
-      return `${name} needs "${missing}"`;
+      if (missing === 'workflow') return t('manifest.needs_workflow');
+      if (missing === 'to' && inField) return t('manifest.field_needs_to', { field: inField });
+      return t('manifest.needs', { name, missing });
     }
     case 'propertyNames':
-      return `"${String(error.params.propertyName)}" cannot be a field name: use letters, digits and _ (client_id and webhook are reserved: every scenario accepts them)`;
+      return t('manifest.bad_field_name', { name: String(error.params.propertyName) });
     case 'pattern':
-      if (path.at(-1) === 'workflow') return '"workflow" must name a .json file (a workflow exported with "Save (API Format)")';
-      if (path.at(-1) === 'route') return '"route" may only use letters, digits, _ and - (at most 64 characters)';
-      if (path.includes('to')) return `${inField ?? name}: "to" must look like "<node id or title>.inputs.<input name>", e.g. "6.inputs.seed"`;
-      return `${name} does not have the expected form`;
+      if (path.at(-1) === 'workflow') return t('manifest.workflow_pattern');
+      if (path.at(-1) === 'route') return t('manifest.route_pattern');
+      if (path.includes('to')) return t('manifest.to_pattern', { name: inField ?? name });
+      return t('manifest.pattern', { name });
     case 'anyOf':
-      if (path.at(-1) === 'to') return `${inField ?? name}: "to" must be a node path like "6.inputs.seed", or a list of them`;
-      if (path.at(-1) === 'type') return `${inField ?? name}: "type" must be one of string, number, integer, boolean, array, object`;
-      return `${name} is not valid`;
+      if (path.at(-1) === 'to') return t('manifest.to_any_of', { name: inField ?? name });
+      if (path.at(-1) === 'type') return t('manifest.type_any_of', { name: inField ?? name });
+      return t('manifest.invalid', { name });
     case 'type':
-      return `${name} must be ${article(String(error.params.type))}`;
+      return t('manifest.must_be', { name, kind: kinds(String(error.params.type), t) });
     case 'enum':
-      return `${name} must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}`;
+      return t('manifest.one_of', { name, values: (error.params.allowedValues as unknown[]).join(', ') });
     default:
-      return `${name} ${error.message ?? 'is not valid'}`;
+      return t('manifest.other', { name, problem: ajvPredicate(error, t) });
   }
 }
 
-function article(type: string): string {
-  const words: Record<string, string> = {
-    string: 'text', object: 'a mapping (key: value lines)', array: 'a list', boolean: 'true or false',
-    integer: 'a whole number', number: 'a number',
-  };
-  return type.split(',').map((t) => words[t] ?? t).join(' or ');
+const KIND_KEYS = new Set<string>(['string', 'object', 'array', 'boolean', 'integer', 'number', 'null']);
+
+function kinds(type: string, t: Translate): string {
+  return type.split(',').map((k) => (KIND_KEYS.has(k) ? t(`kind.${k}` as MessageKey) : k)).join(t('kind.or'));
 }
+
+/** The yaml library's problem: its own sentence in English, a description of its error code in Chinese. */
+function yamlReason(error: { code: string; message: string }, t: Translate): string {
+  const reason = firstLine(error.message);
+  const key = `yaml.${error.code}`;
+  return YAML_CODES.has(key) ? t(key as MessageKey, { reason }) : t('yaml.other', { reason, code: error.code });
+}
+
+const YAML_CODES = new Set<string>(YAML_CODE_KEYS);

@@ -5,8 +5,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ObjectInfo } from '../comfy/types.js';
 import type { Logger } from '../log.js';
+import { translator, type Locale } from '../i18n.js';
 import { checkObjectInfo } from './check-object-info.js';
-import type { Locale } from '../i18n.js';
 import { createScenarioCompiler } from './compile-scenario.js';
 import { loadFile, type FileLoaderDeps } from './load-file.js';
 import { createManifestParser } from './load-manifest.js';
@@ -22,8 +22,8 @@ export interface RegistryOptions {
   log: Logger;
   /** The success message of a manifest that has none. */
   defaultMessage: string;
-  /** The language of the problems it reports (zh-CN when absent). */
-  locale?: Locale;
+  /** The language of every problem message (statuses, the log, npm run check): the config's locale. */
+  locale: Locale;
   /** How to ask a live ComfyUI for /object_info (optional: without it, no warnings of that kind). */
   objectInfo?: () => Promise<ObjectInfo>;
   /** How long to wait before re-reading a file that changed while it was read. */
@@ -51,7 +51,8 @@ const MANIFEST = /^[^.].*\.ya?ml$/;
 
 export function createRegistry(options: RegistryOptions): ScenarioRegistry {
   const log = options.log.child({ component: 'scenarios' });
-  const compiler = createScenarioCompiler();
+  const t = translator(options.locale);
+  const compiler = createScenarioCompiler(t);
   const limits: WorkflowLimits = {
     maxBytes: 8 * 1024 * 1024,
     maxNodes: options.limits.workflowNodes,
@@ -63,10 +64,10 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
     scenariosDir: options.scenariosDir,
     templatesDir: options.templatesDir,
     limits,
-    parse: createManifestParser(),
+    parse: createManifestParser(t),
     compiler,
     defaultMessage: options.defaultMessage,
-    locale: options.locale ?? 'zh-CN',
+    t,
     display,
     readWorkflow(file) {
       let cached = workflowCache.get(file);
@@ -79,7 +80,7 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
   };
 
   // Internal state, changed only at the end of a reload, in the same synchronous step as the snapshot swap.
-  const builder = createSnapshotBuilder(display);
+  const builder = createSnapshotBuilder(display, t);
   const { entries } = builder;
   const dependents = createReverseIndex();
   let objectInfo: ObjectInfo | undefined;
@@ -157,7 +158,7 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
       for (const [file, entry] of entries) {
         const next = nextEntries.has(file) ? nextEntries.get(file) : entry;
         if (next?.result.ok && next.loaded) {
-          const comfyWarnings = objectInfo ? checkObjectInfo(next.result.scenario, objectInfo, next.loaded.at, loaderDeps.locale) : [];
+          const comfyWarnings = objectInfo ? checkObjectInfo(next.result.scenario, objectInfo, next.loaded.at, t) : [];
           nextEntries.set(file, { ...next, comfyWarnings });
         }
       }

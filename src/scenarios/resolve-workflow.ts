@@ -2,6 +2,7 @@
 // ComfyUI's /prompt accepts (API format). Reading is left to the caller, which caches shared templates.
 import path from 'node:path';
 import type { Workflow } from '../comfy/types.js';
+import { translator, type Translate } from '../i18n.js';
 
 export interface WorkflowLimits {
   maxBytes: number;
@@ -18,47 +19,49 @@ export function workflowCandidates(name: string, manifestDir: string, templatesD
 export type ParseWorkflowResult = { ok: true; workflow: Workflow } | { ok: false; reason: string };
 
 /** `reason` completes the sentence "workflow <file> …". */
-export function parseWorkflow(text: string, limits: WorkflowLimits): ParseWorkflowResult {
+export function parseWorkflow(text: string, limits: WorkflowLimits, t: Translate = translator('en')): ParseWorkflowResult {
   if (Buffer.byteLength(text) > limits.maxBytes) {
-    return { ok: false, reason: `is larger than ${Math.round(limits.maxBytes / 1024)} KiB` };
+    return { ok: false, reason: t('workflow.too_large', { kib: Math.round(limits.maxBytes / 1024) }) };
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { ok: false, reason: `is not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+    return { ok: false, reason: t('workflow.not_json', { detail: jsonProblem(text, error, t) }) };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { ok: false, reason: 'does not hold a workflow (expected a JSON object of nodes)' };
+    return { ok: false, reason: t('workflow.not_object') };
   }
   const record = value as Record<string, unknown>;
   if (Array.isArray(record.nodes) && Array.isArray(record.links)) {
-    return {
-      ok: false,
-      reason:
-        'is in ComfyUI\'s UI format (it has "nodes" and "links"); open it in ComfyUI, export it with ' +
-        '"Save (API Format)" (menu Workflow → Export (API)) and point "workflow" at that file',
-    };
+    return { ok: false, reason: t('workflow.ui_format') };
   }
   const ids = Object.keys(record);
-  if (ids.length === 0) return { ok: false, reason: 'has no nodes' };
-  if (ids.length > limits.maxNodes) return { ok: false, reason: `has ${ids.length} nodes, more than the limit of ${limits.maxNodes}` };
+  if (ids.length === 0) return { ok: false, reason: t('workflow.no_nodes') };
+  if (ids.length > limits.maxNodes) return { ok: false, reason: t('workflow.too_many_nodes', { count: ids.length, limit: limits.maxNodes }) };
   for (const id of ids) {
     const node = record[id] as Record<string, unknown> | null;
     if (node === null || typeof node !== 'object' || typeof node.class_type !== 'string') {
-      return {
-        ok: false,
-        reason: `has a node "${id}" without a "class_type"; export the workflow with "Save (API Format)"`,
-      };
+      return { ok: false, reason: t('workflow.node_no_class', { id }) };
     }
     if (node.inputs === null || typeof node.inputs !== 'object' || Array.isArray(node.inputs)) {
-      return { ok: false, reason: `has a node "${id}" (${node.class_type}) without an "inputs" object` };
+      return { ok: false, reason: t('workflow.node_no_inputs', { id, class: node.class_type }) };
     }
     if (depthOf(node.inputs, 0, limits.maxDepth) > limits.maxDepth) {
-      return { ok: false, reason: `has a node "${id}" whose inputs are nested more than ${limits.maxDepth} levels deep` };
+      return { ok: false, reason: t('workflow.node_too_deep', { id, limit: limits.maxDepth }) };
     }
   }
   return { ok: true, workflow: deepFreeze(record as Workflow) };
+}
+
+/** Where JSON.parse stopped, as a line and column when V8 gives a position, else its own words. */
+function jsonProblem(text: string, error: unknown, t: Translate): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const position = /at position (\d+)/.exec(message);
+  if (!position) return t('workflow.json_reason', { reason: message });
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split('\n').length;
+  return t('workflow.json_at', { reason: message, line, column: before.length - before.lastIndexOf('\n') });
 }
 
 function depthOf(value: unknown, depth: number, limit: number): number {

@@ -5,6 +5,7 @@
 // of manifests linked to the edited ones by a shared name (usually just the edited one), never all of them.
 import type { LoadedFile } from './load-file.js';
 import type { CompiledScenario, ScenarioStatus } from './types.js';
+import type { Translate } from '../i18n.js';
 
 export interface Claimant {
   file: string;
@@ -33,7 +34,7 @@ export function claimedNames(entry: LoadedFile, lastGood: CompiledScenario | und
 }
 
 /** `ordered`: every manifest claiming any of the names involved, by file path. */
-export function resolveOwners(ordered: readonly Claimant[]): Owners {
+export function resolveOwners(ordered: readonly Claimant[], t: Translate): Owners {
   const owner = new Map<string, string>();
   const owners: Owners = { serving: new Map(), byName: new Map(), statuses: new Map() };
 
@@ -45,7 +46,7 @@ export function resolveOwners(ordered: readonly Claimant[]): Owners {
       const claimedBy = owner.get(entry.result.scenario.name);
       // At the `route:` line, or the start of the file when the route is the file's name.
       const where = entry.loaded ? entry.loaded.at(['route'], 'key') : rel;
-      if (claimedBy) errors.push(`${where}: the route "${entry.result.scenario.name}" is already used by ${claimedBy}; give this manifest another "route"`);
+      if (claimedBy) errors.push(`${where}: ${t('manifest.route_taken', { name: entry.result.scenario.name, owner: claimedBy })}`);
       else chosen = entry.result.scenario;
     }
     // A draft serves nothing, not even an earlier version: its author took it off the air.

@@ -6,6 +6,7 @@ import { PersistentMap } from './persistent-map.js';
 import { claimedNames, resolveOwners, type Claimant } from './route-owners.js';
 import type { CompiledScenario, Problem, ScenarioStatus, Snapshot } from './types.js';
 import { createReverseIndex } from './reverse-index.js';
+import type { Translate } from '../i18n.js';
 
 /** A loaded manifest, as the registry keeps it. */
 export type Entry = LoadedFile;
@@ -24,7 +25,7 @@ export interface SnapshotBuilder {
   prepare(version: number, changed: ReadonlyMap<string, Entry | undefined>): PreparedSnapshot;
 }
 
-export function createSnapshotBuilder(display: (file: string) => string): SnapshotBuilder {
+export function createSnapshotBuilder(display: (file: string) => string, t: Translate): SnapshotBuilder {
   const entries = new Map<string, Entry>();
   const serving = new Map<string, CompiledScenario>(); // by manifest file: the last good version
   const claims = createReverseIndex(); // route name → the manifest files claiming it
@@ -59,7 +60,7 @@ export function createSnapshotBuilder(display: (file: string) => string): Snapsh
     }
     // Routes go by file path, so the owner is the same at run time, after a restart and in `npm run check`.
     present.sort(([a], [b]) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    const owners = resolveOwners(present.map(([, claimant]) => claimant));
+    const owners = resolveOwners(present.map(([, claimant]) => claimant), t);
 
     const scenarioChanges: [string, CompiledScenario | undefined][] = [];
     for (const name of names) if (!owners.byName.has(name) && scenarios.has(name)) scenarioChanges.push([name, undefined]);

@@ -124,6 +124,7 @@ describe('npm run check', { timeout: 60_000 }, () => {
       limits: { workflowNodes: 100, workflowDepth: 16 },
       log: createLogger({ log: { level: 'silent', pretty: false } }),
       defaultMessage: 'submitted',
+      locale: 'en' as const,
     };
     // z.yaml holds the route first; then a.yaml claims it while the gateway runs.
     await writeFile(path.join(scenarios, 'z.yaml'), manifest('shared'));

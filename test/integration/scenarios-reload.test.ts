@@ -70,7 +70,7 @@ describe('scenario hot reload', () => {
       const s = await statusOf('alpha');
       return s?.status === 'failed' ? s : undefined;
     });
-    expect(status.errors[0]).toMatch(/^scenarios\/alpha\.yaml:\d+:\d+: the YAML is not valid/);
+    expect(status.errors[0]).toMatch(/^scenarios\/alpha\.yaml:\d+:\d+: YAML 格式错误/);
     expect(status.serving_version).toBe(gw.registry.current().scenarios.get('alpha')?.version);
     expect(widthOf(await dryRun('alpha'))).toBe(20);
   });
@@ -119,7 +119,7 @@ describe('scenario hot reload', () => {
       const a = await dryRun('beta');
       return a.status === 404 ? a : undefined;
     });
-    expect(gone.json.message).toContain('scenario "beta"');
+    expect(gone.json.message).toContain('场景 "beta"');
     expect(await statusOf('beta')).toBeUndefined();
     expect((await dryRun('alpha')).status).toBe(200);
   });

@@ -106,20 +106,20 @@ describe('shipped scenarios against the simulator', () => {
   it('refuses a bad body with the field and a sentence', async () => {
     const missing = await gw.call('POST', '/api/v1/scenarios/cpu_quickly', { negative_prompt: 'x' });
     expect(missing.status).toBe(400);
-    expect(missing.json.message).toContain('body.prompt is required');
+    expect(missing.json.message).toContain('body.prompt 是必填项');
     expect(missing.json.data).toBeNull();
     const method = await gw.call('POST', '/api/v1/scenarios/resize', { input_image: 'a.png', method: 'cubic' });
     expect(method.status).toBe(400);
-    expect(method.json.message).toContain('body.method must be one of');
+    expect(method.json.message).toContain('body.method 必须是以下值之一');
     const extra = await gw.call('POST', '/api/v1/scenarios/invert', { input_image: 'a.png', colour: 1 });
-    expect(extra.json.message).toContain('body.colour is not a known field');
+    expect(extra.json.message).toContain('body.colour 不是已知的字段');
   });
 
   it('answers 404 naming an unknown scenario', async () => {
     const answer = await gw.call('POST', '/api/v1/scenarios/nope', { prompt: 'x' });
     expect(answer.status).toBe(404);
     expect(answer.json.code).toBe(404);
-    expect(answer.json.message).toContain('scenario "nope"');
+    expect(answer.json.message).toContain('场景 "nope"');
     expect(answer.json.message).toContain('cpu_quickly');
   });
 

@@ -17,6 +17,7 @@ describe('the shipped scenarios in the document', () => {
       limits: { workflowNodes: 2000, workflowDepth: 32 },
       log: createLogger({ log: { level: 'silent', pretty: false } }),
       defaultMessage: 'submitted',
+      locale: 'en',
     });
     try {
       const snapshot = await registry.load();

@@ -25,9 +25,13 @@ const expected: Record<string, string> = {
   'ui_format.yaml': "is in ComfyUI's UI format (it has \"nodes\" and \"links\")",
   'bad_json.yaml': 'the workflow scenarios/broken.json is not valid JSON',
   'node_missing.yaml':
-    'scenarios/node_missing.yaml:6:9: field "seed" maps to node "66", but the workflow has no node with the id or title "66" (nodes: 1, 2, 3, 4)',
+    'scenarios/node_missing.yaml:6:9: field "seed" maps to node "66", but the workflow has no node with the id or title "66" (nodes: 1 "Canvas", 2, 3 "Save", 4 "Save")',
+  'node_typo.yaml':
+    'scenarios/node_typo.yaml:5:9: field "width" maps to node "Canvs", but the workflow has no node with the id or title "Canvs" (did you mean "Canvas"?) (nodes: 1 "Canvas", 2, 3 "Save", 4 "Save")',
   'input_missing.yaml': 'scenarios/input_missing.yaml:5:9: field "seed" maps to input "sed" of node "4" (Save, KSampler), but that node has no input "sed" (did you mean "seed"?)',
   'link_overwrite.yaml': 'which is connected to output 0 of node "1"; add "overwrite_link: true"',
+  'enum_default.yaml':
+    'scenarios/enum_default.yaml:6:14: field "prefix" has the default "large", which its own rules refuse (must be one of: "tiny", "small")',
   'default_fails.yaml': 'scenarios/default_fails.yaml:6:14: field "steps" has the default 0, which its own rules refuse (must be >= 1)',
   'type_mismatch.yaml': 'field "steps" has type string, but input "steps" of node "4" (Save, KSampler) holds a number (7)',
   'invalid_schema.yaml': 'scenarios/invalid_schema.yaml:3:3: field "steps" is not a valid JSON Schema',
@@ -56,6 +60,7 @@ describe('manifest fixtures', () => {
       limits: { workflowNodes: 100, workflowDepth: 16 },
       log: createLogger({ log: { level: 'silent', pretty: false } }),
       defaultMessage: 'submitted',
+      locale: 'en',
     });
     snapshot = await registry.load();
     registry.close();

@@ -38,6 +38,7 @@ describe('scenario registry', () => {
       limits: { workflowNodes: 100, workflowDepth: 16 },
       log: createLogger({ log: { level: 'silent', pretty: false } }),
       defaultMessage: 'submitted',
+      locale: 'en',
       objectInfo: async () => JSON.parse(await readFile(objectInfoFile, 'utf8')) as ObjectInfo,
     });
   });
@@ -146,6 +147,7 @@ describe('scenario registry', () => {
   it('logs "scenarios reloaded" once at start: the re-check against ComfyUI says what it is', async () => {
     const lines: { msg: string; files?: number }[] = [];
     const logged = createRegistry({
+      locale: 'en',
       scenariosDir: scenarios,
       templatesDir: templates,
       limits: { workflowNodes: 100, workflowDepth: 16 },

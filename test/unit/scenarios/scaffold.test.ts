@@ -60,6 +60,7 @@ describe('new-scenario scaffold', () => {
     const scaffold = scaffoldManifest('t2i', 't2i.json', workflow, info);
     await writeFile(path.join(dir, 'scenarios', 't2i.yaml'), scaffold);
     const registry = createRegistry({
+      locale: 'en',
       scenariosDir: path.join(dir, 'scenarios'),
       templatesDir: path.join(dir, 'templates'),
       limits: { workflowNodes: 100, workflowDepth: 16 },
