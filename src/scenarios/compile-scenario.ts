@@ -10,6 +10,7 @@ import type { LoadedManifest } from './load-manifest.js';
 import { FIELD_SCHEMA_KEYS } from './manifest-schema.js';
 import { webhookBodyProperty } from '../webhooks/webhook-url.js';
 import type { CompiledField, CompiledScenario } from './types.js';
+import { describeImageField, multipartSchema } from './image-field-schema.js';
 
 export interface CompileInput {
   file: string;
@@ -56,7 +57,8 @@ export function createScenarioCompiler(): ScenarioCompiler {
       const fields: CompiledField[] = [];
       const properties: Record<string, JsonSchema> = {};
       for (const [name, field] of Object.entries(manifest.fields ?? {})) {
-        const schema = pick(field, FIELD_SCHEMA_KEYS);
+        const picked = pick(field, FIELD_SCHEMA_KEYS);
+        const schema = picked.format === 'image' ? describeImageField(picked) : picked;
         properties[name] = schema;
         fields.push({
           name,
@@ -82,6 +84,8 @@ export function createScenarioCompiler(): ScenarioCompiler {
         ...(manifest.schema ? { allOf: [manifest.schema] } : {}),
       };
 
+      const formSchema = fields.some((f) => f.image) ? multipartSchema(requestSchema, fields) : undefined;
+
       let validate;
       try {
         validate = ajv.compile(requestSchema);
@@ -104,6 +108,7 @@ export function createScenarioCompiler(): ScenarioCompiler {
           description: manifest.description ?? '',
           tags: manifest.tags ?? ['scenarios'],
           requestSchema,
+          ...(formSchema ? { formSchema } : {}),
           example,
           message: manifest.message ?? input.defaultMessage,
           customMessage: manifest.message,
