@@ -134,7 +134,8 @@ describe('OpenAPI: an image scenario documents its multipart body, and a request
   it('accepts a multipart request built only from the operation, with a real PNG', async () => {
     const operation = doc.paths['/api/v1/scenarios/shrink']!.post!;
     const media = operation.requestBody.content['multipart/form-data']!;
-    const values: Record<string, string> = { width: '20', height: '15' };
+    // Like Swagger UI: every documented field is sent, the ones left blank as empty text.
+    const values: Record<string, string> = { width: '20', height: '15', client_id: '', webhook: '' };
     const form = new FormData();
     for (const [name, schema] of Object.entries(media.schema.properties!)) {
       if (schema.format === 'binary') {
