@@ -1,11 +1,12 @@
 // Sample input images for the demo, so the seed document's examples work on a fresh clone: its cpu_quickly
-// example names `input.png`, the manifests default to `your_image_here.png`, and the seed workflow to `dog.png`.
+// example names `input.png`, the manifests default to `your_image_here.png`, the seed workflow to `dog.png`, and the
+// image scenarios' examples (what Swagger UI's "Try it out" sends) to `example.png`.
 // Made here from pixels (a colour gradient), so nothing is downloaded and no binary is committed.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 
-export const SAMPLE_IMAGES = ['input.png', 'your_image_here.png', 'dog.png'] as const;
+export const SAMPLE_IMAGES = ['input.png', 'your_image_here.png', 'dog.png', 'example.png'] as const;
 
 export async function writeSampleImages(inputDir: string, size = { width: 96, height: 64 }): Promise<string[]> {
   await mkdir(inputDir, { recursive: true });

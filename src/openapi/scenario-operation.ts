@@ -1,6 +1,7 @@
-// One scenario → `POST /api/v1/scenarios/{its route}`. The request body schema is the very object the scenario's
-// validator compiled (DESIGN.md rule 4): referenced, never copied, so the two cannot disagree.
-import type { OperationObject, SchemaObject } from 'openapi3-ts/oas31';
+// One scenario → `POST /api/v1/scenarios/{its route}`. The JSON body schema is the very object the scenario's
+// validator compiled: referenced, never copied, so the two cannot disagree. A scenario with image fields also
+// documents its multipart body, derived from that schema when the scenario compiled.
+import type { ContentObject, MediaTypeObject, OperationObject, SchemaObject } from 'openapi3-ts/oas31';
 import type { ErrorCode } from '../errors.js';
 import type { Locale } from '../i18n.js';
 import { errorResponses, successEnvelope } from './envelope-schemas.js';
@@ -40,6 +41,24 @@ export function scenarioPath(scenario: ScenarioDocLike): string {
 
 export const SCENARIO_RESULT = 'ScenarioResult';
 
+/** The part types a file part may declare; the gateway goes by the bytes (it sniffs them) whatever is declared. */
+const IMAGE_PART_TYPES = 'image/png, image/jpeg, image/webp, image/gif, image/bmp, image/tiff, application/octet-stream';
+
+/** application/json always; multipart/form-data too when the scenario has image fields (their file parts). */
+function requestContent(scenario: ScenarioDocLike, json: MediaTypeObject): ContentObject {
+  if (!scenario.formSchema) return { 'application/json': json };
+  const properties = (scenario.formSchema.properties ?? {}) as Record<string, SchemaObject>;
+  const encoding = Object.fromEntries(
+    Object.entries(properties)
+      .filter(([, schema]) => schema.format === 'binary')
+      .map(([name]) => [name, { contentType: IMAGE_PART_TYPES }]),
+  );
+  return {
+    'application/json': json,
+    'multipart/form-data': { schema: scenario.formSchema as SchemaObject, encoding },
+  };
+}
+
 export function scenarioOperation(scenario: ScenarioDocLike, locale: Locale): OperationObject {
   const media: { schema: SchemaObject; example?: unknown } = { schema: scenario.requestSchema as SchemaObject };
   if (scenario.example !== undefined) media.example = scenario.example;
@@ -71,7 +90,7 @@ export function scenarioOperation(scenario: ScenarioDocLike, locale: Locale): Op
         schema: { type: 'string', minLength: 1, maxLength: 255 },
       },
     ],
-    requestBody: { required: true, content: { 'application/json': media } },
+    requestBody: { required: true, content: requestContent(scenario, media) },
     responses: {
       '200': {
         description: scenario.message ? `Submitted; message: ${scenario.message}` : 'Submitted',

@@ -12,6 +12,8 @@ export interface ScenarioDocLike {
   readonly tags?: readonly string[] | undefined;
   /** The exact object the validator compiled (DESIGN.md rule 4): documented as-is, never copied or edited. */
   readonly requestSchema: JsonSchema;
+  /** With image fields: the multipart/form-data body (image fields as file parts), derived from requestSchema. */
+  readonly formSchema?: JsonSchema | undefined;
   /** A request body that passes requestSchema. */
   readonly example?: unknown;
   /** The success message the scenario answers with. */

@@ -92,6 +92,8 @@ export function scenarioImages(options: ScenarioImageOptions): ScenarioImages {
       const text = (ctx.request.body ?? {}) as Record<string, unknown>;
       const fields: Record<string, unknown> = {};
       for (const [name, value] of Object.entries(text)) {
+        // A form sends its empty inputs too (Swagger UI's "Try it out" does): empty means not given.
+        if (value === '') continue;
         const field = scenario.fields.find((f) => f.name === name);
         fields[name] = field ? coerce(field, value, locale) : value;
       }

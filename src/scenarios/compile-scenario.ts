@@ -13,6 +13,7 @@ import type { LoadedManifest } from './load-manifest.js';
 import { FIELD_SCHEMA_KEYS } from './manifest-schema.js';
 import { webhookBodyProperty } from '../webhooks/webhook-url.js';
 import type { CompiledField, CompiledScenario } from './types.js';
+import { describeImageField, multipartSchema } from './image-field-schema.js';
 
 export interface CompileInput {
   file: string;
@@ -63,7 +64,8 @@ export function createScenarioCompiler(t: Translate): ScenarioCompiler {
       const fields: CompiledField[] = [];
       const properties: Record<string, JsonSchema> = {};
       for (const [name, field] of Object.entries(manifest.fields ?? {})) {
-        const schema = pick(field, FIELD_SCHEMA_KEYS);
+        const picked = pick(field, FIELD_SCHEMA_KEYS);
+        const schema = picked.format === 'image' ? describeImageField(picked) : picked;
         properties[name] = schema;
         fields.push({
           name,
@@ -89,6 +91,8 @@ export function createScenarioCompiler(t: Translate): ScenarioCompiler {
         ...(manifest.schema ? { allOf: [manifest.schema] } : {}),
       };
 
+      const formSchema = fields.some((f) => f.image) ? multipartSchema(requestSchema, fields) : undefined;
+
       let validate;
       try {
         validate = ajv.compile(requestSchema);
@@ -111,6 +115,7 @@ export function createScenarioCompiler(t: Translate): ScenarioCompiler {
           description: manifest.description ?? '',
           tags: manifest.tags ?? ['scenarios'],
           requestSchema,
+          ...(formSchema ? { formSchema } : {}),
           example,
           message: manifest.message ?? input.defaultMessage,
           customMessage: manifest.message,

@@ -15,6 +15,8 @@ export interface ScenarioDoc {
   tags: readonly string[];
   /** The exact object the body validator was compiled from. */
   requestSchema: JsonSchema;
+  /** With image fields: the multipart/form-data body, derived from requestSchema when the scenario compiled. */
+  formSchema?: JsonSchema;
   /** A request body that passes the validator. */
   example: Record<string, unknown>;
   /** The success message of the manifest (or the gateway's default when it has none). */

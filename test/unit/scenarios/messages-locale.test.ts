@@ -12,7 +12,7 @@ import { createRegistry } from '../../../src/scenarios/registry.js';
 import { englishSentences, isChinese, isEnglish } from '../../helpers/language.js';
 
 const folder = fileURLToPath(new URL('../../fixtures/scenarios/', import.meta.url));
-const objectInfoFile = fileURLToPath(new URL('../../../src/sim/catalogue.json', import.meta.url));
+const objectInfoFile = fileURLToPath(new URL('../../../packages/comfyui-sim/src/catalogue.json', import.meta.url));
 
 /** A scenario that loads but draws every kind of /object_info warning from the simulator's node catalogue. */
 const warned = {
