@@ -11,6 +11,17 @@ export type ApiKeyEntry =
 /** `admin` sees and manages every caller's jobs; `caller` (the default) only its own. */
 export type ApiKeyRole = 'admin' | 'caller';
 
+/** One entry of comfyui.backends (src/backends/backend-config.ts turns the list into the pool). */
+export interface BackendEntry {
+  /** Default: host:port of the url. */
+  name?: string;
+  url: string;
+  /** Prompts the gateway keeps inside this ComfyUI at once (running + waiting there). */
+  slots: number;
+  weight: number;
+  labels: string[];
+}
+
 export interface Config {
   server: {
     host: string;
@@ -21,6 +32,8 @@ export interface Config {
   };
   comfyui: {
     url: string;
+    /** A pool of servers; when non-empty it replaces `url`. Env COMFYUI_URLS. */
+    backends: BackendEntry[];
     connect_timeout_ms: number;
     request_timeout_ms: number;
     ws_reconnect_min_ms: number;
@@ -129,6 +142,23 @@ const apiKeyObject = {
   // "exactly one of key or sha256" is checked when the keys are loaded (src/security/api-keys.ts).
 } as const;
 
+const comfyUrlPattern = '^https?://[^\\s/]+(/[^\\s]*)?$';
+
+const backendEntrySchema: JSONSchemaType<BackendEntry> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['url', 'slots', 'weight', 'labels'],
+  properties: {
+    // A name appears in log lines, metrics labels and the drain route's path, so no spaces or slashes.
+    name: { type: 'string', nullable: true, minLength: 1, maxLength: 64, pattern: '^[^\\s/]+$' },
+    url: { type: 'string', pattern: comfyUrlPattern },
+    // One running and one waiting inside ComfyUI, so the GPU never idles between two jobs.
+    slots: positiveInt(2, 1_000),
+    weight: { type: 'number', exclusiveMinimum: 0, maximum: 1_000_000, default: 1 },
+    labels: { type: 'array', default: [], items: { type: 'string', minLength: 1, maxLength: 64 } },
+  },
+};
+
 // JSONSchemaType cannot express a list of "string or object", hence the one cast.
 const authSchema = {
   type: 'object',
@@ -182,9 +212,10 @@ export const configSchema: JSONSchemaType<Config> = {
       type: 'object',
       additionalProperties: false,
       default: emptySection,
-      required: ['url', 'connect_timeout_ms', 'request_timeout_ms', 'ws_reconnect_min_ms', 'ws_reconnect_max_ms'],
+      required: ['url', 'backends', 'connect_timeout_ms', 'request_timeout_ms', 'ws_reconnect_min_ms', 'ws_reconnect_max_ms'],
       properties: {
-        url: { type: 'string', pattern: '^https?://[^\\s/]+(/[^\\s]*)?$', default: 'http://127.0.0.1:8188' },
+        url: { type: 'string', pattern: comfyUrlPattern, default: 'http://127.0.0.1:8188' },
+        backends: { type: 'array', default: [], maxItems: 1_000, items: backendEntrySchema },
         connect_timeout_ms: positiveInt(3_000),
         request_timeout_ms: positiveInt(30_000),
         ws_reconnect_min_ms: positiveInt(250),

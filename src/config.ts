@@ -75,6 +75,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     config.folders[name] = path.resolve(base, config.folders[name]);
   }
   config.comfyui.url = config.comfyui.url.replace(/\/+$/, '');
+  for (const backend of config.comfyui.backends) backend.url = backend.url.replace(/\/+$/, '');
   if (config.auth.api_keys_file) config.auth.api_keys_file = path.resolve(base, config.auth.api_keys_file);
   // An entry of public_keys is PEM text or the path of a PEM file; only paths are resolved.
   config.auth.signature.public_keys = config.auth.signature.public_keys.map((entry) =>
@@ -116,6 +117,13 @@ function applyEnvironment(raw: Raw, env: NodeJS.ProcessEnv, sources: Map<string,
     if (env.COMFYUI_PORT) current.port = env.COMFYUI_PORT;
     set(raw, 'comfyui.url', current.origin);
     sources.set('comfyui.url', 'environment variables COMFYUI_HOST/COMFYUI_PORT');
+  }
+  // COMFYUI_URLS is a list too; as a list it replaces the single URL (src/backends/backend-config.ts).
+  if (env.COMFYUI_URLS !== undefined && env.COMFYUI_URLS.trim() !== '') {
+    const urls = env.COMFYUI_URLS.split(',').map((url) => url.trim()).filter(Boolean);
+    set(raw, 'comfyui.backends', urls.map((url) => ({ url })));
+    sources.set('comfyui.backends', 'environment variable COMFYUI_URLS');
+    urls.forEach((_, i) => sources.set(`comfyui.backends.${i}.url`, 'environment variable COMFYUI_URLS'));
   }
   // API_KEYS is a list (comma-separated), which the one-key-one-value table above cannot say.
   if (env.API_KEYS !== undefined && env.API_KEYS.trim() !== '') {
