@@ -13,6 +13,7 @@ import { translate, type Locale } from '../i18n.js';
 import type { Logger } from '../log.js';
 import type { ClientHub } from '../jobs/fanout.js';
 import type { Submitter } from '../jobs/submit.js';
+import { requestOrigin } from '../images/image-url.js';
 import { asWorkflow, findWorkflowProblem, type WorkflowLimits } from './workflow-format.js';
 
 export const WS_PATH_PREFIX = '/api/v1/ws/';
@@ -81,7 +82,7 @@ export function createGatewaySockets(deps: GatewaySocketsDeps): GatewaySockets {
     if (deps.hub.count(clientId) >= deps.limits.max_sockets_per_client) {
       throw fail.forbidden(say('reason.ws_too_many_sockets', { limit: deps.limits.max_sockets_per_client }));
     }
-    const baseUrl = deps.publicUrl.replace(/\/+$/, '') || originOf(request);
+    const baseUrl = deps.publicUrl.replace(/\/+$/, '') || requestOrigin(request);
     // A key limited to some scenarios may follow its jobs here, but not submit arbitrary graphs.
     const mayRunWorkflows = !verdict || verdict.mayRunWorkflows !== false;
     wss.handleUpgrade(request, socket, head, (ws) => accept(ws, clientId, baseUrl, mayRunWorkflows));
@@ -206,12 +207,6 @@ function parseMessage(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-}
-
-function originOf(request: IncomingMessage): string {
-  const encrypted = (request.socket as { encrypted?: boolean }).encrypted === true;
-  const host = request.headers.host ?? `${request.socket.localAddress ?? 'localhost'}:${request.socket.localPort ?? ''}`;
-  return `${encrypted ? 'https' : 'http'}://${host}`;
 }
 
 function safeDecode(segment: string): string | undefined {

@@ -11,7 +11,7 @@ import { createAccessPolicy } from './access-policy.js';
 import { createKeyRing, presentedKey, readKeyFile, type ApiKey } from './api-keys.js';
 import { createNonceCache } from './nonce-cache.js';
 import { createRateLimiter } from './rate-limit.js';
-import { bufferBody } from './raw-body.js';
+import { bufferBody, hasBody } from './raw-body.js';
 import { createSignatureVerifier, loadPublicKeys, type SignatureVerifier } from './signature.js';
 
 /** `mayRunWorkflows`: false for a key limited to some scenarios (it may watch progress, not submit graphs). */
@@ -102,6 +102,14 @@ export function createSecurity(options: SecurityOptions): Security {
 
   const signatureGuard: Middleware = async (ctx, next) => {
     if (signature && !policy.isPublic(ctx.path) && signature.applies(ctx.path)) {
+      // Headers first: an unsigned or stale request is refused without reading its body, and the connection is
+      // closed rather than drained, so a large declared body costs nothing.
+      try {
+        signature.verifier.precheck(ctx.headers);
+      } catch (error) {
+        if (hasBody(ctx.req)) ctx.set('Connection', 'close');
+        throw error;
+      }
       const multipart = ctx.is('multipart/form-data') === 'multipart/form-data';
       const limitBytes = multipart
         ? config.limits.upload_bytes + multipartOverheadBytes
