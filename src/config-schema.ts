@@ -77,7 +77,7 @@ export interface Config {
     allow_cidrs: string[];
   };
   /** Idempotency-Key on the submit routes: how long and how many first answers are kept. */
-  idempotency: { ttl_s: number; max_keys: number };
+  idempotency: { ttl_s: number; max_keys: number; max_bytes: number };
   auth: {
     api_keys: ApiKeyEntry[];
     /** '' for none; else a file of keys, resolved against the config file's folder. */
@@ -308,10 +308,12 @@ export const configSchema: JSONSchemaType<Config> = {
       type: 'object',
       additionalProperties: false,
       default: emptySection,
-      required: ['ttl_s', 'max_keys'],
+      required: ['ttl_s', 'max_keys', 'max_bytes'],
       properties: {
         ttl_s: positiveInt(86_400, 30 * 86_400),
         max_keys: positiveInt(10_000, 10_000_000),
+        // Kept answers never hold inline images (they are re-read on replay), so this is job documents' worth.
+        max_bytes: positiveInt(64 * 1024 * 1024, 1024 * 1024 * 1024),
       },
     },
     auth: authSchema,

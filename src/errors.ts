@@ -55,12 +55,12 @@ export class GatewayError extends Error {
     return translate(locale, this.key, this.params);
   }
 
-  /** The same catalogued error, answered differently (e.g. health's 503 with details). */
-  with(options: Pick<GatewayErrorOptions, 'status' | 'details'>): GatewayError {
+  /** The same catalogued error, answered differently (e.g. health's 503 with details; extra headers are added). */
+  with(options: Pick<GatewayErrorOptions, 'status' | 'details' | 'headers'>): GatewayError {
     return new GatewayError(this.code, this.key, this.params, {
       status: options.status ?? this.status,
       details: options.details ?? this.details,
-      headers: this.headers,
+      headers: options.headers ? { ...this.headers, ...options.headers } : this.headers,
       cause: this,
     });
   }

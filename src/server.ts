@@ -41,6 +41,7 @@ import { createHttpDrain } from './shutdown.js';
 import { createWebhooksFromConfig } from './webhooks/from-config.js';
 import { createIdempotency } from './http/idempotency.js';
 import { createIdempotencyStore } from './http/idempotency-store.js';
+import { restoreInlined, takeInlined } from './jobs/outputs.js';
 
 export interface Gateway {
   url: string;
@@ -111,7 +112,15 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   // Job ends → signed POSTs (src/webhooks); Idempotency-Key on the two submit routes.
   const webhooks = createWebhooksFromConfig({ config, tracker, imageUrl, log });
   const idempotency = createIdempotency(
-    createIdempotencyStore({ maxKeys: config.idempotency.max_keys, ttlMs: config.idempotency.ttl_s * 1000 }),
+    createIdempotencyStore({
+      maxKeys: config.idempotency.max_keys,
+      maxBytes: config.idempotency.max_bytes,
+      ttlMs: config.idempotency.ttl_s * 1000,
+    }),
+    {
+      take: takeInlined,
+      restore: (body, parts) => restoreInlined(body, parts, comfy, config.jobs.base64_max_bytes),
+    },
   );
 
   // Scenarios load before the server listens; a broken manifest is reported, never fatal.

@@ -107,8 +107,7 @@ export function createSecurity(options: SecurityOptions): Security {
       try {
         signature.verifier.precheck(ctx.headers);
       } catch (error) {
-        if (hasBody(ctx.req)) ctx.set('Connection', 'close');
-        throw error;
+        throw isGatewayError(error) && hasBody(ctx.req) ? error.with({ headers: { Connection: 'close' } }) : error;
       }
       const multipart = ctx.is('multipart/form-data') === 'multipart/form-data';
       const limitBytes = multipart

@@ -165,9 +165,11 @@ describe('signed requests (enabled for every protected route)', () => {
     const big = JSON.stringify({ text: 'x'.repeat(5000) });
     const declared = await send(app, 'POST', '/api/v1/workflows/echo', { body: big });
     expect(declared.status).toBe(413);
+    // Signed headers, so the body is read and its size is what refuses it.
+    const signed = signRequest(trusted.privateKey, { method: 'POST', path: '/api/v1/workflows/echo', query: '', body: big });
     const streamed = await fetch(new URL('/api/v1/workflows/echo', app.url), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...signed },
       body: new Blob([big]).stream(),
       duplex: 'half',
     } as RequestInit);
