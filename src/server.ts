@@ -40,7 +40,7 @@ import { createJobAnswers, jobRoutes, type JobRouteDeps } from './routes/jobs.js
 import { createHttpDrain } from './shutdown.js';
 import { createWebhooksFromConfig } from './webhooks/from-config.js';
 import { createIdempotency } from './http/idempotency.js';
-import { createIdempotencyStore } from './http/idempotency-store.js';
+import { createIdempotencyStore, type IdempotencyStore } from './http/idempotency-store.js';
 import { restoreInlined, takeInlined } from './jobs/outputs.js';
 
 export interface Gateway {
@@ -68,6 +68,8 @@ export interface Gateway {
   watchdog: Watchdog;
   /** Copies the finished results of mirrored jobs (jobs.mirror_outputs, or a manifest's outputs.mirror) to output/<prompt_id>/. */
   mirror: OutputMirror;
+  /** What Idempotency-Key answers hold now (entries and bytes), within idempotency.max_keys / max_bytes. */
+  idempotency: Pick<IdempotencyStore, 'size' | 'bytes'>;
   log: Logger;
   /** Present when config metrics.enabled (the default): its registry is what GET /metrics serves. */
   metrics: GatewayMetrics | undefined;
@@ -111,17 +113,16 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const jobs = createJobAnswers(jobDeps);
   // Job ends → signed POSTs (src/webhooks); Idempotency-Key on the two submit routes.
   const webhooks = createWebhooksFromConfig({ config, tracker, imageUrl, log });
-  const idempotency = createIdempotency(
-    createIdempotencyStore({
-      maxKeys: config.idempotency.max_keys,
-      maxBytes: config.idempotency.max_bytes,
-      ttlMs: config.idempotency.ttl_s * 1000,
-    }),
-    {
-      take: takeInlined,
-      restore: (body, parts) => restoreInlined(body, parts, comfy, config.jobs.base64_max_bytes),
-    },
-  );
+  const idempotencyStore = createIdempotencyStore({
+    maxKeys: config.idempotency.max_keys,
+    maxBytes: config.idempotency.max_bytes,
+    ttlMs: config.idempotency.ttl_s * 1000,
+  });
+  // Answers are kept without their inline images; a replay reads them again from ComfyUI's output folder.
+  const idempotency = createIdempotency(idempotencyStore, {
+    take: takeInlined,
+    restore: (body, parts) => restoreInlined(body, parts, comfy, config.jobs.base64_max_bytes),
+  });
 
   // Scenarios load before the server listens; a broken manifest is reported, never fatal.
   const registry = createRegistry({
@@ -260,6 +261,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     watchdog,
     mirror,
     registry,
+    idempotency: idempotencyStore,
     log,
     metrics,
     async close() {
