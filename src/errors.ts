@@ -97,6 +97,8 @@ export const fail = {
   signatureNonce: () => new GatewayError(401, 'error.signature_nonce'),
   signatureReplayed: () => new GatewayError(401, 'error.signature_replayed'),
   signatureInvalid: () => new GatewayError(401, 'error.signature_invalid'),
+  /** A WebSocket opened without a signature while the signed groups cover submission: it may watch, not submit. */
+  socketSubmitUnsigned: () => new GatewayError(401, 'error.signature_socket_submit'),
   /** A key limited to some scenarios: another scenario, or a raw workflow / queue wipe that would bypass the list. */
   scenarioForbidden: (name: string) => new GatewayError(403, 'error.scenario_forbidden', { name }),
   rawWorkflowForbidden: () => new GatewayError(403, 'error.raw_workflow_forbidden'),

@@ -33,6 +33,7 @@ import { createMetrics, type GatewayMetrics } from './metrics/metrics.js';
 import { httpMetrics } from './metrics/http-metrics.js';
 import { wireMetrics } from './metrics/wire-metrics.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { createClosing } from './jobs/closing.js';
 import { createJobRecovery } from './jobs/recover.js';
 import { createWatchdog, type Watchdog } from './jobs/watchdog.js';
 import { createOutputMirror, type OutputMirror } from './jobs/mirror.js';
@@ -100,7 +101,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     comfyuiUrl: config.comfyui.url,
   });
   // Following prompts (src/jobs, src/routes/jobs.ts). Closing ends the waits and SSE streams still open.
-  const jobsClosing = new AbortController();
+  const jobsClosing = createClosing();
   const jobDeps: JobRouteDeps = {
     tracker,
     comfy,
@@ -108,7 +109,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     recover: createJobRecovery({ comfy, tracker }),
     settings: config.jobs,
     log,
-    closing: jobsClosing.signal,
+    closing: jobsClosing,
   };
   const jobs = createJobAnswers(jobDeps);
   // Job ends → signed POSTs (src/webhooks); Idempotency-Key on the two submit routes.
@@ -180,7 +181,17 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     ...(metrics ? { observe: httpMetrics(metrics) } : {}),
   });
 
-  const server = createServer(app.callback());
+  // Slow clients (slowloris) are cut: headers within headers_timeout_ms, the whole request within
+  // request_timeout_ms. Node checks both on an interval, so it is kept short next to the timeouts.
+  const headersTimeout = Math.min(config.server.headers_timeout_ms, config.server.request_timeout_ms);
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout: config.server.request_timeout_ms,
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 4))),
+    },
+    app.callback(),
+  );
   const httpDrain = createHttpDrain(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -266,7 +277,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     metrics,
     async close() {
       // Waiting requests answer with their job's current status and SSE streams end, so the drain is not held.
-      jobsClosing.abort();
+      jobsClosing.close();
       watchdog.stop();
       // 1. No new connection from here on; requests in flight keep running (they may still need ComfyUI).
       const drained = httpDrain.drain(config.server.shutdown_timeout_ms);

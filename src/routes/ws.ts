@@ -35,9 +35,14 @@ export interface GatewaySocketsDeps {
 
 /** The security layer's verdict on an upgrade request (structurally its UpgradeVerdict). */
 export type UpgradeCheck =
-  | { ok: true; mayRunWorkflows?: boolean }
+  | { ok: true; key?: string; mayRunWorkflows?: boolean; submitNeedsSignature?: boolean }
   | { ok: false; status: 401 | 403 | 429; message: string };
 
+
+interface SocketRights {
+  mayRunWorkflows: boolean;
+  submitNeedsSignature: boolean;
+}
 
 export interface GatewaySockets {
   /** The HTTP server's `upgrade` listener. */
@@ -52,6 +57,8 @@ export function createGatewaySockets(deps: GatewaySocketsDeps): GatewaySockets {
   // ws closes with 1009 by itself when a message exceeds maxPayload.
   const wss = new WebSocketServer({ noServer: true, maxPayload: deps.limits.max_message_bytes });
   const alive = new WeakMap<WebSocket, boolean>();
+  // Open sockets per owner (API key name, or client address without keys), for websocket.max_sockets_per_key.
+  const perOwner = new Map<string, number>();
   const say = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) =>
     translate(deps.locale, key, params);
 
@@ -82,13 +89,34 @@ export function createGatewaySockets(deps: GatewaySocketsDeps): GatewaySockets {
     if (deps.hub.count(clientId) >= deps.limits.max_sockets_per_client) {
       throw fail.forbidden(say('reason.ws_too_many_sockets', { limit: deps.limits.max_sockets_per_client }));
     }
+    if (wss.clients.size >= deps.limits.max_sockets) {
+      throw fail.forbidden(say('reason.ws_too_many_total', { limit: deps.limits.max_sockets }));
+    }
+    const owner = verdict?.key !== undefined ? `key:${verdict.key}` : `ip:${request.socket.remoteAddress ?? '-'}`;
+    if ((perOwner.get(owner) ?? 0) >= deps.limits.max_sockets_per_key) {
+      throw fail.forbidden(say('reason.ws_too_many_for_key', { limit: deps.limits.max_sockets_per_key }));
+    }
     const baseUrl = deps.publicUrl.replace(/\/+$/, '') || requestOrigin(request);
-    // A key limited to some scenarios may follow its jobs here, but not submit arbitrary graphs.
-    const mayRunWorkflows = !verdict || verdict.mayRunWorkflows !== false;
-    wss.handleUpgrade(request, socket, head, (ws) => accept(ws, clientId, baseUrl, mayRunWorkflows));
+    // A key limited to some scenarios may follow its jobs here, but not submit arbitrary graphs; neither may an
+    // unsigned socket when the signed groups cover submission.
+    const rights: SocketRights = {
+      mayRunWorkflows: !verdict || verdict.mayRunWorkflows !== false,
+      submitNeedsSignature: verdict?.submitNeedsSignature === true,
+    };
+    // From the checks to the open there is no await (ws completes the handshake synchronously), so two upgrades
+    // cannot both pass a cap with the last free place.
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      perOwner.set(owner, (perOwner.get(owner) ?? 0) + 1);
+      ws.once('close', () => {
+        const left = (perOwner.get(owner) ?? 1) - 1;
+        if (left > 0) perOwner.set(owner, left);
+        else perOwner.delete(owner);
+      });
+      accept(ws, clientId, baseUrl, rights);
+    });
   }
 
-  function accept(ws: WebSocket, clientId: string, baseUrl: string, mayRunWorkflows: boolean): void {
+  function accept(ws: WebSocket, clientId: string, baseUrl: string, rights: SocketRights): void {
     const log = deps.log.child({ wsClient: clientId });
     const send = (message: { type: string; data?: unknown }) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
@@ -131,7 +159,8 @@ export function createGatewaySockets(deps: GatewaySocketsDeps): GatewaySockets {
 
     async function submit(data: unknown): Promise<{ type: string; data: unknown }> {
       try {
-        if (!mayRunWorkflows) throw fail.rawWorkflowForbidden();
+        if (rights.submitNeedsSignature) throw fail.socketSubmitUnsigned();
+        if (!rights.mayRunWorkflows) throw fail.rawWorkflowForbidden();
         const workflow = isObject(data) ? data.workflow : undefined;
         if (!isObject(workflow)) throw fail.badRequest(say('reason.ws_workflow_missing'));
         const problem = findWorkflowProblem(workflow, deps.workflowLimits);

@@ -9,14 +9,19 @@ import type { RouteSpec } from '../http/define-route.js';
 import { fail, isGatewayError } from '../errors.js';
 import { createAccessPolicy } from './access-policy.js';
 import { createKeyRing, presentedKey, readKeyFile, type ApiKey } from './api-keys.js';
+import { createFailedAuthLimiter } from './failed-auth.js';
 import { createNonceCache } from './nonce-cache.js';
 import { createRateLimiter } from './rate-limit.js';
 import { bufferBody, hasBody } from './raw-body.js';
 import { createSignatureVerifier, loadPublicKeys, type SignatureVerifier } from './signature.js';
 
-/** `mayRunWorkflows`: false for a key limited to some scenarios (it may watch progress, not submit graphs). */
+/**
+ * `mayRunWorkflows`: false for a key limited to some scenarios (it may watch progress, not submit graphs).
+ * `submitNeedsSignature`: signature groups cover submission and the upgrade was not signed, so the socket may watch
+ * progress but not submit.
+ */
 export type UpgradeVerdict =
-  | { ok: true; key?: string; mayRunWorkflows: boolean }
+  | { ok: true; key?: string; mayRunWorkflows: boolean; submitNeedsSignature: boolean }
   | { ok: false; status: 401 | 403 | 429; message: string };
 
 export interface Security {
@@ -61,12 +66,27 @@ export function createSecurity(options: SecurityOptions): Security {
         })
       : undefined;
   const signature = createSignatureStage(config, options.now);
+  const failedAuth =
+    config.limits.failed_auth_attempts > 0
+      ? createFailedAuthLimiter({
+          attempts: config.limits.failed_auth_attempts,
+          windowMs: config.limits.failed_auth_window_s * 1000,
+          ...(options.now ? { now: options.now } : {}),
+        })
+      : undefined;
 
-  function authenticate(headers: IncomingMessage['headers'], queryKey?: string): ApiKey | undefined {
+  function authenticate(headers: IncomingMessage['headers'], address: string | undefined, queryKey?: string): ApiKey | undefined {
     if (keys.size === 0) return undefined;
     const presented = presentedKey(headers) ?? queryKey;
-    const key = presented === undefined ? undefined : keys.find(presented);
-    if (!key) throw fail.unauthorized();
+    if (presented === undefined) throw fail.unauthorized();
+    const from = address ?? '-';
+    const wait = failedAuth?.blocked(from);
+    if (wait !== undefined) throw fail.rateLimited(wait);
+    const key = keys.find(presented);
+    if (!key) {
+      failedAuth?.failed(from);
+      throw fail.unauthorized();
+    }
     return key;
   }
 
@@ -79,7 +99,7 @@ export function createSecurity(options: SecurityOptions): Security {
 
   const apiKeyGuard: Middleware = async (ctx, next) => {
     if (policy.isPublic(ctx.path)) return next();
-    const key = authenticate(ctx.headers);
+    const key = authenticate(ctx.headers, ctx.ip);
     if (key) {
       const state = ctx.state as GatewayState;
       state.apiKey = key.name;
@@ -132,9 +152,12 @@ export function createSecurity(options: SecurityOptions): Security {
     authenticateUpgrade(req) {
       try {
         const url = new URL(req.url ?? '/', 'http://upgrade.invalid');
-        const key = authenticate(req.headers, url.searchParams.get('api_key') ?? undefined);
+        const key = authenticate(req.headers, req.socket.remoteAddress, url.searchParams.get('api_key') ?? undefined);
         limit(key?.name, req.socket.remoteAddress);
-        if (signature?.global) {
+        // A signed upgrade is checked like any signed request; an unsigned one is refused when every route needs a
+        // signature, and otherwise opens without the right to submit when the signed groups cover submission.
+        const signed = req.headers['x-signature'] !== undefined;
+        if (signature && (signature.global || signed)) {
           const at = (req.url ?? '/').indexOf('?');
           signature.verifier.verify({
             method: req.method ?? 'GET',
@@ -144,7 +167,8 @@ export function createSecurity(options: SecurityOptions): Security {
             headers: req.headers,
           });
         }
-        return key ? { ok: true, key: key.name, mayRunWorkflows: !key.scenarios } : { ok: true, mayRunWorkflows: true };
+        const submitNeedsSignature = signature !== undefined && signature.coversSubmission && !signature.global && !signed;
+        return { ok: true, ...(key ? { key: key.name } : {}), mayRunWorkflows: !key?.scenarios, submitNeedsSignature };
       } catch (error) {
         if (isGatewayError(error) && (error.status === 401 || error.status === 403 || error.status === 429)) {
           return { ok: false, status: error.status, message: error.messageIn(config.locale) };
@@ -158,6 +182,8 @@ export function createSecurity(options: SecurityOptions): Security {
 interface SignatureStage {
   verifier: SignatureVerifier;
   global: boolean;
+  /** The signed groups include a route that submits (workflows or scenarios): so does the WebSocket. */
+  coversSubmission: boolean;
   applies(path: string): boolean;
 }
 
@@ -183,6 +209,7 @@ function createSignatureStage(config: Config, now?: () => number): SignatureStag
   return {
     verifier,
     global: settings.enabled,
+    coversSubmission: settings.enabled || settings.groups.some((group) => group === 'workflows' || group === 'scenarios'),
     applies(path) {
       if (settings.enabled) return true;
       const lower = path.toLowerCase();
