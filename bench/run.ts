@@ -13,8 +13,9 @@ import { streaming } from './cases/streaming.js';
 import { footprint } from './cases/footprint.js';
 import { fanout } from './cases/fanout.js';
 import { waitLatency } from './cases/wait-latency.js';
+import { idempotencySoak } from './cases/idempotency-soak.js';
 
-const cases: BenchCase[] = [upstreamDown, scenarioReload, submitOverhead, waitLatency, streaming, loadProof, footprint, fanout];
+const cases: BenchCase[] = [upstreamDown, scenarioReload, submitOverhead, waitLatency, streaming, loadProof, footprint, fanout, idempotencySoak];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
