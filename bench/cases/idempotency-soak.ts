@@ -136,16 +136,17 @@ export const idempotencySoak: BenchCase = {
         { case: name, metric: 'gateway RSS max during', value: mib(rssMax), unit: 'MiB' },
         { case: name, metric: 'gateway RSS after', value: mib(rssAfter), unit: 'MiB' },
         { case: name, metric: 'gateway heap before', value: mib(heapBefore), unit: 'MiB' },
+        // During: includes the answers in flight (4 × 7.5 MB, several copies each while serialised).
+        { case: name, metric: 'gateway heap max during', value: mib(heapMax), unit: 'MiB' },
         {
           case: name,
-          metric: 'gateway heap max during',
-          value: mib(heapMax),
+          metric: 'gateway heap after',
+          value: mib(heapAfter),
           unit: 'MiB',
-          // The store's default bound (idempotency.max_bytes) above the heap at rest.
+          // What the store may hold is its default bound (idempotency.max_bytes, 64 MiB) above the heap at rest.
           target: `< ${mib(heapBefore + 64 * 2 ** 20)}`,
-          pass: heapMax < heapBefore + 64 * 2 ** 20,
+          pass: heapAfter < heapBefore + 64 * 2 ** 20,
         },
-        { case: name, metric: 'gateway heap after', value: mib(heapAfter), unit: 'MiB' },
         { case: name, metric: 'replay of the last key identical', value: replayedSame ? 1 : 0, unit: 'bool', target: '1', pass: replayedSame },
         { case: name, metric: 'gateway still running', value: alive ? 1 : 0, unit: 'bool', target: '1', pass: alive },
       ];
