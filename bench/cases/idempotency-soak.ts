@@ -4,11 +4,8 @@
 // (it keeps the answer without the images and re-reads them on replay), so the gateway's heap stays flat instead of
 // growing by every answer. Gateway and simulator run as child processes, so the figures are the gateway's own: RSS
 // from /proc, heap from its own GET /metrics, before the load, the highest seen during it, and after it.
-// The simulator's output folder is pruned as the run goes (every answer writes a new 6 MB file).
 //   npm run bench -- idempotency-soak [--seconds 300]
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readdir, rm, stat } from 'node:fs/promises';
-import path from 'node:path';
 import sharp from 'sharp';
 import { round, type BenchCase, type BenchRow } from '../lib.js';
 import { rssOf, startGatewayProcess, startSimProcess } from '../child-process.js';
@@ -17,7 +14,6 @@ const name = 'idempotency-soak';
 const PARALLEL = 4;
 const SIDE = 1400;
 const SAMPLE_EVERY_MS = 2_000;
-const KEEP_OUTPUTS_MS = 30_000;
 
 const mib = (bytes: number) => round(bytes / 2 ** 20, 1);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -33,16 +29,6 @@ async function heapUsed(gatewayUrl: string): Promise<number> {
   const value = /^nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1];
   if (value === undefined) throw new Error('GET /metrics has no nodejs_heap_size_used_bytes');
   return Number(value);
-}
-
-/** Removes output files older than `keepMs` (the answers that needed them are long sent). */
-async function prune(folder: string, keepMs: number): Promise<void> {
-  const now = Date.now();
-  for (const file of await readdir(folder).catch(() => [] as string[])) {
-    const full = path.join(folder, file);
-    const info = await stat(full).catch(() => undefined);
-    if (info?.isFile() && now - info.mtimeMs > keepMs) await rm(full, { force: true });
-  }
 }
 
 export const idempotencySoak: BenchCase = {
@@ -83,6 +69,9 @@ export const idempotencySoak: BenchCase = {
 
       let requests = 0;
       let failures = 0;
+      /** Answers without their image (base64_omitted): the run must not count those as large answers. */
+      let withoutImage = 0;
+      const failedStatuses = new Map<number, number>();
       let answerBytes = 0;
       let lastKey = '';
       let lastText = '';
@@ -94,7 +83,6 @@ export const idempotencySoak: BenchCase = {
         while (sampling) {
           rssMax = Math.max(rssMax, await rssOf(gateway.pid).catch(() => 0));
           heapMax = Math.max(heapMax, await heapUsed(gateway.url).catch(() => 0));
-          await prune(path.join(sim.dataDir, 'output'), KEEP_OUTPUTS_MS);
           await sleep(SAMPLE_EVERY_MS);
         }
       })();
@@ -103,8 +91,12 @@ export const idempotencySoak: BenchCase = {
           const key = randomUUID();
           const answer = await submit(key).catch(() => ({ status: 0, bytes: 0, text: '' }));
           requests += 1;
-          if (answer.status !== 200) failures += 1;
-          else {
+          if (answer.status !== 200) {
+            failures += 1;
+            failedStatuses.set(answer.status, (failedStatuses.get(answer.status) ?? 0) + 1);
+          } else if (!answer.text.includes('"base64":"')) {
+            withoutImage += 1;
+          } else {
             answerBytes += answer.bytes;
             lastKey = key;
             lastText = answer.text;
@@ -124,14 +116,16 @@ export const idempotencySoak: BenchCase = {
       const alive = gateway.process.exitCode === null && gateway.process.signalCode === null;
 
       console.error(
-        `  ${requests} requests (${failures} failed), ${mib(answerBytes)} MiB of answers in ${seconds} s; ` +
+        `  ${requests} requests (${failures} failed ${JSON.stringify([...failedStatuses])}, ${withoutImage} without ` +
+          `their image), ${mib(answerBytes)} MiB of answers in ${seconds} s; ` +
           `gateway RSS ${mib(rssBefore)} → max ${mib(rssMax)} → ${mib(rssAfter)} MiB; heap ${mib(heapBefore)} → ` +
           `max ${mib(heapMax)} → ${mib(heapAfter)} MiB; replay of the last key identical: ${replayedSame}`,
       );
       return [
         { case: name, metric: `requests in ${seconds} s (${PARALLEL} parallel)`, value: requests, unit: 'count' },
         { case: name, metric: 'failed requests', value: failures, unit: 'count', target: '0', pass: failures === 0 },
-        { case: name, metric: 'answers received', value: mib(answerBytes), unit: 'MiB' },
+        { case: name, metric: 'answers without their image', value: withoutImage, unit: 'count', target: '0', pass: withoutImage === 0 },
+        { case: name, metric: 'answers received (with images)', value: mib(answerBytes), unit: 'MiB' },
         { case: name, metric: 'gateway RSS before', value: mib(rssBefore), unit: 'MiB' },
         { case: name, metric: 'gateway RSS max during', value: mib(rssMax), unit: 'MiB' },
         { case: name, metric: 'gateway RSS after', value: mib(rssAfter), unit: 'MiB' },
