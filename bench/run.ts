@@ -14,8 +14,11 @@ import { footprint } from './cases/footprint.js';
 import { fanout } from './cases/fanout.js';
 import { waitLatency } from './cases/wait-latency.js';
 import { dispatchCost } from './cases/dispatch-cost.js';
+import { idempotencySoak } from './cases/idempotency-soak.js';
 
-const cases: BenchCase[] = [upstreamDown, scenarioReload, submitOverhead, waitLatency, streaming, loadProof, footprint, fanout, dispatchCost];
+const cases: BenchCase[] = [
+  upstreamDown, scenarioReload, submitOverhead, waitLatency, streaming, loadProof, footprint, fanout, dispatchCost, idempotencySoak,
+];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

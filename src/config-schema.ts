@@ -29,6 +29,9 @@ export interface Config {
     /** Base URL for links the gateway hands out (download URLs). Empty: derived from each request's Host. */
     public_url: string;
     shutdown_timeout_ms: number;
+    /** A connection must send its request headers within this (slowloris), and the whole request within the next. */
+    headers_timeout_ms: number;
+    request_timeout_ms: number;
   };
   comfyui: {
     url: string;
@@ -53,6 +56,9 @@ export interface Config {
     requests_per_second: number;
     /** Requests a caller may make at once before the rate applies; 0: the rate rounded up. */
     burst: number;
+    /** Wrong API keys one client address may present per window before it gets 429; 0: no limit. */
+    failed_auth_attempts: number;
+    failed_auth_window_s: number;
   };
   images: {
     url_mode: 'gateway' | 'comfyui';
@@ -68,7 +74,14 @@ export interface Config {
       max_redirects: number;
     };
   };
-  websocket: { max_message_bytes: number; max_sockets_per_client: number; heartbeat_ms: number };
+  websocket: {
+    max_message_bytes: number;
+    max_sockets_per_client: number;
+    /** Open gateway WebSockets in all, and per API key (per client address when there are no keys). */
+    max_sockets: number;
+    max_sockets_per_key: number;
+    heartbeat_ms: number;
+  };
   jobs: {
     /** `?wait=true`: the longest a caller may wait, and the wait without `timeout`, in seconds. */
     wait_timeout_max_s: number;
@@ -95,7 +108,7 @@ export interface Config {
     allow_cidrs: string[];
   };
   /** Idempotency-Key on the submit routes: how long and how many first answers are kept. */
-  idempotency: { ttl_s: number; max_keys: number };
+  idempotency: { ttl_s: number; max_keys: number; max_bytes: number };
   auth: {
     api_keys: ApiKeyEntry[];
     /** '' for none; else a file of keys, resolved against the config file's folder. */
@@ -200,12 +213,15 @@ export const configSchema: JSONSchemaType<Config> = {
       type: 'object',
       additionalProperties: false,
       default: emptySection,
-      required: ['host', 'port', 'public_url', 'shutdown_timeout_ms'],
+      required: ['host', 'port', 'public_url', 'shutdown_timeout_ms', 'headers_timeout_ms', 'request_timeout_ms'],
       properties: {
         host: { type: 'string', minLength: 1, default: '0.0.0.0' },
         port: { type: 'integer', minimum: 0, maximum: 65535, default: 8000 },
         public_url: { type: 'string', default: '', pattern: '^(|https?://[^\\s]+)$' },
         shutdown_timeout_ms: positiveInt(10_000),
+        headers_timeout_ms: positiveInt(20_000, 600_000),
+        // Receiving the request only (a 20 MiB upload on a slow link); a long ?wait=true answer is not cut by it.
+        request_timeout_ms: positiveInt(120_000, 3_600_000),
       },
     },
     comfyui: {
@@ -257,6 +273,8 @@ export const configSchema: JSONSchemaType<Config> = {
         'workflow_depth',
         'requests_per_second',
         'burst',
+        'failed_auth_attempts',
+        'failed_auth_window_s',
       ],
       properties: {
         json_body_bytes: positiveInt(1024 * 1024),
@@ -268,6 +286,8 @@ export const configSchema: JSONSchemaType<Config> = {
         workflow_depth: positiveInt(32, 1_000),
         requests_per_second: { type: 'number', minimum: 0, maximum: 1_000_000, default: 0 },
         burst: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 },
+        failed_auth_attempts: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 10 },
+        failed_auth_window_s: positiveInt(60, 86_400),
       },
     },
     images: {
@@ -297,10 +317,12 @@ export const configSchema: JSONSchemaType<Config> = {
       type: 'object',
       additionalProperties: false,
       default: emptySection,
-      required: ['max_message_bytes', 'max_sockets_per_client', 'heartbeat_ms'],
+      required: ['max_message_bytes', 'max_sockets_per_client', 'max_sockets', 'max_sockets_per_key', 'heartbeat_ms'],
       properties: {
         max_message_bytes: positiveInt(1024 * 1024),
         max_sockets_per_client: positiveInt(16, 10_000),
+        max_sockets: positiveInt(2_000, 1_000_000),
+        max_sockets_per_key: positiveInt(200, 1_000_000),
         heartbeat_ms: positiveInt(30_000),
       },
     },
@@ -345,10 +367,12 @@ export const configSchema: JSONSchemaType<Config> = {
       type: 'object',
       additionalProperties: false,
       default: emptySection,
-      required: ['ttl_s', 'max_keys'],
+      required: ['ttl_s', 'max_keys', 'max_bytes'],
       properties: {
         ttl_s: positiveInt(86_400, 30 * 86_400),
         max_keys: positiveInt(10_000, 10_000_000),
+        // Kept answers never hold inline images (they are re-read on replay), so this is job documents' worth.
+        max_bytes: positiveInt(64 * 1024 * 1024, 1024 * 1024 * 1024),
       },
     },
     auth: authSchema,

@@ -55,12 +55,12 @@ export class GatewayError extends Error {
     return translate(locale, this.key, this.params);
   }
 
-  /** The same catalogued error, answered differently (e.g. health's 503 with details). */
-  with(options: Pick<GatewayErrorOptions, 'status' | 'details'>): GatewayError {
+  /** The same catalogued error, answered differently (e.g. health's 503 with details; extra headers are added). */
+  with(options: Pick<GatewayErrorOptions, 'status' | 'details' | 'headers'>): GatewayError {
     return new GatewayError(this.code, this.key, this.params, {
       status: options.status ?? this.status,
       details: options.details ?? this.details,
-      headers: this.headers,
+      headers: options.headers ? { ...this.headers, ...options.headers } : this.headers,
       cause: this,
     });
   }
@@ -97,6 +97,8 @@ export const fail = {
   signatureNonce: () => new GatewayError(401, 'error.signature_nonce'),
   signatureReplayed: () => new GatewayError(401, 'error.signature_replayed'),
   signatureInvalid: () => new GatewayError(401, 'error.signature_invalid'),
+  /** A WebSocket opened without a signature while the signed groups cover submission: it may watch, not submit. */
+  socketSubmitUnsigned: () => new GatewayError(401, 'error.signature_socket_submit'),
   /** A key limited to some scenarios: another scenario, or a raw workflow / queue wipe that would bypass the list. */
   scenarioForbidden: (name: string) => new GatewayError(403, 'error.scenario_forbidden', { name }),
   rawWorkflowForbidden: () => new GatewayError(403, 'error.raw_workflow_forbidden'),

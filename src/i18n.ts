@@ -67,6 +67,14 @@ const catalogue = {
     '该 client_id 已打开 {limit} 个 WebSocket 连接（上限）',
     'this client_id already has {limit} open WebSockets (the limit)',
   ],
+  'reason.ws_too_many_total': [
+    '网关已打开 {limit} 个 WebSocket 连接（上限），请稍后再试',
+    'the gateway already has {limit} open WebSockets (the limit); try again later',
+  ],
+  'reason.ws_too_many_for_key': [
+    '该 API 密钥（或客户端地址）已打开 {limit} 个 WebSocket 连接（上限）',
+    'this API key (or client address) already has {limit} open WebSockets (the limit)',
+  ],
   'reason.ws_workflow_missing': [
     'data.workflow 必须是非空的 API 格式工作流对象',
     'data.workflow must be a non-empty API-format workflow object',
@@ -280,6 +288,10 @@ const catalogue = {
   'error.signature_invalid': [
     '签名校验失败: 签名与 METHOD\\nPATH\\nQUERY\\nSHA256(body)\\nTIMESTAMP\\nNONCE 不匹配',
     'Signature check failed: bad signature (it does not match METHOD\\nPATH\\nQUERY\\nSHA256(body)\\nTIMESTAMP\\nNONCE under any configured public key)',
+  ],
+  'error.signature_socket_submit': [
+    '签名校验失败: 提交需要签名（auth.signature.groups 包含提交路由），而此 WebSocket 的升级请求未签名。请对升级请求 GET /api/v1/ws/<client_id> 签名（X-Signature、X-Timestamp、X-Nonce），或通过 HTTP 提交',
+    'Signature check failed: submitting needs a signature (auth.signature.groups covers submission) and this WebSocket was opened without one. Sign the upgrade request GET /api/v1/ws/<client_id> (X-Signature, X-Timestamp, X-Nonce), or submit over HTTP',
   ],
   'error.raw_workflow_forbidden': [
     '该 API 密钥只能调用指定的场景，不能提交任意工作流或清空队列',

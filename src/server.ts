@@ -33,6 +33,7 @@ import { createMetrics, type GatewayMetrics } from './metrics/metrics.js';
 import { httpMetrics } from './metrics/http-metrics.js';
 import { wireMetrics } from './metrics/wire-metrics.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { createClosing } from './jobs/closing.js';
 import { createJobRecovery } from './jobs/recover.js';
 import { createWatchdog, type Watchdog } from './jobs/watchdog.js';
 import { createOutputMirror, type OutputMirror } from './jobs/mirror.js';
@@ -40,7 +41,8 @@ import { createJobAnswers, jobRoutes, type JobRouteDeps } from './routes/jobs.js
 import { createHttpDrain } from './shutdown.js';
 import { createWebhooksFromConfig } from './webhooks/from-config.js';
 import { createIdempotency } from './http/idempotency.js';
-import { createIdempotencyStore } from './http/idempotency-store.js';
+import { createIdempotencyStore, type IdempotencyStore } from './http/idempotency-store.js';
+import { restoreInlined, takeInlined } from './jobs/outputs.js';
 
 export interface Gateway {
   url: string;
@@ -67,6 +69,8 @@ export interface Gateway {
   watchdog: Watchdog;
   /** Copies the finished results of mirrored jobs (jobs.mirror_outputs, or a manifest's outputs.mirror) to output/<prompt_id>/. */
   mirror: OutputMirror;
+  /** What Idempotency-Key answers hold now (entries and bytes), within idempotency.max_keys / max_bytes. */
+  idempotency: Pick<IdempotencyStore, 'size' | 'bytes'>;
   log: Logger;
   /** Present when config metrics.enabled (the default): its registry is what GET /metrics serves. */
   metrics: GatewayMetrics | undefined;
@@ -97,7 +101,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     comfyuiUrl: config.comfyui.url,
   });
   // Following prompts (src/jobs, src/routes/jobs.ts). Closing ends the waits and SSE streams still open.
-  const jobsClosing = new AbortController();
+  const jobsClosing = createClosing();
   const jobDeps: JobRouteDeps = {
     tracker,
     comfy,
@@ -105,14 +109,21 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     recover: createJobRecovery({ comfy, tracker }),
     settings: config.jobs,
     log,
-    closing: jobsClosing.signal,
+    closing: jobsClosing,
   };
   const jobs = createJobAnswers(jobDeps);
   // Job ends → signed POSTs (src/webhooks); Idempotency-Key on the two submit routes.
   const webhooks = createWebhooksFromConfig({ config, tracker, imageUrl, log });
-  const idempotency = createIdempotency(
-    createIdempotencyStore({ maxKeys: config.idempotency.max_keys, ttlMs: config.idempotency.ttl_s * 1000 }),
-  );
+  const idempotencyStore = createIdempotencyStore({
+    maxKeys: config.idempotency.max_keys,
+    maxBytes: config.idempotency.max_bytes,
+    ttlMs: config.idempotency.ttl_s * 1000,
+  });
+  // Answers are kept without their inline images; a replay reads them again from ComfyUI's output folder.
+  const idempotency = createIdempotency(idempotencyStore, {
+    take: takeInlined,
+    restore: (body, parts) => restoreInlined(body, parts, comfy, config.jobs.base64_max_bytes),
+  });
 
   // Scenarios load before the server listens; a broken manifest is reported, never fatal.
   const registry = createRegistry({
@@ -171,7 +182,17 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     ...(metrics ? { observe: httpMetrics(metrics) } : {}),
   });
 
-  const server = createServer(app.callback());
+  // Slow clients (slowloris) are cut: headers within headers_timeout_ms, the whole request within
+  // request_timeout_ms. Node checks both on an interval, so it is kept short next to the timeouts.
+  const headersTimeout = Math.min(config.server.headers_timeout_ms, config.server.request_timeout_ms);
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout: config.server.request_timeout_ms,
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 4))),
+    },
+    app.callback(),
+  );
   const httpDrain = createHttpDrain(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -255,11 +276,12 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     watchdog,
     mirror,
     registry,
+    idempotency: idempotencyStore,
     log,
     metrics,
     async close() {
       // Waiting requests answer with their job's current status and SSE streams end, so the drain is not held.
-      jobsClosing.abort();
+      jobsClosing.close();
       watchdog.stop();
       // 1. No new connection from here on; requests in flight keep running (they may still need ComfyUI).
       const drained = httpDrain.drain(config.server.shutdown_timeout_ms);

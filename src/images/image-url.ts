@@ -1,5 +1,6 @@
 // The one place that turns an image reference into a link a caller can open: the images/url route and job
 // outputs both use it, so every link the gateway hands out has the same shape.
+import type { IncomingMessage } from 'node:http';
 import type { Context } from 'koa';
 import type { ImageType } from '../comfy/types.js';
 
@@ -37,7 +38,25 @@ export function buildImageUrl(image: ImageLocation, settings: ImageUrlSettings, 
 
 /** The scheme and host the caller reached us by (the gateway does not trust X-Forwarded-*: set public_url). */
 export function originOf(ctx: Context): string {
-  return `${ctx.protocol}://${ctx.host || 'localhost'}`;
+  return requestOrigin(ctx.req);
+}
+
+/** A DNS name (labels of letters, digits, `-`, `_`) or a bracketed IPv6 literal, then an optional port. */
+const validHost = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+
+/**
+ * The origin for links when no public_url is set. The Host header is the caller's to write, so it is used only
+ * when it is a plain host[:port]; anything else (quotes, markup, paths, userinfo) falls back to the address the
+ * connection arrived on, so a hostile header never ends up inside a link.
+ */
+export function requestOrigin(req: IncomingMessage): string {
+  const scheme = (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
+  const host = req.headers.host;
+  if (typeof host === 'string' && host.length <= 260 && validHost.test(host)) return `${scheme}://${host}`;
+  const address = req.socket.localAddress ?? '127.0.0.1';
+  const bare = address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+  const shown = bare.includes(':') ? `[${bare}]` : bare;
+  return `${scheme}://${shown}${req.socket.localPort ? `:${req.socket.localPort}` : ''}`;
 }
 
 function trimSlash(url: string): string {

@@ -3,6 +3,7 @@
 // job document again), then the stream closes. A job that already ended gets `state` and `end` at once. Each stream
 // listens to its own job only (tracker.subscribe), so an event costs the streams of that job, not all of them.
 import { PassThrough } from 'node:stream';
+import type { Closing } from './closing.js';
 import type { Context } from 'koa';
 import { buildJobDocument } from './job-document.js';
 import { relayedData, RELAYED_EVENTS, type ImageUrlBuilder } from './relay.js';
@@ -14,7 +15,7 @@ export interface SseDeps {
   /** A comment line this often keeps proxies and idle timeouts from closing a quiet stream. */
   heartbeatMs: number;
   /** The gateway is closing: the stream ends (the caller reconnects elsewhere and gets `state` first). */
-  closing: AbortSignal;
+  closing: Closing;
 }
 
 const relayed: ReadonlySet<string> = new Set([...RELAYED_EVENTS, CANCELLED_EVENT]);
@@ -40,7 +41,7 @@ export function streamJobEvents(ctx: Context, job: JobRecord, baseUrl: string, d
 
   const document = () => buildJobDocument(deps.tracker.get(job.promptId) ?? job, deps.imageUrl, baseUrl);
   stream.write(frame('state', document()));
-  if (isFinished(job.status) || deps.closing.aborted) {
+  if (isFinished(job.status) || deps.closing.closed) {
     stream.end(frame('end', document()));
     return;
   }
@@ -51,7 +52,7 @@ export function streamJobEvents(ctx: Context, job: JobRecord, baseUrl: string, d
     closed = true;
     unsubscribe();
     clearInterval(heartbeat);
-    deps.closing.removeEventListener('abort', close);
+    stopListening();
     if (!stream.writableEnded) stream.end();
   };
   const unsubscribe = deps.tracker.subscribe(job.promptId, (event, current) => {
@@ -66,5 +67,5 @@ export function streamJobEvents(ctx: Context, job: JobRecord, baseUrl: string, d
   heartbeat.unref();
   // The caller went away: stop listening (the response's close also fires after a normal end).
   ctx.res.once('close', close);
-  deps.closing.addEventListener('abort', close, { once: true });
+  const stopListening = deps.closing.onClose(close);
 }

@@ -16,6 +16,7 @@ import { buildJobDocument, jobDocumentSchema, type JobDocument } from '../jobs/j
 import { inlineOutputs } from '../jobs/outputs.js';
 import { queuePosition, type RecoverJob } from '../jobs/recover.js';
 import type { ImageUrlBuilder } from '../jobs/relay.js';
+import type { Closing } from '../jobs/closing.js';
 import { streamJobEvents } from '../jobs/sse.js';
 import type { JobRecord, JobTracker } from '../jobs/tracker.js';
 import { parseWaitQuery, waitForJob, type WaitRequest } from '../jobs/waiter.js';
@@ -30,7 +31,7 @@ export interface JobRouteDeps {
   /** SSE heartbeat comment interval (15 s). */
   heartbeatMs?: number;
   /** Aborted when the gateway closes: waits answer with the current status, SSE streams end. */
-  closing: AbortSignal;
+  closing: Closing;
 }
 
 export interface JobAnswers {
@@ -62,7 +63,7 @@ export function createJobAnswers(deps: JobRouteDeps): JobAnswers {
       return parsed.wait;
     },
     async withResult(ctx, promptId, wait, data) {
-      const signal = AbortSignal.any([deps.closing, hangUpSignal(ctx)]);
+      const signal = AbortSignal.any([deps.closing.signal, hangUpSignal(ctx)]);
       const job = await waitForJob(deps.tracker, promptId, wait.timeoutMs, signal);
       if (!job) throw fail.notFound(translate(localeOf(ctx), 'what.job', { id: promptId }));
       const document = await documentOf(deps, job, originOf(ctx));

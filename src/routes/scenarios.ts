@@ -99,7 +99,7 @@ function dispatcher(deps: ScenarioRouteDeps): Middleware {
       const problems = describeErrors('body', scenario.validate.errors, t);
       throw fail.badRequest(summarize(problems, t), { errors: problems });
     }
-    if (await replayed(deps, ctx, body, form?.files)) return;
+    if (await replayed(deps, ctx, `POST /api/v1/scenarios/${scenario.name}`, body, form?.files)) return;
     const { client_id: clientId, webhook: requestedWebhook, ...given } = body as { client_id?: string; webhook?: string } & Record<string, unknown>;
     const webhook = deps.webhooks?.accept(ctx, requestedWebhook, scenario.webhook);
     const values = deps.images ? await deps.images.resolve(ctx, scenario, given, form?.files) : given;
@@ -135,13 +135,14 @@ function dispatcher(deps: ScenarioRouteDeps): Middleware {
 async function replayed(
   deps: ScenarioRouteDeps,
   ctx: Context,
+  route: string,
   body: Record<string, unknown>,
   files: Map<string, StagedFile> | undefined,
 ): Promise<boolean> {
   if (!deps.idempotency) return false;
   let answered: boolean;
   try {
-    answered = await deps.idempotency.claim(ctx, body);
+    answered = await deps.idempotency.claim(ctx, route, body);
   } catch (error) {
     await deps.images?.discard(files);
     throw error;

@@ -13,6 +13,7 @@ import { translate, type Locale } from '../i18n.js';
 import type { Logger } from '../log.js';
 import { socketKey, type ClientHub } from '../jobs/fanout.js';
 import type { Submitter } from '../jobs/submit.js';
+import { requestOrigin } from '../images/image-url.js';
 import { asWorkflow, findWorkflowProblem, type WorkflowLimits } from './workflow-format.js';
 
 export const WS_PATH_PREFIX = '/api/v1/ws/';
@@ -34,9 +35,14 @@ export interface GatewaySocketsDeps {
 
 /** The security layer's verdict on an upgrade request (structurally its UpgradeVerdict). */
 export type UpgradeCheck =
-  | { ok: true; mayRunWorkflows?: boolean; key?: string }
+  | { ok: true; key?: string; mayRunWorkflows?: boolean; submitNeedsSignature?: boolean }
   | { ok: false; status: 401 | 403 | 429; message: string };
 
+
+interface SocketRights {
+  mayRunWorkflows: boolean;
+  submitNeedsSignature: boolean;
+}
 
 export interface GatewaySockets {
   /** The HTTP server's `upgrade` listener. */
@@ -51,6 +57,8 @@ export function createGatewaySockets(deps: GatewaySocketsDeps): GatewaySockets {
   // ws closes with 1009 by itself when a message exceeds maxPayload.
   const wss = new WebSocketServer({ noServer: true, maxPayload: deps.limits.max_message_bytes });
   const alive = new WeakMap<WebSocket, boolean>();
+  // Open sockets per owner (API key name, or client address without keys), for websocket.max_sockets_per_key.
+  const perOwner = new Map<string, number>();
   const say = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) =>
     translate(deps.locale, key, params);
 
@@ -84,17 +92,38 @@ export function createGatewaySockets(deps: GatewaySocketsDeps): GatewaySockets {
     if (deps.hub.count(client) >= deps.limits.max_sockets_per_client) {
       throw fail.forbidden(say('reason.ws_too_many_sockets', { limit: deps.limits.max_sockets_per_client }));
     }
-    const baseUrl = deps.publicUrl.replace(/\/+$/, '') || originOf(request);
-    // A key limited to some scenarios may follow its jobs here, but not submit arbitrary graphs.
-    const mayRunWorkflows = !verdict || verdict.mayRunWorkflows !== false;
-    wss.handleUpgrade(request, socket, head, (ws) => accept(ws, { clientId, owner, client }, baseUrl, mayRunWorkflows));
+    if (wss.clients.size >= deps.limits.max_sockets) {
+      throw fail.forbidden(say('reason.ws_too_many_total', { limit: deps.limits.max_sockets }));
+    }
+    const capKey = owner !== undefined ? `key:${owner}` : `ip:${request.socket.remoteAddress ?? '-'}`;
+    if ((perOwner.get(capKey) ?? 0) >= deps.limits.max_sockets_per_key) {
+      throw fail.forbidden(say('reason.ws_too_many_for_key', { limit: deps.limits.max_sockets_per_key }));
+    }
+    const baseUrl = deps.publicUrl.replace(/\/+$/, '') || requestOrigin(request);
+    // A key limited to some scenarios may follow its jobs here, but not submit arbitrary graphs; neither may an
+    // unsigned socket when the signed groups cover submission.
+    const rights: SocketRights = {
+      mayRunWorkflows: !verdict || verdict.mayRunWorkflows !== false,
+      submitNeedsSignature: verdict?.submitNeedsSignature === true,
+    };
+    // From the checks to the open there is no await (ws completes the handshake synchronously), so two upgrades
+    // cannot both pass a cap with the last free place.
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      perOwner.set(capKey, (perOwner.get(capKey) ?? 0) + 1);
+      ws.once('close', () => {
+        const left = (perOwner.get(capKey) ?? 1) - 1;
+        if (left > 0) perOwner.set(capKey, left);
+        else perOwner.delete(capKey);
+      });
+      accept(ws, { clientId, owner, client }, baseUrl, rights);
+    });
   }
 
   function accept(
     ws: WebSocket,
     { clientId, owner, client }: { clientId: string; owner: string | undefined; client: string },
     baseUrl: string,
-    mayRunWorkflows: boolean,
+    rights: SocketRights,
   ): void {
     const log = deps.log.child({ wsClient: clientId });
     const send = (message: { type: string; data?: unknown }) => {
@@ -138,7 +167,8 @@ export function createGatewaySockets(deps: GatewaySocketsDeps): GatewaySockets {
 
     async function submit(data: unknown): Promise<{ type: string; data: unknown }> {
       try {
-        if (!mayRunWorkflows) throw fail.rawWorkflowForbidden();
+        if (rights.submitNeedsSignature) throw fail.socketSubmitUnsigned();
+        if (!rights.mayRunWorkflows) throw fail.rawWorkflowForbidden();
         const workflow = isObject(data) ? data.workflow : undefined;
         if (!isObject(workflow)) throw fail.badRequest(say('reason.ws_workflow_missing'));
         const problem = findWorkflowProblem(workflow, deps.workflowLimits);
@@ -215,12 +245,6 @@ function parseMessage(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-}
-
-function originOf(request: IncomingMessage): string {
-  const encrypted = (request.socket as { encrypted?: boolean }).encrypted === true;
-  const host = request.headers.host ?? `${request.socket.localAddress ?? 'localhost'}:${request.socket.localPort ?? ''}`;
-  return `${encrypted ? 'https' : 'http'}://${host}`;
 }
 
 function safeDecode(segment: string): string | undefined {

@@ -9,14 +9,19 @@ import type { RouteSpec } from '../http/define-route.js';
 import { fail, isGatewayError } from '../errors.js';
 import { createAccessPolicy } from './access-policy.js';
 import { createKeyRing, presentedKey, readKeyFile, type ApiKey } from './api-keys.js';
+import { createFailedAuthLimiter } from './failed-auth.js';
 import { createNonceCache } from './nonce-cache.js';
 import { createRateLimiter } from './rate-limit.js';
-import { bufferBody } from './raw-body.js';
+import { bufferBody, hasBody } from './raw-body.js';
 import { createSignatureVerifier, loadPublicKeys, type SignatureVerifier } from './signature.js';
 
-/** `mayRunWorkflows`: false for a key limited to some scenarios (it may watch progress, not submit graphs). */
+/**
+ * `mayRunWorkflows`: false for a key limited to some scenarios (it may watch progress, not submit graphs).
+ * `submitNeedsSignature`: signature groups cover submission and the upgrade was not signed, so the socket may watch
+ * progress but not submit.
+ */
 export type UpgradeVerdict =
-  | { ok: true; key?: string; admin?: boolean; mayRunWorkflows: boolean }
+  | { ok: true; key?: string; admin?: boolean; mayRunWorkflows: boolean; submitNeedsSignature: boolean }
   | { ok: false; status: 401 | 403 | 429; message: string };
 
 export interface Security {
@@ -63,12 +68,27 @@ export function createSecurity(options: SecurityOptions): Security {
         })
       : undefined;
   const signature = createSignatureStage(config, options.now);
+  const failedAuth =
+    config.limits.failed_auth_attempts > 0
+      ? createFailedAuthLimiter({
+          attempts: config.limits.failed_auth_attempts,
+          windowMs: config.limits.failed_auth_window_s * 1000,
+          ...(options.now ? { now: options.now } : {}),
+        })
+      : undefined;
 
-  function authenticate(headers: IncomingMessage['headers'], queryKey?: string): ApiKey | undefined {
+  function authenticate(headers: IncomingMessage['headers'], address: string | undefined, queryKey?: string): ApiKey | undefined {
     if (keys.size === 0) return undefined;
     const presented = presentedKey(headers) ?? queryKey;
-    const key = presented === undefined ? undefined : keys.find(presented);
-    if (!key) throw fail.unauthorized();
+    if (presented === undefined) throw fail.unauthorized();
+    const from = address ?? '-';
+    const wait = failedAuth?.blocked(from);
+    if (wait !== undefined) throw fail.rateLimited(wait);
+    const key = keys.find(presented);
+    if (!key) {
+      failedAuth?.failed(from);
+      throw fail.unauthorized();
+    }
     return key;
   }
 
@@ -81,7 +101,7 @@ export function createSecurity(options: SecurityOptions): Security {
 
   const apiKeyGuard: Middleware = async (ctx, next) => {
     if (policy.isPublic(ctx.path)) return next();
-    const key = authenticate(ctx.headers);
+    const key = authenticate(ctx.headers, ctx.ip);
     if (key) {
       const state = ctx.state as GatewayState;
       state.apiKey = key.name;
@@ -105,6 +125,13 @@ export function createSecurity(options: SecurityOptions): Security {
 
   const signatureGuard: Middleware = async (ctx, next) => {
     if (signature && !policy.isPublic(ctx.path) && signature.applies(ctx.path)) {
+      // Headers first: an unsigned or stale request is refused without reading its body, and the connection is
+      // closed rather than drained, so a large declared body costs nothing.
+      try {
+        signature.verifier.precheck(ctx.headers);
+      } catch (error) {
+        throw isGatewayError(error) && hasBody(ctx.req) ? error.with({ headers: { Connection: 'close' } }) : error;
+      }
       const multipart = ctx.is('multipart/form-data') === 'multipart/form-data';
       const limitBytes = multipart
         ? config.limits.upload_bytes + multipartOverheadBytes
@@ -129,9 +156,12 @@ export function createSecurity(options: SecurityOptions): Security {
     authenticateUpgrade(req) {
       try {
         const url = new URL(req.url ?? '/', 'http://upgrade.invalid');
-        const key = authenticate(req.headers, url.searchParams.get('api_key') ?? undefined);
+        const key = authenticate(req.headers, req.socket.remoteAddress, url.searchParams.get('api_key') ?? undefined);
         limit(key?.name, req.socket.remoteAddress);
-        if (signature?.global) {
+        // A signed upgrade is checked like any signed request; an unsigned one is refused when every route needs a
+        // signature, and otherwise opens without the right to submit when the signed groups cover submission.
+        const signed = req.headers['x-signature'] !== undefined;
+        if (signature && (signature.global || signed)) {
           const at = (req.url ?? '/').indexOf('?');
           signature.verifier.verify({
             method: req.method ?? 'GET',
@@ -141,9 +171,10 @@ export function createSecurity(options: SecurityOptions): Security {
             headers: req.headers,
           });
         }
+        const submitNeedsSignature = signature !== undefined && signature.coversSubmission && !signature.global && !signed;
         return key
-          ? { ok: true, key: key.name, admin: key.admin, mayRunWorkflows: !key.scenarios }
-          : { ok: true, mayRunWorkflows: true };
+          ? { ok: true, key: key.name, admin: key.admin, mayRunWorkflows: !key.scenarios, submitNeedsSignature }
+          : { ok: true, mayRunWorkflows: true, submitNeedsSignature };
       } catch (error) {
         if (isGatewayError(error) && (error.status === 401 || error.status === 403 || error.status === 429)) {
           return { ok: false, status: error.status, message: error.messageIn(config.locale) };
@@ -157,6 +188,8 @@ export function createSecurity(options: SecurityOptions): Security {
 interface SignatureStage {
   verifier: SignatureVerifier;
   global: boolean;
+  /** The signed groups include a route that submits (workflows or scenarios): so does the WebSocket. */
+  coversSubmission: boolean;
   applies(path: string): boolean;
 }
 
@@ -182,6 +215,7 @@ function createSignatureStage(config: Config, now?: () => number): SignatureStag
   return {
     verifier,
     global: settings.enabled,
+    coversSubmission: settings.enabled || settings.groups.some((group) => group === 'workflows' || group === 'scenarios'),
     applies(path) {
       if (settings.enabled) return true;
       const lower = path.toLowerCase();

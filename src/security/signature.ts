@@ -16,6 +16,11 @@ export interface SignedRequest {
 }
 
 export interface SignatureVerifier {
+  /**
+   * The checks that need only the headers (present, well formed, inside the time window). Run before a byte of the
+   * body is read, so an unsigned request cannot make the gateway buffer its body.
+   */
+  precheck(headers: SignedRequest['headers']): void;
   /** Throws the 401 that names the failed check (or 429 when the nonce cache is full). */
   verify(request: SignedRequest): void;
 }
@@ -33,17 +38,23 @@ const unixSeconds = /^\d{1,12}$/;
 export function createSignatureVerifier(options: VerifierOptions): SignatureVerifier {
   const now = options.now ?? Date.now;
   const tolerance = options.toleranceSeconds;
-  return {
-    verify(request) {
-      const signature = header(request.headers, 'x-signature');
-      const timestamp = header(request.headers, 'x-timestamp');
-      const nonce = header(request.headers, 'x-nonce');
+  function precheck(headers: SignedRequest['headers']): { signature: string; timestamp: string; nonce: string } {
+    const signature = header(headers, 'x-signature');
+    const timestamp = header(headers, 'x-timestamp');
+    const nonce = header(headers, 'x-nonce');
 
-      if (!unixSeconds.test(timestamp)) throw fail.signatureTimestamp(timestamp.slice(0, 32));
-      const skew = Math.floor(now() / 1000) - Number(timestamp);
-      if (skew > tolerance) throw fail.signatureStale(skew, tolerance);
-      if (-skew > tolerance) throw fail.signatureFuture(-skew, tolerance);
-      if (!nonceShape.test(nonce)) throw fail.signatureNonce();
+    if (!unixSeconds.test(timestamp)) throw fail.signatureTimestamp(timestamp.slice(0, 32));
+    const skew = Math.floor(now() / 1000) - Number(timestamp);
+    if (skew > tolerance) throw fail.signatureStale(skew, tolerance);
+    if (-skew > tolerance) throw fail.signatureFuture(-skew, tolerance);
+    if (!nonceShape.test(nonce)) throw fail.signatureNonce();
+    return { signature, timestamp, nonce };
+  }
+
+  return {
+    precheck,
+    verify(request) {
+      const { signature, timestamp, nonce } = precheck(request.headers);
 
       const data = Buffer.from(
         canonicalString({

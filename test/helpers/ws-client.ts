@@ -20,8 +20,8 @@ export interface TestSocket {
   close(): Promise<void>;
 }
 
-export async function openSocket(url: string): Promise<TestSocket> {
-  const ws = new WebSocket(url);
+export async function openSocket(url: string, headers?: Record<string, string>): Promise<TestSocket> {
+  const ws = new WebSocket(url, headers ? { headers } : {});
   // Errors after the open are seen as 'close'; without a listener one would crash the test process.
   ws.on('error', () => {});
   const received: Message[] = [];
@@ -85,9 +85,9 @@ export async function openSocket(url: string): Promise<TestSocket> {
 }
 
 /** The status an upgrade is refused with (the socket never opens). */
-export function refusedStatus(url: string): Promise<{ status: number; body: string }> {
+export function refusedStatus(url: string, headers?: Record<string, string>): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, headers ? { headers } : {});
     ws.once('open', () => {
       ws.terminate();
       reject(new Error('the upgrade was accepted'));

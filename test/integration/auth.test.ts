@@ -35,7 +35,7 @@ describe('no key configured', () => {
       expect([spec.method, spec.path, await status(gw.url + concrete(spec.path), { method: spec.method })]).not.toContain(401);
     }
     expect((await gw.call('GET', '/api/v1/nope')).status).toBe(404);
-    expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc'))).toEqual({ ok: true, mayRunWorkflows: true });
+    expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc'))).toEqual({ ok: true, mayRunWorkflows: true, submitNeedsSignature: false });
   });
 });
 
@@ -152,6 +152,7 @@ describe('API keys', () => {
       key: 'hashed',
       admin: false,
       mayRunWorkflows: true,
+      submitNeedsSignature: false,
     });
     expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc?api_key=limited-key-0003'))).toMatchObject({
       ok: true,

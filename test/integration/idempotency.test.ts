@@ -1,11 +1,14 @@
 // Idempotency-Key on the submit routes, the real gateway in front of the simulator: the simulator's own queue and
 // history say how many prompts were really submitted.
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from 'comfyui-sim';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startStack, type Stack } from '../helpers/stack.js';
 
 const ALICE = { 'x-api-key': 'alice-key-0123456789' };
 const BOB = { 'x-api-key': 'bob-key-0123456789' };
@@ -135,5 +138,71 @@ describe('Idempotency-Key', () => {
     const answer = await gw.call('POST', '/api/v1/workflows/submit', { workflow: workflow('idem-bad') }, { ...ALICE, 'Idempotency-Key': 'x'.repeat(256) });
     expect(answer.status).toBe(400);
     expect(answer.json.message).toMatch(/Idempotency-Key/);
+  });
+});
+
+describe('Idempotency-Key: the scope is the matched route', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ locale: 'en', auth: { api_keys: [{ key: ALICE['x-api-key'], name: 'alice' }] } }, { stepMs: 1 });
+  });
+  afterAll(async () => stack?.close());
+
+  it('the same key on /submit, /submit/ and /API/…/submit queues one prompt; the variants replay its answer', async () => {
+    const body = { workflow: workflow('idem-variants') };
+    const headers = { ...ALICE, 'Idempotency-Key': 'variants-1' };
+    const first = await stack.gw.call('POST', '/api/v1/workflows/submit', body, headers);
+    const slash = await stack.gw.call('POST', '/api/v1/workflows/submit/', body, headers);
+    const upper = await stack.gw.call('POST', '/API/v1/workflows/submit', body, headers);
+    expect([first.status, slash.status, upper.status]).toEqual([200, 200, 200]);
+    expect(slash.headers.get('idempotent-replayed')).toBe('true');
+    expect(upper.headers.get('idempotent-replayed')).toBe('true');
+    expect(slash.json).toEqual(first.json);
+    expect(upper.json).toEqual(first.json);
+    const history = (await fetch(`${stack.sim.url}/history`).then((r) => r.json())) as Record<string, { prompt: unknown[] }>;
+    const queue = (await fetch(`${stack.sim.url}/queue`).then((r) => r.json())) as { queue_running: unknown[][]; queue_pending: unknown[][] };
+    const prompts = [...Object.values(history).map((h) => h.prompt[2]), ...queue.queue_running.map((q) => q[2]), ...queue.queue_pending.map((q) => q[2])];
+    expect(prompts.filter((p) => JSON.stringify(p).includes('"filename_prefix":"idem-variants"'))).toHaveLength(1);
+  });
+});
+
+describe('Idempotency-Key with large base64 answers', () => {
+  const maxBytes = 100_000;
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ locale: 'en', idempotency: { max_bytes: maxBytes } }, { stepMs: 1 });
+    // Noise does not compress: about 270 KB of PNG, 360 KB of base64 in each answer, far above the byte bound.
+    const png = await sharp(randomBytes(300 * 300 * 3), { raw: { width: 300, height: 300, channels: 3 } }).png().toBuffer();
+    const form = new FormData();
+    form.append('image', new Blob([png], { type: 'image/png' }), 'noise.png');
+    const uploaded = await fetch(`${stack.sim.url}/upload/image`, { method: 'POST', body: form });
+    expect(uploaded.status).toBe(200);
+  });
+  afterAll(async () => stack?.close());
+
+  const noiseWorkflow = (prefix: string) => ({
+    '1': { class_type: 'LoadImage', inputs: { image: 'noise.png' } },
+    '2': { class_type: 'SaveImage', inputs: { images: ['1', 0], filename_prefix: prefix } },
+  });
+  type Outputs = { outputs: { base64?: string; mime?: string; filename: string }[] };
+
+  it('keeps the store within idempotency.max_bytes over many keys, and replays a large answer whole', async () => {
+    const target = '/api/v1/workflows/submit?wait=true&output=base64';
+    const answers = [];
+    for (let i = 0; i < 8; i += 1) {
+      const answer = await stack.gw.call('POST', target, { workflow: noiseWorkflow(`idem-big-${i}`) }, { 'Idempotency-Key': `big-${i}` });
+      expect(answer.status).toBe(200);
+      const output = (answer.json.data as Outputs).outputs[0];
+      expect(output?.base64?.length).toBeGreaterThan(300_000);
+      expect(stack.gw.idempotency.bytes).toBeLessThanOrEqual(maxBytes);
+      answers.push(answer);
+    }
+    // Every key is still remembered: the records are small because the images are not in them.
+    expect(stack.gw.idempotency.size).toBe(8);
+    const replay = await stack.gw.call('POST', target, { workflow: noiseWorkflow('idem-big-0') }, { 'Idempotency-Key': 'big-0' });
+    expect(replay.status).toBe(200);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.json).toEqual(answers[0]?.json);
+    expect(JSON.stringify(replay.json)).toBe(JSON.stringify(answers[0]?.json));
   });
 });

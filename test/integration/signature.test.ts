@@ -1,6 +1,7 @@
 // Signed requests over a real socket: the guard reads the raw body, verifies RSA-PSS, and hands the same bytes on
 // to koa-body. Each failure names the check that failed.
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { connect } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -164,9 +165,11 @@ describe('signed requests (enabled for every protected route)', () => {
     const big = JSON.stringify({ text: 'x'.repeat(5000) });
     const declared = await send(app, 'POST', '/api/v1/workflows/echo', { body: big });
     expect(declared.status).toBe(413);
+    // Signed headers, so the body is read and its size is what refuses it.
+    const signed = signRequest(trusted.privateKey, { method: 'POST', path: '/api/v1/workflows/echo', query: '', body: big });
     const streamed = await fetch(new URL('/api/v1/workflows/echo', app.url), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...signed },
       body: new Blob([big]).stream(),
       duplex: 'half',
     } as RequestInit);
@@ -210,5 +213,53 @@ describe('a full nonce cache', () => {
     const refused = await send(app, 'GET', '/api/v1/queue/probe');
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('headers checked before the body', () => {
+  let app: GuardedApp;
+  beforeAll(async () => {
+    const pem = trusted.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    // A JSON limit above the declared length, so only the signature check can refuse the request early.
+    app = await startGuardedApp({
+      locale: 'en',
+      limits: { json_body_bytes: 32 * 1024 * 1024 },
+      auth: { signature: { enabled: true, public_keys: [pem] } },
+    });
+  });
+  afterAll(async () => app.close());
+
+  /** Sends only the head of a request that declares a 20 MB body; resolves with what came back before the close. */
+  function headOnly(extra: string): Promise<string> {
+    const { port } = new URL(app.url);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1');
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (text += chunk));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(text));
+      socket.write(
+        'POST /api/v1/workflows/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+          `Content-Length: 20000000\r\n${extra}\r\n`,
+      );
+    });
+  }
+
+  it('answers an unsigned request 401 and closes the connection without reading the body', async () => {
+    const answer = await headOnly('');
+    expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+    expect(answer).toMatch(/connection: close/i);
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { code: number; message: string };
+    expect(body.code).toBe(401);
+    expect(body.message).toMatch(/X-Signature/);
+  });
+
+  it('does the same for a malformed or stale timestamp', async () => {
+    const stale = await headOnly(`X-Signature: AAAA\r\nX-Nonce: nonce-12345678\r\nX-Timestamp: ${Math.floor(Date.now() / 1000) - 4000}\r\n`);
+    expect(stale).toMatch(/^HTTP\/1\.1 401 /);
+    expect(stale).toMatch(/stale timestamp/);
+    const malformed = await headOnly('X-Signature: AAAA\r\nX-Nonce: nonce-12345678\r\nX-Timestamp: soon\r\n');
+    expect(malformed).toMatch(/^HTTP\/1\.1 401 /);
   });
 });

@@ -21,7 +21,7 @@ describe('Idempotency-Key wrapper', () => {
 
   beforeAll(async () => {
     const log = pino({ level: 'silent' });
-    const idempotent = createIdempotency(createIdempotencyStore({ maxKeys: 3, ttlMs: 1000, now: () => clock }));
+    const idempotent = createIdempotency(createIdempotencyStore({ maxKeys: 3, maxBytes: 1 << 20, ttlMs: 1000, now: () => clock }));
     const app = new Koa();
     app.silent = true;
     app.use(errorMiddleware(log));
@@ -32,7 +32,7 @@ describe('Idempotency-Key wrapper', () => {
     app.use(koaBody());
     app.use(async (ctx) => {
       const body = ctx.request.body as { n?: number; bad?: boolean };
-      await idempotent.run(ctx, body, async () => {
+      await idempotent.run(ctx, `POST ${ctx.path}`, body, async () => {
         submits += 1;
         const mine = submits;
         await gate;
