@@ -24,6 +24,7 @@ const catalogue = {
   'scenario.dry_run': ['工作流已生成（未提交）', 'Workflow built (not submitted)'],
   'scenario.list': ['获取场景列表成功', 'Scenarios listed'],
   'scenario.detail': ['获取场景详情成功', 'Scenario retrieved'],
+  'route.options': ['{path} 支持的方法: {allow}', 'Methods allowed on {path}: {allow}'],
 
   // Jobs (src/jobs, src/routes/jobs.ts).
   'job.detail': ['获取任务状态成功', 'Job status retrieved'],
@@ -143,6 +144,10 @@ const catalogue = {
     '{field} 的值 "{value}" 不是{type}',
     'the value "{value}" of {field} is not {type}',
   ],
+  'reason.form_repeated_file': [
+    '图片字段 {field} 只能上传一个文件，表单中出现了多个',
+    'the form sends more than one file in {field}; an image field takes one file',
+  ],
   'reason.form_unknown_file': [
     '文件字段 {field} 不是该场景的图片字段（图片字段: {fields}）',
     'the file part {field} is not an image field of this scenario (image fields: {fields})',
@@ -172,6 +177,14 @@ const catalogue = {
   'error.not_found': ['资源不存在: {what}', 'Not found: {what}'],
   'error.route_not_found': ['接口不存在: {method} {path}', 'No such route: {method} {path}'],
   'error.too_large': ['请求体过大（上限 {limit}）', 'Request body too large (limit {limit})'],
+  'error.method_not_allowed': [
+    '接口 {path} 不支持 {method} 方法（支持: {allow}）',
+    'Method {method} is not allowed on {path} (allowed: {allow})',
+  ],
+  'error.form_limit': ['表单超出限制: {reason}', 'The form exceeds a limit: {reason}'],
+  'error.bad_form': ['multipart 表单格式错误: {reason}', 'The multipart form is malformed: {reason}'],
+  'error.bad_body_encoding': ['请求体无法解码: {reason}', 'The request body cannot be decoded: {reason}'],
+  'error.unsupported_encoding': ['不支持的请求体编码: {reason}', 'Unsupported request body encoding: {reason}'],
   'error.rate_limited': ['请求过于频繁，请 {seconds} 秒后重试', 'Too many requests; retry in {seconds} s'],
   'error.internal': ['服务器内部错误（请求 ID {requestId}）', 'Internal server error (request id {requestId})'],
   'error.upstream': ['ComfyUI 连接失败: {address} ({reason})', 'ComfyUI unreachable: {address} ({reason})'],

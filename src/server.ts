@@ -41,6 +41,7 @@ import { createHttpDrain } from './shutdown.js';
 import { createWebhooksFromConfig } from './webhooks/from-config.js';
 import { createIdempotency } from './http/idempotency.js';
 import { createIdempotencyStore } from './http/idempotency-store.js';
+import { answerClientError } from './http/client-error.js';
 
 export interface Gateway {
   url: string;
@@ -171,6 +172,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   });
 
   const server = createServer(app.callback());
+  server.on('clientError', answerClientError(config.locale));
   const httpDrain = createHttpDrain(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
