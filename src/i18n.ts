@@ -95,6 +95,11 @@ const catalogue = {
     'the file content is not a supported image (found: {found}); png, jpeg, webp, gif, bmp and tiff are accepted',
   ],
   'reason.image_unreadable': ['无法读取图片: {reason}', 'the image cannot be read: {reason}'],
+  'reason.image_too_many_pixels_pages': [
+    '图片 {width}×{height} 共 {pages} 帧/页，合计 {pixels} 像素，超过上限 {limit}',
+    'the image has {pages} frames or pages of {width}×{height}, {pixels} pixels in all, more than the limit of {limit}',
+  ],
+  'reason.image_empty': ['图片尺寸为 {width}×{height}，没有任何像素', 'the image is {width}×{height}: it has no pixels'],
   'reason.image_too_many_pixels': [
     '图片 {width}×{height} 共 {pixels} 像素，超过上限 {limit}',
     'the image is {width}×{height} = {pixels} pixels, more than the limit of {limit}',
