@@ -13,8 +13,12 @@ export function answerClientError(locale: Locale): (error: NodeJS.ErrnoException
       socket.destroy();
       return;
     }
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    const refusal = fail.badRequest(`the request is not valid HTTP/1.1 (${error.code ?? 'parse error'})`);
+    // 400 whatever the cause, as the catalogue gives code 400; the reason names it.
+    const status = 400;
+    const reason = error.code === 'HPE_HEADER_OVERFLOW'
+      ? 'the request line and headers are larger than the server accepts (16 KiB)'
+      : `the request is not valid HTTP/1.1 (${error.code ?? 'parse error'})`;
+    const refusal = fail.badRequest(reason);
     const body = JSON.stringify({ code: 400, message: refusal.messageIn(locale), data: null } satisfies Envelope<null>);
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Bad Request'}\r\n` +
