@@ -1,7 +1,7 @@
 // `npm run fuzz [-- --runs 20000] [--seed N]`: the fuzz properties of test/fuzz, run long against a fresh gateway
 // and simulator. Prints the seed and the counterexample when a property fails (replay it with --seed).
 import fc from 'fast-check';
-import { routeProperty, scenarioProperty } from '../test/fuzz/properties.js';
+import { protocolProperty, routeProperty, scenarioProperty } from '../test/fuzz/properties.js';
 import { startFuzzTarget } from '../test/fuzz/fuzz-target.js';
 
 function option(name: string): number | undefined {
@@ -24,9 +24,10 @@ async function main(): Promise<void> {
         console.log(fc.defaultReportMessage(result));
       }
     };
-    report('routes', await fc.check(routeProperty(target), { numRuns: Math.round(runs * 0.7), seed }));
+    report('routes', await fc.check(routeProperty(target), { numRuns: Math.round(runs * 0.5), seed }));
     const scenarios = scenarioProperty(target, (n) => target.fields(n));
-    report('scenarios (dry run)', await fc.check(scenarios, { numRuns: Math.round(runs * 0.3), seed }));
+    report('scenarios (dry run)', await fc.check(scenarios, { numRuns: Math.round(runs * 0.25), seed }));
+    report('protocol (methods, encodings, charsets, framing)', await fc.check(protocolProperty(target), { numRuns: Math.round(runs * 0.25), seed }));
     console.log(`seed ${seed}, ${runs} cases in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     await target.close();

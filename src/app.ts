@@ -8,6 +8,7 @@ import { errorMiddleware } from './http/error-middleware.js';
 import { requestContext } from './http/request-context.js';
 import { mountRoutes, type RouteDef, type RouteSpec } from './http/define-route.js';
 import { createValidators, type Validators } from './http/validation.js';
+import { answerOtherMethods, type MethodsAt } from './http/other-methods.js';
 
 /** One group of routes (workflows, queue, images, …), or a dynamic dispatcher (scenarios). */
 export interface RouteGroup {
@@ -15,6 +16,8 @@ export interface RouteGroup {
   routes?: readonly RouteDef<never, never, never>[];
   /** Mounted after the static routes; for routes that change at run time (the scenario registry). */
   middleware?: Middleware;
+  /** The methods `middleware` answers on a path (405 and OPTIONS name them with the static routes' methods). */
+  methodsAt?: MethodsAt;
   /** Multipart limits for routes of this group that take uploads. */
   multipart?: { maxFileSizeBytes: number; uploadDir: string };
 }
@@ -48,6 +51,8 @@ export function createApp(deps: AppDeps): GatewayApp {
   for (const guard of deps.guards ?? []) app.use(guard);
 
   const specs: RouteSpec[] = [];
+  const methodSources: MethodsAt[] = [];
+  app.use(answerOtherMethods(methodSources));
   for (const group of deps.groups) {
     if (group.routes?.length) {
       const router = new Router();
@@ -57,10 +62,11 @@ export function createApp(deps: AppDeps): GatewayApp {
         ...(group.multipart ? { multipart: group.multipart } : {}),
       });
       app.use(router.routes());
-      app.use(router.allowedMethods({ throw: false }));
+      methodSources.push((path) => router.match(path, 'GET').path.flatMap((layer) => layer.methods));
       specs.push(...(group.routes as readonly RouteSpec[]));
     }
     if (group.middleware) app.use(group.middleware);
+    if (group.methodsAt) methodSources.push(group.methodsAt);
   }
   return { app, specs };
 }

@@ -3,14 +3,16 @@
 import type { Locale, MessageKey } from './i18n.js';
 import { translate } from './i18n.js';
 
-export type ErrorCode = 400 | 401 | 403 | 404 | 413 | 429 | 500 | 1001 | 1002 | 1003;
+export type ErrorCode = 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429 | 500 | 1001 | 1002 | 1003;
 
 const defaultStatus: Record<ErrorCode, number> = {
   400: 400,
   401: 401,
   403: 403,
   404: 404,
+  405: 405,
   413: 413,
+  415: 415,
   429: 429,
   500: 500,
   1001: 502,
@@ -76,7 +78,20 @@ export const fail = {
   forbidden: (reason: string) => new GatewayError(403, 'error.forbidden', { reason }),
   notFound: (what: string) => new GatewayError(404, 'error.not_found', { what }),
   routeNotFound: (method: string, path: string) => new GatewayError(404, 'error.route_not_found', { method, path }),
+  /** The path exists, not with this method; `allow` goes into the Allow header as well. */
+  methodNotAllowed: (method: string, path: string, allow: readonly string[]) =>
+    new GatewayError(405, 'error.method_not_allowed', { method, path, allow: allow.join(', ') }, {
+      headers: { Allow: allow.join(', ') },
+    }),
   tooLarge: (limit: string) => new GatewayError(413, 'error.too_large', { limit }),
+  /** A form past one of its limits other than the byte size (too many files or fields), or a part too big. */
+  formLimit: (reason: string, status: 400 | 413) => new GatewayError(status === 413 ? 413 : 400, 'error.form_limit', { reason }, { status }),
+  /** A multipart body whose framing is broken (no boundary, truncated, malformed part headers). */
+  badForm: (reason: string) => new GatewayError(400, 'error.bad_form', { reason }),
+  /** The body's bytes do not decode as their headers say (corrupt gzip data, invalid UTF-8). */
+  badBodyEncoding: (reason: string) => new GatewayError(400, 'error.bad_body_encoding', { reason }),
+  /** A Content-Encoding or charset the gateway does not read. */
+  unsupportedEncoding: (reason: string) => new GatewayError(415, 'error.unsupported_encoding', { reason }),
   rateLimited: (seconds: number) =>
     new GatewayError(429, 'error.rate_limited', { seconds }, { headers: { 'Retry-After': String(seconds) } }),
   internal: (requestId: string, cause?: unknown) => new GatewayError(500, 'error.internal', { requestId }, { cause }),

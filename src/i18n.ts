@@ -25,6 +25,7 @@ const catalogue = {
   'scenario.dry_run': ['工作流已生成（未提交）', 'Workflow built (not submitted)'],
   'scenario.list': ['获取场景列表成功', 'Scenarios listed'],
   'scenario.detail': ['获取场景详情成功', 'Scenario retrieved'],
+  'route.options': ['{path} 支持的方法: {allow}', 'Methods allowed on {path}: {allow}'],
 
   // Jobs (src/jobs, src/routes/jobs.ts).
   'job.detail': ['获取任务状态成功', 'Job status retrieved'],
@@ -112,6 +113,11 @@ const catalogue = {
     'the file content is not a supported image (found: {found}); png, jpeg, webp, gif, bmp and tiff are accepted',
   ],
   'reason.image_unreadable': ['无法读取图片: {reason}', 'the image cannot be read: {reason}'],
+  'reason.image_too_many_pixels_pages': [
+    '图片 {width}×{height} 共 {pages} 帧/页，合计 {pixels} 像素，超过上限 {limit}',
+    'the image has {pages} frames or pages of {width}×{height}, {pixels} pixels in all, more than the limit of {limit}',
+  ],
+  'reason.image_empty': ['图片尺寸为 {width}×{height}，没有任何像素', 'the image is {width}×{height}: it has no pixels'],
   'reason.image_too_many_pixels': [
     '图片 {width}×{height} 共 {pixels} 像素，超过上限 {limit}',
     'the image is {width}×{height} = {pixels} pixels, more than the limit of {limit}',
@@ -160,6 +166,10 @@ const catalogue = {
   'reason.form_value': [
     '{field} 的值 "{value}" 不是{type}',
     'the value "{value}" of {field} is not {type}',
+  ],
+  'reason.form_repeated_file': [
+    '图片字段 {field} 只能上传一个文件，表单中出现了多个',
+    'the form sends more than one file in {field}; an image field takes one file',
   ],
   'reason.form_unknown_file': [
     '文件字段 {field} 不是该场景的图片字段（图片字段: {fields}）',
@@ -237,6 +247,14 @@ const catalogue = {
   'error.not_found': ['资源不存在: {what}', 'Not found: {what}'],
   'error.route_not_found': ['接口不存在: {method} {path}', 'No such route: {method} {path}'],
   'error.too_large': ['请求体过大（上限 {limit}）', 'Request body too large (limit {limit})'],
+  'error.method_not_allowed': [
+    '接口 {path} 不支持 {method} 方法（支持: {allow}）',
+    'Method {method} is not allowed on {path} (allowed: {allow})',
+  ],
+  'error.form_limit': ['表单超出限制: {reason}', 'The form exceeds a limit: {reason}'],
+  'error.bad_form': ['multipart 表单格式错误: {reason}', 'The multipart form is malformed: {reason}'],
+  'error.bad_body_encoding': ['请求体无法解码: {reason}', 'The request body cannot be decoded: {reason}'],
+  'error.unsupported_encoding': ['不支持的请求体编码: {reason}', 'Unsupported request body encoding: {reason}'],
   'error.rate_limited': ['请求过于频繁，请 {seconds} 秒后重试', 'Too many requests; retry in {seconds} s'],
   'error.internal': ['服务器内部错误（请求 ID {requestId}）', 'Internal server error (request id {requestId})'],
   'error.upstream': ['ComfyUI 连接失败: {address} ({reason})', 'ComfyUI unreachable: {address} ({reason})'],
@@ -427,6 +445,23 @@ const catalogue = {
     '"workflow" 必须是清单旁边或 templates/ 中的文件，不能含 ".." 或绝对路径',
     '"workflow" must name a file beside the manifest or in templates/, without ".." or an absolute path',
   ],
+  'manifest.file_refused': ['清单文件{reason}', 'the manifest {reason}'],
+  'file.larger_than': ['超过 {kib} KiB', 'is larger than {kib} KiB'],
+  'file.link_outside': [
+    '是指向其文件夹之外的符号链接；只加载文件夹内的文件',
+    'is a symbolic link to a file outside its folder; only files inside the folder are loaded',
+  ],
+  'file.outside': [
+    '实际位于其文件夹之外；只加载文件夹内的文件',
+    'resolves to a file outside its folder; only files inside the folder are loaded',
+  ],
+  'file.link_dangling': ['是一个目标不存在的符号链接', 'is a symbolic link whose target does not exist'],
+  'file.cannot_open': ['无法打开（{code}）', 'cannot be opened ({code})'],
+  'file.fifo': ['是命名管道（FIFO），不是普通文件；只加载普通文件', 'is a FIFO, not a regular file; only regular files are loaded'],
+  'file.folder': ['是文件夹，不是普通文件；只加载普通文件', 'is a folder, not a regular file; only regular files are loaded'],
+  'file.socket': ['是套接字，不是普通文件；只加载普通文件', 'is a socket, not a regular file; only regular files are loaded'],
+  'file.device': ['是设备文件，不是普通文件；只加载普通文件', 'is a device, not a regular file; only regular files are loaded'],
+  'file.not_regular': ['不是普通文件；只加载普通文件', 'is not a regular file; only regular files are loaded'],
   'manifest.workflow_invalid': ['工作流 {file} {reason}', 'the workflow {file} {reason}'],
   'manifest.workflow_not_found': [
     '找不到工作流 "{name}"（已查找 {tried}）',

@@ -43,6 +43,7 @@ import { createWebhooksFromConfig } from './webhooks/from-config.js';
 import { createIdempotency } from './http/idempotency.js';
 import { createIdempotencyStore, type IdempotencyStore } from './http/idempotency-store.js';
 import { restoreInlined, takeInlined } from './jobs/outputs.js';
+import { answerClientError } from './http/client-error.js';
 
 export interface Gateway {
   url: string;
@@ -193,6 +194,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     },
     app.callback(),
   );
+  server.on('clientError', answerClientError(config.locale));
   const httpDrain = createHttpDrain(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,14 +1,16 @@
 // A route is declared once: its path, schemas and documentation feed both the validator (compiled here, at
 // mount time) and the OpenAPI document (src/openapi). Handlers receive input that has already passed its schema.
-import { rm } from 'node:fs/promises';
+import os from 'node:os';
 import type { Context, Middleware } from 'koa';
 import type Router from '@koa/router';
-import { koaBody } from 'koa-body';
 import type { ErrorCode } from '../errors.js';
 import { fail } from '../errors.js';
 import type { JsonSchema } from './json-schema.js';
 import type { GatewayState } from './envelope.js';
 import { translator } from '../i18n.js';
+import { readForm } from './read-form.js';
+import { readJsonBody } from './read-json-body.js';
+
 import { describeErrors, summarize, type ValidateFunction, type Validators, type Where } from './validation.js';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
@@ -76,71 +78,37 @@ export function mountRoutes(router: Router, defs: readonly RouteDef<never, never
 function bodyParser(def: RouteSpec, options: MountOptions): Middleware {
   if (def.bodyType === 'multipart') {
     const limits = options.multipart;
-    const maxFileSize = limits?.maxFileSizeBytes ?? 20 * 1024 * 1024;
-    return withLimitMessage(maxFileSize, koaBody({
-      multipart: true,
-      json: false,
-      urlencoded: false,
-      text: false,
-      formidable: {
-        maxFileSize,
+    const maxFileBytes = limits?.maxFileSizeBytes ?? 20 * 1024 * 1024;
+    return async (ctx, next) => {
+      const release = await readForm(ctx, {
+        maxFileBytes,
         maxFiles: 1,
-        keepExtensions: false,
-        ...(limits ? { uploadDir: limits.uploadDir } : {}),
-      },
-    }));
+        uploadDir: limits?.uploadDir ?? os.tmpdir(),
+      });
+      try {
+        await next();
+      } finally {
+        // Whatever the handler did not move away (or everything, when the request was refused) goes now.
+        await release();
+      }
+    };
   }
   const jsonLimit = def.jsonLimitBytes ?? options.jsonLimitBytes;
-  const parse = withLimitMessage(
-    jsonLimit,
-    koaBody({
-      json: true,
-      urlencoded: false,
-      text: false,
-      multipart: false,
-      jsonStrict: true,
-      jsonLimit,
-    }),
-  );
   return async (ctx, next) => {
-    // `curl -d '{...}'` without -H sends x-www-form-urlencoded; a JSON route reads its body as JSON anyway.
-    const type = ctx.get('content-type');
-    if (ctx.request.length !== 0 && (!type || type.startsWith('application/x-www-form-urlencoded'))) {
-      ctx.request.headers['content-type'] = 'application/json';
-    }
-    await parse(ctx, next);
+    if (isJsonRequest(ctx)) ctx.request.body = (await readJsonBody(ctx, jsonLimit)) as typeof ctx.request.body;
+    else ctx.request.body = {};
+    await next();
   };
 }
 
 /**
- * The parsers report "too large" without saying the limit; the caller needs the number to fix the request.
- * Only errors of the parsing itself are rewritten, not those of the stages after it.
+ * A JSON route reads its body as JSON when it says so, and also when it says nothing or form-urlencoded: that is
+ * what `curl -d '{...}'` sends without -H. Any other declared type leaves the body unread (and empty).
  */
-function withLimitMessage(limitBytes: number, parse: Middleware): Middleware {
-  return async (ctx, next) => {
-    let parsed = false;
-    try {
-      await parse(ctx, () => {
-        parsed = true;
-        return next();
-      });
-    } catch (error) {
-      const status = (error as { status?: number; httpCode?: number }).status ?? (error as { httpCode?: number }).httpCode;
-      if (!parsed && status === 413) throw fail.tooLarge(formatBytes(limitBytes));
-      throw error;
-    }
-  };
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1 && value % 1024 === 0) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value} ${units[unit]}`;
+export function isJsonRequest(ctx: Context): boolean {
+  const type = ctx.get('content-type');
+  if (!type || type.startsWith('application/x-www-form-urlencoded')) return ctx.request.length !== 0;
+  return ctx.is('json', '+json') !== false;
 }
 
 function validationStage(def: RouteDef, validators: Validators): Middleware {
@@ -157,26 +125,15 @@ function validationStage(def: RouteDef, validators: Validators): Middleware {
       query: { ...ctx.query },
       body: def.bodyType === 'multipart' ? multipartFields(ctx) : (ctx.request.body ?? {}),
     };
-    try {
-      for (const [where, validate] of compiled) {
-        if (!validate(input[where])) {
-          const t = translator((ctx.state as GatewayState).locale);
-          const problems = describeErrors(where, validate.errors, t);
-          throw fail.badRequest(summarize(problems, t), { errors: problems });
-        }
+    for (const [where, validate] of compiled) {
+      if (!validate(input[where])) {
+        const t = translator((ctx.state as GatewayState).locale);
+        const problems = describeErrors(where, validate.errors, t);
+        throw fail.badRequest(summarize(problems, t), { errors: problems });
       }
-      await def.handler(ctx, input);
-    } finally {
-      // Uploaded parts are staged on disk by the parser before validation runs; whatever the handler did not
-      // move away (or everything, when the request was refused) must not pile up there.
-      if (def.bodyType === 'multipart') await removeStagedFiles(ctx);
     }
+    await def.handler(ctx, input);
   };
-}
-
-async function removeStagedFiles(ctx: Context): Promise<void> {
-  const files = Object.values(ctx.request.files ?? {}).flat();
-  await Promise.all(files.map((file) => rm(file.filepath, { force: true }).catch(() => undefined)));
 }
 
 /** Multipart: text fields become the body; files stay on ctx.request.files. */

@@ -11,9 +11,6 @@ export function errorMiddleware(rootLog: Logger): Middleware {
       await next();
       // Nothing matched: Koa leaves 404 with no body. Say which route was asked for.
       if (ctx.status === 404 && ctx.body == null) throw fail.routeNotFound(ctx.method, ctx.path);
-      // The router's allowedMethods() leaves a bare 405 (Koa would send "Method Not Allowed" as text): no route
-      // exists for this method and path, which the catalogue calls a 404, in the envelope like every other error.
-      if (ctx.status === 405 && ctx.body == null) throw fail.routeNotFound(ctx.method, ctx.path);
     } catch (thrown) {
       const state = ctx.state as Partial<GatewayState>;
       const log = state.log ?? rootLog;

@@ -36,7 +36,7 @@ export function requestContext(log: Logger, locale: Locale, options: { access?: 
             method: ctx.method,
             route: routeTemplate(ctx),
             path: ctx.path,
-            status: thrownStatus ?? (ctx.status === 405 && ctx.body == null ? 404 : ctx.status),
+            status: thrownStatus ?? ctx.status,
             ms: +(performance.now() - started).toFixed(2),
           },
           'request',

@@ -69,11 +69,15 @@ async function accept(options: UploaderOptions, file: StagedFile, overwrite: boo
     const reason = error instanceof Error ? error.message : String(error);
     throw fail.file(translate(locale, 'reason.image_unreadable', { reason }));
   }
-  const { width, height } = size;
-  const pixels = width * height;
+  const { width, height, pages } = size;
+  if (width === 0 || height === 0) throw fail.file(translate(locale, 'reason.image_empty', { width, height }));
+  // Every frame or page counts: ComfyUI's LoadImage decodes them all.
+  const pixels = width * height * pages;
   if (pixels > options.maxPixels) {
     throw fail.badRequest(
-      translate(locale, 'reason.image_too_many_pixels', { width, height, pixels, limit: options.maxPixels }),
+      pages > 1
+        ? translate(locale, 'reason.image_too_many_pixels_pages', { width, height, pages, pixels, limit: options.maxPixels })
+        : translate(locale, 'reason.image_too_many_pixels', { width, height, pixels, limit: options.maxPixels }),
     );
   }
 

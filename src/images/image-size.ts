@@ -5,6 +5,8 @@ import { open } from 'node:fs/promises';
 export interface ImageSize {
   width: number;
   height: number;
+  /** Frames or pages (animated GIF/WebP/PNG, multi-page TIFF): a loader that decodes them all pays for each. */
+  pages: number;
 }
 
 /** Throws when the header cannot be read (a truncated or corrupt file). */
@@ -16,7 +18,9 @@ export async function readImageSize(filePath: string, mime: string): Promise<Ima
   const { default: sharp } = await import('sharp');
   // Our own limit applies (limits.image_pixels), not sharp's built-in one.
   const meta = await sharp(filePath, { limitInputPixels: false }).metadata();
-  return { width: meta.width, height: meta.height };
+  // For a multi-page file `height` is one page's (pageHeight when the pages are stacked).
+  const height = meta.pageHeight ?? meta.height;
+  return { width: meta.width, height, pages: Math.max(1, meta.pages ?? 1) };
 }
 
 async function bmpSize(filePath: string): Promise<ImageSize> {
@@ -27,8 +31,8 @@ async function bmpSize(filePath: string): Promise<ImageSize> {
     if (bytesRead < 26) throw new Error('BMP header is truncated');
     const dibSize = header.readUInt32LE(14);
     // BITMAPCOREHEADER (12 bytes) has 16-bit sizes; every later header has 32-bit ones, height negative = top-down.
-    if (dibSize === 12) return { width: header.readUInt16LE(18), height: header.readUInt16LE(20) };
-    return { width: Math.abs(header.readInt32LE(18)), height: Math.abs(header.readInt32LE(22)) };
+    if (dibSize === 12) return { width: header.readUInt16LE(18), height: header.readUInt16LE(20), pages: 1 };
+    return { width: Math.abs(header.readInt32LE(18)), height: Math.abs(header.readInt32LE(22)), pages: 1 };
   } finally {
     await file.close();
   }

@@ -2,6 +2,7 @@
 // itself, ComfyUI, a cloud metadata service or anything else on the inside: every address a URL resolves to is
 // checked here before any connection is made, and gateway.yaml's allow-list is the only way to open an exception.
 import { BlockList, isIP } from 'node:net';
+import { embeddedIpv4 } from './embedded-ipv4.js';
 
 export interface UrlPolicyOptions {
   /** Host names or IP literals that may be fetched whatever they resolve to (images.fetch.allow_hosts). */
@@ -39,10 +40,7 @@ const IPV6_RULES: readonly (readonly [string, string, number])[] = [
   ['link-local', 'fe80::', 10],
   ['private', 'fec0::', 10], // deprecated site-local
   ['multicast', 'ff00::', 8],
-  // NAT64 and 6to4 embed an IPv4 address the gateway cannot see through; nothing public needs them here.
-  ['reserved', '64:ff9b::', 96],
-  ['reserved', '2002::', 16],
-  // IPv4-compatible addresses (::a.b.c.d), deprecated, but some stacks still route them to the IPv4 host.
+  // What is left of ::/96 once IPv4-compatible addresses are judged by their IPv4 part (::2 and the like).
   ['reserved', '::', 96],
 ];
 
@@ -72,6 +70,19 @@ export function createUrlPolicy(options: UrlPolicyOptions): UrlPolicy {
       if (family === 0) return 'not an IP address';
       const type = family === 4 ? 'ipv4' : 'ipv6';
       if (allowed.check(address, type)) return undefined;
+      if (type === 'ipv6') {
+        // An address that embeds an IPv4 one is judged by that address: a private or loopback host stays one when
+        // spelled through a translator. Only the plain IPv4-mapped form of a public address may be connected to
+        // (the stack connects over IPv4 itself); the translated forms go through relays the gateway cannot see
+        // past, and nothing public needs them here.
+        const embedded = embeddedIpv4(address);
+        if (embedded) {
+          const inner = embedded.ipv4 === undefined ? undefined : rules.find(({ list }) => list.check(embedded.ipv4 as string, 'ipv4'))?.rule;
+          if (inner) return inner;
+          if (embedded.form !== 'mapped') return 'reserved';
+          return undefined;
+        }
+      }
       return rules.find(({ list }) => list.check(address, type))?.rule;
     },
   };

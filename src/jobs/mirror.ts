@@ -3,8 +3,8 @@
 // held in memory whole), so results outlive ComfyUI's own output folder being cleaned; the download route serves
 // them from there (openMirrored). Copies run one job at a time in the background; a failure is logged and never
 // changes the job's status.
-import { createWriteStream, type ReadStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { constants, createWriteStream, type ReadStream } from 'node:fs';
+import { mkdir, open, realpath, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { ComfyClient } from '../comfy/client.js';
@@ -72,11 +72,15 @@ export async function openMirrored(
   promptId: string,
   file: Omit<ImageRef, 'type'>,
 ): Promise<{ stream: ReadStream; size: number } | undefined> {
+  const wanted = mirroredPath(outputDir, promptId, file);
+  // Only a real file inside this prompt's folder is served: not a symbolic link (O_NOFOLLOW), and not a file
+  // reached through a linked folder (its real parent must be inside the real output folder).
+  if (!(await parentInside(outputDir, wanted))) return undefined;
   let handle;
   try {
-    handle = await open(mirroredPath(outputDir, promptId, file), 'r');
+    handle = await open(wanted, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
-    if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return undefined;
+    if (['ENOENT', 'ENOTDIR', 'ELOOP'].includes((error as NodeJS.ErrnoException).code ?? '')) return undefined;
     throw error;
   }
   // Stat the opened handle, not the path: the file served is the one checked.
@@ -89,4 +93,14 @@ export async function openMirrored(
     return undefined;
   }
   return { stream: handle.createReadStream(), size: stat.size };
+}
+
+async function parentInside(outputDir: string, file: string): Promise<boolean> {
+  try {
+    const [root, parent] = await Promise.all([realpath(outputDir), realpath(path.dirname(file))]);
+    const rel = path.relative(root, parent);
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  } catch {
+    return false;
+  }
 }

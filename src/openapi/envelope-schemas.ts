@@ -25,7 +25,17 @@ const codes = {
   401: { meaning: 'Missing or wrong API key', key: 'error.unauthorized', params: {} },
   403: { meaning: 'Not allowed', key: 'error.forbidden', params: { reason: '…' } },
   404: { meaning: 'Resource does not exist (route, scenario, prompt, image)', key: 'error.not_found', params: { what: '…' } },
+  405: {
+    meaning: 'The path exists, not with this method (the Allow header lists those it takes)',
+    key: 'error.method_not_allowed',
+    params: { method: 'GET', path: '/api/v1/workflows/submit', allow: 'POST' },
+  },
   413: { meaning: 'Body or upload too large', key: 'error.too_large', params: { limit: '1048576 bytes' } },
+  415: {
+    meaning: 'A Content-Encoding or charset the gateway does not read (send UTF-8, identity, gzip, deflate or br)',
+    key: 'error.unsupported_encoding',
+    params: { reason: 'charset "utf-16"' },
+  },
   429: { meaning: 'Rate limited (see Retry-After)', key: 'error.rate_limited', params: { seconds: '1' } },
   500: { meaning: 'Internal error (the message never carries a stack)', key: 'error.internal', params: { requestId: '…' } },
   1001: {

@@ -3,10 +3,10 @@
 // ComfyUI stored it under, before the prompt is built. Kept apart from the dispatcher so that its path stays a
 // list of named stages.
 import { rm } from 'node:fs/promises';
-import type { Context, Middleware } from 'koa';
-import { koaBody } from 'koa-body';
+import type { Context } from 'koa';
 import { fail } from '../errors.js';
 import type { GatewayState } from '../http/envelope.js';
+import { readForm, type Release } from '../http/read-form.js';
 import { translate, type Locale, type MessageKey } from '../i18n.js';
 import type { StagedFile } from '../images/accept-upload.js';
 import type { ImageInputs } from '../images/resolve-image-input.js';
@@ -24,6 +24,8 @@ export interface ScenarioForm {
   fields: Record<string, unknown>;
   /** Image field → its staged file part. */
   files: Map<string, StagedFile>;
+  /** Removes every file the form staged; the route calls it when the request ends, whatever its outcome. */
+  release: Release;
 }
 
 export interface ScenarioImages {
@@ -45,20 +47,6 @@ export interface ScenarioImages {
 const MAX_FILES = 16;
 
 export function scenarioImages(options: ScenarioImageOptions): ScenarioImages {
-  const parse = koaBody({
-    multipart: true,
-    json: false,
-    urlencoded: false,
-    text: false,
-    formidable: {
-      maxFileSize: options.maxFileBytes,
-      maxFiles: MAX_FILES,
-      maxFieldsSize: options.maxFieldsBytes,
-      keepExtensions: false,
-      uploadDir: options.images.stagingDir,
-    },
-  }) as Middleware;
-
   async function discard(files: Map<string, StagedFile> | undefined): Promise<void> {
     await Promise.all([...(files?.values() ?? [])].map((file) => rm(file.filepath, { force: true })));
   }
@@ -67,39 +55,18 @@ export function scenarioImages(options: ScenarioImageOptions): ScenarioImages {
     isForm: (ctx) => ctx.is('multipart/form-data') === 'multipart/form-data',
 
     async readForm(ctx, scenario) {
-      await parse(ctx, async () => undefined);
-      const locale = localeOf(ctx);
-      const files = new Map<string, StagedFile>();
-      const staged = Object.entries(ctx.request.files ?? {}).flatMap(([name, entry]) =>
-        (Array.isArray(entry) ? entry : [entry]).map((file) => [name, file] as const),
-      );
-      const imageFields = scenario.fields.filter((f) => f.image).map((f) => f.name);
-      let refusal: Error | undefined;
-      for (const [name, file] of staged) {
-        const stagedFile = { filepath: file.filepath, originalFilename: file.originalFilename, size: file.size };
-        if (!refusal && imageFields.includes(name) && !files.has(name)) files.set(name, stagedFile);
-        else {
-          await rm(file.filepath, { force: true });
-          refusal ??= fail.badRequest(
-            translate(locale, 'reason.form_unknown_file', { field: name, fields: imageFields.join(', ') || '-' }),
-          );
-        }
+      const release = await readForm(ctx, {
+        uploadDir: options.images.stagingDir,
+        maxFileBytes: options.maxFileBytes,
+        maxFiles: MAX_FILES,
+        maxFieldsBytes: options.maxFieldsBytes,
+      });
+      try {
+        return { ...formFields(ctx, scenario), release };
+      } catch (error) {
+        await release();
+        throw error;
       }
-      if (refusal) {
-        await discard(files);
-        throw refusal;
-      }
-      const text = (ctx.request.body ?? {}) as Record<string, unknown>;
-      const fields: Record<string, unknown> = {};
-      for (const [name, value] of Object.entries(text)) {
-        // A form sends its empty inputs too (Swagger UI's "Try it out" does): empty means not given.
-        if (value === '') continue;
-        const field = scenario.fields.find((f) => f.name === name);
-        fields[name] = field ? coerce(field, value, locale) : value;
-      }
-      // The validator sees a placeholder where the file will go, so `required` and the type still apply.
-      for (const name of files.keys()) fields[name] = `(file ${name})`;
-      return { fields, files };
     },
 
     async resolve(ctx, scenario, values, files) {
@@ -124,6 +91,36 @@ export function scenarioImages(options: ScenarioImageOptions): ScenarioImages {
     },
     discard,
   };
+}
+
+/** The form's text fields coerced per the scenario, and its file parts matched to image fields (one each). */
+function formFields(ctx: Context, scenario: CompiledScenario): Omit<ScenarioForm, 'release'> {
+  const locale = localeOf(ctx);
+  const files = new Map<string, StagedFile>();
+  const imageFields = scenario.fields.filter((f) => f.image).map((f) => f.name);
+  for (const [name, entry] of Object.entries(ctx.request.files ?? {})) {
+    const parts = Array.isArray(entry) ? entry : [entry];
+    // Staged files are removed by the form's release, whatever happens here.
+    if (!imageFields.includes(name)) {
+      throw fail.badRequest(
+        translate(locale, 'reason.form_unknown_file', { field: name, fields: imageFields.join(', ') || '-' }),
+      );
+    }
+    if (parts.length > 1) throw fail.badRequest(translate(locale, 'reason.form_repeated_file', { field: name }));
+    const file = parts[0]!;
+    files.set(name, { filepath: file.filepath, originalFilename: file.originalFilename, size: file.size });
+  }
+  const text = (ctx.request.body ?? {}) as Record<string, unknown>;
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(text)) {
+    // A form sends its empty inputs too (Swagger UI's "Try it out" does): empty means not given.
+    if (value === '') continue;
+    const field = scenario.fields.find((f) => f.name === name);
+    fields[name] = field ? coerce(field, value, locale) : value;
+  }
+  // The validator sees a placeholder where the file will go, so `required` and the type still apply.
+  for (const name of files.keys()) fields[name] = `(file ${name})`;
+  return { fields, files };
 }
 
 function localeOf(ctx: Context): Locale {

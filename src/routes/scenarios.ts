@@ -2,11 +2,11 @@
 // dispatcher that reads the registry's current snapshot once per request, so a request in flight keeps the
 // scenario it started with while a reload swaps in the next one.
 import type { Context, Middleware } from 'koa';
-import { koaBody } from 'koa-body';
 import type { RouteGroup } from '../app.js';
 import { fail } from '../errors.js';
 import { translator, type Translate } from '../i18n.js';
-import { defineRoute } from '../http/define-route.js';
+import { defineRoute, isJsonRequest } from '../http/define-route.js';
+import { readJsonBody } from '../http/read-json-body.js';
 import { ok, okWithMessage, type GatewayState } from '../http/envelope.js';
 import { describeErrors, summarize } from '../http/validation.js';
 import type { Submitter } from '../jobs/submit.js';
@@ -15,7 +15,7 @@ import type { WaitRequest } from '../jobs/waiter.js';
 import type { JobAnswers } from './jobs.js';
 import { buildPrompt, type SeedSource } from '../scenarios/apply-fields.js';
 import type { ScenarioRegistry } from '../scenarios/registry.js';
-import type { ScenarioImages } from './scenario-images.js';
+import type { ScenarioForm, ScenarioImages } from './scenario-images.js';
 import { ownerFor } from '../security/caller.js';
 import type { StagedFile } from '../images/accept-upload.js';
 import type { IdempotencyGate } from '../http/idempotency.js';
@@ -73,14 +73,15 @@ export function scenarioRoutes(deps: ScenarioRouteDeps): RouteGroup {
     },
   });
 
-  return { name: 'scenarios', routes: [list, detail], middleware: deps.idempotency ? deps.idempotency.around(dispatcher(deps)) : dispatcher(deps) };
+  return {
+    name: 'scenarios',
+    routes: [list, detail],
+    methodsAt: (path) => (POST_PATH.test(path) ? ['POST'] : []),
+    middleware: deps.idempotency ? deps.idempotency.around(dispatcher(deps)) : dispatcher(deps),
+  };
 }
 
 function dispatcher(deps: ScenarioRouteDeps): Middleware {
-  const parse = koaBody({ json: true, urlencoded: false, text: false, multipart: false, jsonStrict: true, jsonLimit: deps.jsonLimitBytes });
-  const parseWithImages = deps.imageBodyLimitBytes
-    ? koaBody({ json: true, urlencoded: false, text: false, multipart: false, jsonStrict: true, jsonLimit: deps.imageBodyLimitBytes })
-    : parse;
   return async (ctx, next) => {
     const match = ctx.method === 'POST' ? POST_PATH.exec(ctx.path) : null;
     if (!match) return next();
@@ -92,43 +93,62 @@ function dispatcher(deps: ScenarioRouteDeps): Middleware {
     const wait = deps.jobs?.parseWait(ctx);
 
     const form = deps.images?.isForm(ctx) ? await deps.images.readForm(ctx, scenario) : undefined;
-    if (!form) await parseJson(ctx, scenario.fields.some((f) => f.image) ? parseWithImages : parse);
-    const body = form?.fields ?? ((ctx.request.body ?? {}) as Record<string, unknown>);
-    if (!scenario.validate(body)) {
-      await deps.images?.discard(form?.files);
-      const problems = describeErrors('body', scenario.validate.errors, t);
-      throw fail.badRequest(summarize(problems, t), { errors: problems });
+    try {
+      await answer(deps, ctx, scenario, wait, form);
+    } finally {
+      // The form's staged files go when the request ends, whatever its outcome.
+      await form?.release();
     }
-    if (await replayed(deps, ctx, `POST /api/v1/scenarios/${scenario.name}`, body, form?.files)) return;
-    const { client_id: clientId, webhook: requestedWebhook, ...given } = body as { client_id?: string; webhook?: string } & Record<string, unknown>;
-    const webhook = deps.webhooks?.accept(ctx, requestedWebhook, scenario.webhook);
-    const values = deps.images ? await deps.images.resolve(ctx, scenario, given, form?.files) : given;
-    const built = buildPrompt(scenario, values, deps.seed);
-
-    const dryRun = ['true', '1', 'yes'].includes(String(ctx.query.dry_run ?? '').toLowerCase());
-    if (dryRun) {
-      ok(ctx, { scenario: scenario.name, version: scenario.version, workflow: built.workflow, params: built.params }, 'scenario.dry_run');
-      return;
-    }
-    const submission = await deps.submit({
-      workflow: built.workflow,
-      clientId,
-      owner: ownerFor((ctx.state as GatewayState).caller),
-      scenario: scenario.name,
-      ...(scenario.outputs.length ? { meta: { outputs: scenario.outputs } } : {}),
-      ...(scenario.mirror ? { mirror: true } : {}),
-    });
-    if (webhook) deps.webhooks?.attach(ctx, submission.promptId, webhook);
-    const data = {
-      prompt_id: submission.promptId,
-      scenario: scenario.name,
-      params: built.params,
-      ...(clientId ? { client_id: clientId } : {}),
-    };
-    const answer = await followJob(deps, ctx, submission.job, scenario, wait, data);
-    if (scenario.customMessage) okWithMessage(ctx, answer, scenario.customMessage);
-    else ok(ctx, answer, 'scenario.submitted');
   };
+}
+
+async function answer(
+  deps: ScenarioRouteDeps,
+  ctx: Context,
+  scenario: CompiledScenario,
+  wait: WaitRequest | undefined,
+  form: ScenarioForm | undefined,
+): Promise<void> {
+  if (!form) {
+    const limit = scenario.fields.some((f) => f.image) ? (deps.imageBodyLimitBytes ?? deps.jsonLimitBytes) : deps.jsonLimitBytes;
+    ctx.request.body = isJsonRequest(ctx) ? ((await readJsonBody(ctx, limit)) as typeof ctx.request.body) : {};
+  }
+  const body = form?.fields ?? ((ctx.request.body ?? {}) as Record<string, unknown>);
+  if (!scenario.validate(body)) {
+    await deps.images?.discard(form?.files);
+    const t = translator((ctx.state as GatewayState).locale);
+    const problems = describeErrors('body', scenario.validate.errors, t);
+    throw fail.badRequest(summarize(problems, t), { errors: problems });
+  }
+  if (await replayed(deps, ctx, `POST /api/v1/scenarios/${scenario.name}`, body, form?.files)) return;
+  const { client_id: clientId, webhook: requestedWebhook, ...given } = body as { client_id?: string; webhook?: string } & Record<string, unknown>;
+  const webhook = deps.webhooks?.accept(ctx, requestedWebhook, scenario.webhook);
+  const values = deps.images ? await deps.images.resolve(ctx, scenario, given, form?.files) : given;
+  const built = buildPrompt(scenario, values, deps.seed);
+
+  const dryRun = ['true', '1', 'yes'].includes(String(ctx.query.dry_run ?? '').toLowerCase());
+  if (dryRun) {
+    ok(ctx, { scenario: scenario.name, version: scenario.version, workflow: built.workflow, params: built.params }, 'scenario.dry_run');
+    return;
+  }
+  const submission = await deps.submit({
+    workflow: built.workflow,
+    clientId,
+    owner: ownerFor((ctx.state as GatewayState).caller),
+    scenario: scenario.name,
+    ...(scenario.outputs.length ? { meta: { outputs: scenario.outputs } } : {}),
+    ...(scenario.mirror ? { mirror: true } : {}),
+  });
+  if (webhook) deps.webhooks?.attach(ctx, submission.promptId, webhook);
+  const data = {
+    prompt_id: submission.promptId,
+    scenario: scenario.name,
+    params: built.params,
+    ...(clientId ? { client_id: clientId } : {}),
+  };
+  const result = await followJob(deps, ctx, submission.job, scenario, wait, data);
+  if (scenario.customMessage) okWithMessage(ctx, result, scenario.customMessage);
+  else ok(ctx, result, 'scenario.submitted');
 }
 
 /** Idempotency-Key: true when an earlier answer was replayed, and this request's staged uploads are not needed. */
@@ -171,15 +191,6 @@ function decodeSegment(raw: string, t: Translate): string {
   } catch {
     throw fail.badRequest(t('reason.scenario_name_encoding', { raw }));
   }
-}
-
-/** `curl -d '{...}'` without a JSON content type still means JSON here, as on every other JSON route. */
-async function parseJson(ctx: Context, parse: Middleware): Promise<void> {
-  const type = ctx.get('content-type');
-  if (ctx.request.length !== 0 && (!type || type.startsWith('application/x-www-form-urlencoded'))) {
-    ctx.request.headers['content-type'] = 'application/json';
-  }
-  await parse(ctx, async () => undefined);
 }
 
 function unknownScenario(snapshot: Snapshot, name: string, t: Translate) {

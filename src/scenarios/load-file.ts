@@ -1,6 +1,5 @@
 // One manifest file on disk → its compiled scenario or its errors, plus the workflow files it depends on.
 // A file that changes while being read (an editor mid-save) is reported as unstable instead of as broken.
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ObjectInfo, Workflow } from '../comfy/types.js';
 import { checkObjectInfo } from './check-object-info.js';
@@ -9,6 +8,7 @@ import { MANIFEST_MAX_BYTES, type LoadedManifest, type ManifestParser } from './
 import { parseWorkflow, workflowCandidates, type WorkflowLimits } from './resolve-workflow.js';
 import type { CompiledScenario } from './types.js';
 import type { Translate } from '../i18n.js';
+import { readRegularFile, type RegularFileRead } from './read-regular-file.js';
 
 export type FileResult = { ok: true; scenario: CompiledScenario } | { ok: false; errors: string[] };
 
@@ -33,8 +33,8 @@ export interface FileLoaderDeps {
   defaultMessage: string;
   /** Problems are written in the configured locale. */
   t: Translate;
-  /** Reads a workflow's text, or undefined if the file does not exist (cached by the registry). */
-  readWorkflow(file: string): Promise<string | undefined>;
+  /** Reads a workflow file inside `folder` (cached by the registry): gone, refused, too large, or its text. */
+  readWorkflow(file: string, folder: string): Promise<RegularFileRead>;
   /** `scenarios/foo.yaml`, `templates/bar.json`: how files are named in messages. */
   display(file: string): string;
 }
@@ -55,17 +55,14 @@ export async function loadFile(
     file, name: stem, loaded: undefined, deps: [], result: { ok: false, errors }, comfyWarnings: [], ...extra,
   });
 
-  const before = await statOrUndefined(file);
-  if (!before) return 'gone';
-  if (before.size > MANIFEST_MAX_BYTES) {
+  const read = await readRegularFile(file, deps.scenariosDir, MANIFEST_MAX_BYTES);
+  if (read.kind === 'gone') return 'gone';
+  if (read.kind === 'refused') return failed([`${rel}: ${t('manifest.file_refused', { reason: t(read.reason.key, read.reason.params) })}`]);
+  if (read.kind === 'too-large') {
     return failed([`${rel}: ${t('manifest.too_large', { kib: MANIFEST_MAX_BYTES / 1024 })}`]);
   }
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  const after = await statOrUndefined(file);
-  if (text === undefined || !after) return 'gone';
-  if (after.mtimeMs !== before.mtimeMs || after.size !== before.size || Buffer.byteLength(text) !== after.size) {
-    return 'unstable';
-  }
+  if (!read.stable) return 'unstable';
+  const { text } = read;
 
   const parsed = deps.parse(rel, text);
   if (!parsed.ok) return failed(parsed.errors);
@@ -85,11 +82,19 @@ export async function loadFile(
   }
   let workflow: Workflow | undefined;
   let workflowFile = '';
-  for (const candidate of candidates) {
-    const workflowText = await deps.readWorkflow(candidate);
-    if (workflowText === undefined) continue;
+  for (const [index, candidate] of candidates.entries()) {
+    // The first candidate sits beside the manifest, the second in templates/: each is read only inside its folder.
+    const folder = index === 0 ? path.dirname(file) : deps.templatesDir;
+    const workflowRead = await deps.readWorkflow(candidate, folder);
+    if (workflowRead.kind === 'gone') continue;
     workflowFile = candidate;
-    const result = parseWorkflow(workflowText, deps.limits, t);
+    if (workflowRead.kind !== 'read') {
+      const reason = workflowRead.kind === 'refused'
+        ? t(workflowRead.reason.key, workflowRead.reason.params)
+        : t('file.larger_than', { kib: Math.round(deps.limits.maxBytes / 1024) });
+      return failed([`${at(['workflow'])}: ${t('manifest.workflow_invalid', { file: deps.display(candidate), reason })}`], { name, loaded, deps: candidates });
+    }
+    const result = parseWorkflow(workflowRead.text, deps.limits, t);
     if (!result.ok) {
       return failed([`${at(['workflow'])}: ${t('manifest.workflow_invalid', { file: deps.display(candidate), reason: result.reason })}`], { name, loaded, deps: candidates });
     }
@@ -113,13 +118,4 @@ export async function loadFile(
   if (!compiled.ok) return failed(compiled.errors, { name, loaded, deps: candidates });
   const comfyWarnings = info ? checkObjectInfo(compiled.scenario, info, at, t) : [];
   return { file, name, loaded, deps: candidates, result: compiled, comfyWarnings };
-}
-
-async function statOrUndefined(file: string) {
-  try {
-    const stats = await stat(file);
-    return stats.isFile() ? stats : undefined;
-  } catch {
-    return undefined;
-  }
 }

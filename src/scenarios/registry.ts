@@ -1,7 +1,7 @@
 // The registry: immutable snapshots of every scenario, rebuilt beside the current one and swapped in one
 // assignment. A reload re-reads only the files that changed (and the manifests whose workflow changed); a broken
 // manifest keeps its last good version serving; reloads run one at a time, later requests coalescing.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ObjectInfo } from '../comfy/types.js';
 import type { Logger } from '../log.js';
@@ -14,6 +14,7 @@ import type { WorkflowLimits } from './resolve-workflow.js';
 import { createSnapshotBuilder, type Entry } from './snapshot-builder.js';
 import type { Snapshot } from './types.js';
 import { createReverseIndex } from './reverse-index.js';
+import { readRegularFile, type RegularFileRead } from './read-regular-file.js';
 
 export interface RegistryOptions {
   scenariosDir: string;
@@ -59,7 +60,7 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
     maxDepth: options.limits.workflowDepth,
   };
   // Shared templates are read once per change, not once per manifest using them.
-  const workflowCache = new Map<string, Promise<string | undefined>>();
+  const workflowCache = new Map<string, Promise<RegularFileRead>>();
   const loaderDeps: FileLoaderDeps = {
     scenariosDir: options.scenariosDir,
     templatesDir: options.templatesDir,
@@ -69,10 +70,10 @@ export function createRegistry(options: RegistryOptions): ScenarioRegistry {
     defaultMessage: options.defaultMessage,
     t,
     display,
-    readWorkflow(file) {
+    readWorkflow(file, folder) {
       let cached = workflowCache.get(file);
       if (!cached) {
-        cached = readFile(file, 'utf8').catch(() => undefined);
+        cached = readRegularFile(file, folder, limits.maxBytes);
         workflowCache.set(file, cached);
       }
       return cached;

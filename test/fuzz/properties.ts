@@ -4,6 +4,8 @@
 //   the answer is the envelope {code, message, data} (data: null on errors), its HTTP status is the one the
 //   catalogue gives its code, and the code is never 500. Raw successes (image streams, doc pages) are allowed only
 //   as 200s of routes that declare them.
+import { request as httpRequest } from 'node:http';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import type { RouteSpec } from '../../src/http/define-route.js';
 import type { JsonSchema } from '../../src/http/json-schema.js';
@@ -16,7 +18,7 @@ export interface FuzzTarget {
 
 /** HTTP statuses the catalogue allows for each code (DESIGN.md "The error catalogue"). */
 export const catalogueStatus: Record<number, number[]> = {
-  200: [200], 400: [400], 401: [401], 403: [403], 404: [404], 413: [413], 429: [429], 500: [500],
+  200: [200], 400: [400], 401: [401], 403: [403], 404: [404], 405: [405], 413: [413], 415: [415], 429: [429], 500: [500],
   1001: [502, 503], 1002: [422], 1003: [400, 500],
 };
 
@@ -197,4 +199,102 @@ export function scenarioProperty(target: FuzzTarget, fields: (name: string) => R
       checkAnswer(request, await send(target.url, request), false);
     },
   );
+}
+
+/** A request below the level of field values: any method, encoding, charset and framing, with raw bytes. */
+export interface ProtocolRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: Buffer | undefined;
+}
+
+const methods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'PROPFIND', 'SEARCH', 'MKCOL', 'LOCK', 'PURGE'];
+const encodings = [undefined, 'identity', 'gzip', 'x-gzip', 'deflate', 'br', 'compress', 'gzip, br', 'GZIP', ''];
+const contentTypes = [
+  undefined,
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/json; charset=bogus',
+  'application/json; charset=utf-16',
+  'application/json; charset="UTF-16LE"',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=fuzz',
+  'multipart/form-data',
+  'multipart/form-data; boundary=',
+];
+const multipartBodies = [
+  '--fuzz\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\nxx\r\n--fuzz--\r\n',
+  '--fuzz\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\nxx',
+  '--fuzz\r\nContent-Disposition: form-data\r\n\r\n',
+  '--fuzz\r\n\r\n--fuzz--',
+  '--other\r\nContent-Disposition: form-data; name="x"\r\n\r\ny\r\n--other--\r\n',
+  'not a form',
+];
+
+function encode(encoding: string | undefined, bytes: Buffer): Buffer {
+  if (encoding === 'gzip' || encoding === 'x-gzip') return gzipSync(bytes);
+  if (encoding === 'deflate') return deflateSync(bytes);
+  if (encoding === 'br') return brotliCompressSync(bytes);
+  return bytes;
+}
+
+function protocolRequestFor(paths: readonly string[]): fc.Arbitrary<ProtocolRequest> {
+  const bodyBytes: fc.Arbitrary<Buffer> = fc.oneof(
+    anyJson.map((value) => Buffer.from(JSON.stringify(value) ?? 'null')),
+    fc.uint8Array({ maxLength: 80 }).map((bytes) => Buffer.from(bytes)),
+    fc.constantFrom(...multipartBodies).map((text) => Buffer.from(text)),
+    fc.constant(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d])), // {"a":"\xff\xfe"}
+  );
+  return fc
+    .record({
+      method: fc.constantFrom(...methods),
+      path: fc.constantFrom(...paths),
+      encoding: fc.constantFrom(...encodings),
+      type: fc.constantFrom(...contentTypes),
+      bytes: fc.option(bodyBytes, { nil: undefined }),
+      // Encoded as it claims, or not (a claimed gzip body that is not gzip).
+      honest: fc.boolean(),
+      truncate: fc.nat({ max: 8 }),
+    })
+    .map(({ method, path, encoding, type, bytes, honest, truncate }) => {
+      const headers: Record<string, string> = {};
+      if (type !== undefined) headers['content-type'] = type;
+      if (encoding !== undefined) headers['content-encoding'] = encoding;
+      let body = bytes === undefined || method === 'TRACE' ? undefined : honest ? encode(encoding, bytes) : bytes;
+      if (body && truncate) body = body.subarray(0, Math.max(0, body.length - truncate));
+      return { method, path, headers, body };
+    });
+}
+
+function sendRaw(baseUrl: string, request: ProtocolRequest): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(baseUrl + request.path, { method: request.method, headers: request.headers, timeout: 15_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }),
+      );
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer within 15 s')));
+    req.on('error', reject);
+    req.end(request.body);
+  });
+}
+
+/** Every route path (and the scenario routes) with hostile methods, encodings, charsets and multipart framing. */
+export function protocolProperty(target: FuzzTarget) {
+  const paths = [
+    ...target.specs.map((spec) => spec.path.replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000000')),
+    ...target.scenarioNames().map((name) => `/api/v1/scenarios/${encodeURIComponent(name)}?dry_run=true`),
+    '/nothing-here',
+  ];
+  return fc.asyncProperty(protocolRequestFor([...new Set(paths)]), async (request) => {
+    const outcome = await sendRaw(target.url, request);
+    const spec = target.specs.find((s) => s.method.toUpperCase() === request.method && request.path === s.path);
+    const rawAllowed = spec !== undefined && (spec.rawResponse !== undefined || spec.public === true);
+    const shown = { method: request.method, path: `${request.path} ${JSON.stringify(request.headers)}`, body: request.body?.toString('latin1') };
+    checkAnswer(shown, outcome, rawAllowed);
+  });
 }

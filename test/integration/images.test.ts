@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from 'comfyui-sim';
 import { hugePngHeader, sampleImage, type SampleFormat } from '../fixtures/images/samples.js';
@@ -87,6 +88,35 @@ describe('image routes', () => {
       expect(answer.json.message).toContain('50000×50000');
       const small = await upload(gw, await sampleImage('png', 400, 300), 'too-many.png');
       expect(small.status).toBe(400);
+    });
+
+    it('counts every page of a multi-page image against limits.image_pixels', async () => {
+      // 50 pages of 100×100: each page is far under the limit, all of them together (500,000) five times over it.
+      const page = await sharp({ create: { width: 100, height: 100, channels: 3, background: '#ffffff' } }).png().toBuffer();
+      const tiff = await sharp(Array<Buffer>(50).fill(page), { join: { animated: true } }).tiff({ compression: 'deflate' }).toBuffer();
+      expect(tiff.length).toBeLessThan(UPLOAD_LIMIT);
+      const answer = await upload(gw, tiff, 'pages.tiff');
+      expect(answer.status).toBe(400);
+      expect(answer.json.message).toContain('50');
+      expect(answer.json.message).toContain('500000');
+      const one = await sharp(page).tiff().toBuffer();
+      expect((await upload(gw, one, 'one-page.tiff')).status).toBe(200);
+    });
+
+    it('refuses an empty (0×0) image', async () => {
+      const bmp = Buffer.alloc(54);
+      bmp.write('BM', 0, 'latin1');
+      bmp.writeUInt32LE(54, 2); // file size
+      bmp.writeUInt32LE(54, 10); // pixel data offset
+      bmp.writeUInt32LE(40, 14); // BITMAPINFOHEADER
+      bmp.writeInt32LE(0, 18); // width
+      bmp.writeInt32LE(0, 22); // height
+      bmp.writeUInt16LE(1, 26); // planes
+      bmp.writeUInt16LE(24, 28); // bits per pixel
+      const answer = await upload(gw, bmp, 'empty.bmp');
+      expect(answer.status).toBe(400);
+      expect(answer.json.code).toBe(1003);
+      expect(answer.json.message).toContain('0×0');
     });
 
     it('makes the name safe: no directories, no control characters, Unicode letters kept', async () => {

@@ -29,8 +29,9 @@ describe('url policy', () => {
     ['224.0.0.1', 'multicast'],
     ['ff02::1', 'multicast'],
     ['255.255.255.255', 'reserved'],
-    ['::7f00:1', 'reserved'],
-    ['64:ff9b::a00:1', 'reserved'],
+    ['::7f00:1', 'loopback'],
+    ['::2', 'reserved'],
+    ['64:ff9b::a00:1', 'private'],
   ])('refuses %s as %s', (address, rule) => {
     expect(strict.refusal(address)).toBe(rule);
   });
@@ -41,6 +42,35 @@ describe('url policy', () => {
       expect(strict.refusal(address)).toBeUndefined();
     },
   );
+
+  // IPv6 forms that embed an IPv4 address are judged by the address inside; a public one inside a translated
+  // form is still refused, since only the plain IPv4-mapped form reaches the host without a relay in between.
+  it.each([
+    ['::ffff:0:127.0.0.1', 'loopback'], // IPv4-translated (SIIT), ::ffff:0:0:0/96
+    ['::ffff:0:7f00:1', 'loopback'],
+    ['::ffff:0:10.1.2.3', 'private'],
+    ['::ffff:0:8.8.8.8', 'reserved'],
+    ['::ffff:0:0', 'unspecified'], // ::ffff:0.0.0.0
+    ['::127.0.0.1', 'loopback'], // IPv4-compatible, ::/96
+    ['::169.254.169.254', 'link-local'],
+    ['::8.8.8.8', 'reserved'],
+    ['64:ff9b::127.0.0.1', 'loopback'], // NAT64 well-known prefix
+    ['64:ff9b::169.254.169.254', 'link-local'],
+    ['64:ff9b::8.8.8.8', 'reserved'],
+    ['64:ff9b:1::1', 'reserved'], // local-use NAT64, 64:ff9b:1::/48
+    ['64:ff9b:1:7f00:1::', 'reserved'],
+    ['2002:7f00:1::1', 'loopback'], // 6to4 of 127.0.0.1
+    ['2002:a9fe:a9fe::', 'link-local'], // 6to4 of 169.254.169.254
+    ['2002:c0a8:101:1::5', 'private'],
+    ['2002:808:808::1', 'reserved'],
+    ['2001:0:4136:e378:8000:63bf:80ff:fffe', 'loopback'], // Teredo, client 127.0.0.1 inverted
+    ['2001::f5ff:fffe', 'private'], // Teredo, client 10.0.0.1 inverted
+    ['2001:0:4136:e378:8000:63bf:f7f7:f7f7', 'reserved'],
+    ['::FFFF:0:127.0.0.1', 'loopback'],
+    ['fe80::1%eth0', 'link-local'],
+  ])('refuses the IPv4-embedding address %s as %s', (address, rule) => {
+    expect(strict.refusal(address)).toBe(rule);
+  });
 
   it('refuses what is not an address at all', () => {
     expect(strict.refusal('localhost')).toBe('not an IP address');

@@ -1,7 +1,7 @@
 // POST /upload/image (server.py image_upload): folder by type, traversal refused with 400, an existing
 // name either kept (same sha256: nothing written) or renamed "name (1).ext", unless overwrite is "true"/"1".
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { isInside } from '../paths.js';
 import { PyError } from '../py.js';
@@ -50,11 +50,16 @@ export function registerUploadRoutes(router: Router, ctx: RouteContext): void {
       return;
     }
     if (!existsSync(folder)) mkdirSync(folder, { recursive: true });
+    // A linked folder or file must not carry the upload out of the folder.
+    if (!isInside(realpathSync(uploadDir), realpathSync(folder))) {
+      sendEmpty(res, 400);
+      return;
+    }
     const ext = path.extname(filename);
     const stem = filename.slice(0, filename.length - ext.length);
     let duplicate = false;
     if (overwrite !== 'true' && overwrite !== '1') {
-      for (let i = 1; existsSync(filepath); i++) {
+      for (let i = 1; existsSync(filepath) && !isLink(filepath); i++) {
         if (sha256(readFileSync(filepath)) === sha256(image.data)) {
           duplicate = true;
           break;
@@ -63,7 +68,25 @@ export function registerUploadRoutes(router: Router, ctx: RouteContext): void {
         filepath = pyJoin(folder, filename);
       }
     }
-    if (!duplicate) writeFileSync(filepath, image.data);
+    if (isLink(filepath)) {
+      sendEmpty(res, 400);
+      return;
+    }
+    if (!duplicate) writeNoFollow(filepath, image.data);
     sendJson(res, 200, { name: filename, subfolder, type });
   });
+}
+
+function isLink(file: string): boolean {
+  return lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
+}
+
+/** Written through a descriptor opened with O_NOFOLLOW: a link put in place meanwhile is refused, not followed. */
+function writeNoFollow(file: string, data: Buffer): void {
+  const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
+  try {
+    for (let written = 0; written < data.length; ) written += writeSync(fd, data, written);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,6 +1,6 @@
 // GET /view (server.py view_image): annotated names, the 400/403/404 rules, preview re-encoding,
 // channel=rgb / channel=a, and otherwise the file itself as aiohttp's FileResponse sends it.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { annotatedFilepath, directoryByType, isInside } from '../paths.js';
@@ -38,11 +38,12 @@ export function registerViewRoutes(router: Router, ctx: RouteContext): void {
       sendEmpty(res, 400);
       return;
     }
-    let dir = annotatedDir ?? directoryByType(ctx.folders, q.get('type') ?? 'output');
-    if (dir === undefined) {
+    const base = annotatedDir ?? directoryByType(ctx.folders, q.get('type') ?? 'output');
+    if (base === undefined) {
       sendEmpty(res, 400);
       return;
     }
+    let dir = base;
     const subfolder = q.get('subfolder');
     if (subfolder !== null) {
       const full = pyJoin(dir, subfolder);
@@ -54,7 +55,7 @@ export function registerViewRoutes(router: Router, ctx: RouteContext): void {
     }
     const filename = path.posix.basename(name);
     const file = path.join(dir, filename);
-    if (!existsSync(file) || !statSync(file).isFile()) {
+    if (!realFileInside(base, file)) {
       sendEmpty(res, 404);
       return;
     }
@@ -94,4 +95,14 @@ export function registerViewRoutes(router: Router, ctx: RouteContext): void {
     }
     sendFile(req.raw, res, file, { 'Content-Type': guessType(filename), 'Content-Disposition': disposition });
   });
+}
+
+/** A regular file, not a symbolic link, whose real path is inside the folder: links never lead out of it. */
+function realFileInside(base: string, file: string): boolean {
+  try {
+    if (!lstatSync(file).isFile()) return false;
+    return isInside(realpathSync(base), realpathSync(file));
+  } catch {
+    return false;
+  }
 }

@@ -1,0 +1,31 @@
+// Requests Node's HTTP parser refuses before any middleware runs (a method token it does not know, broken header
+// lines, headers past the size limit) would get Node's bare text answer. The envelope goes out instead, written
+// straight to the socket because there is no request object to answer through.
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { fail } from '../errors.js';
+import type { Locale } from '../i18n.js';
+import type { Envelope } from './envelope.js';
+
+export function answerClientError(locale: Locale): (error: NodeJS.ErrnoException, socket: Duplex) => void {
+  return (error, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    // 400 whatever the cause, as the catalogue gives code 400; the reason names it.
+    const status = 400;
+    const reason = error.code === 'HPE_HEADER_OVERFLOW'
+      ? 'the request line and headers are larger than the server accepts (16 KiB)'
+      : `the request is not valid HTTP/1.1 (${error.code ?? 'parse error'})`;
+    const refusal = fail.badRequest(reason);
+    const body = JSON.stringify({ code: 400, message: refusal.messageIn(locale), data: null } satisfies Envelope<null>);
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Bad Request'}\r\n` +
+        'Content-Type: application/json; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        'Connection: close\r\n\r\n' +
+        body,
+    );
+  };
+}
