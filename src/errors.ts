@@ -3,7 +3,7 @@
 import type { Locale, MessageKey } from './i18n.js';
 import { translate } from './i18n.js';
 
-export type ErrorCode = 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429 | 500 | 1001 | 1002 | 1003;
+export type ErrorCode = 400 | 401 | 403 | 404 | 405 | 408 | 413 | 415 | 429 | 500 | 1001 | 1002 | 1003;
 
 const defaultStatus: Record<ErrorCode, number> = {
   400: 400,
@@ -11,6 +11,7 @@ const defaultStatus: Record<ErrorCode, number> = {
   403: 403,
   404: 404,
   405: 405,
+  408: 408,
   413: 413,
   415: 415,
   429: 429,
@@ -91,6 +92,7 @@ export const fail = {
   /** The body's bytes do not decode as their headers say (corrupt gzip data, invalid UTF-8). */
   badBodyEncoding: (reason: string) => new GatewayError(400, 'error.bad_body_encoding', { reason }),
   /** A Content-Encoding or charset the gateway does not read. */
+  requestTimeout: () => new GatewayError(408, 'error.request_timeout'),
   unsupportedEncoding: (reason: string) => new GatewayError(415, 'error.unsupported_encoding', { reason }),
   rateLimited: (seconds: number) =>
     new GatewayError(429, 'error.rate_limited', { seconds }, { headers: { 'Retry-After': String(seconds) } }),

@@ -247,6 +247,10 @@ const catalogue = {
   'error.not_found': ['资源不存在: {what}', 'Not found: {what}'],
   'error.route_not_found': ['接口不存在: {method} {path}', 'No such route: {method} {path}'],
   'error.too_large': ['请求体过大（上限 {limit}）', 'Request body too large (limit {limit})'],
+  'error.request_timeout': [
+    '请求未在规定时间内发送完毕（请求头须在 server.headers_timeout_ms 内、整个请求须在 server.request_timeout_ms 内到达），连接已关闭',
+    'The request did not arrive in time (headers within server.headers_timeout_ms, the whole request within server.request_timeout_ms); the connection is closed',
+  ],
   'error.method_not_allowed': [
     '接口 {path} 不支持 {method} 方法（支持: {allow}）',
     'Method {method} is not allowed on {path} (allowed: {allow})',

@@ -13,13 +13,15 @@ export function answerClientError(locale: Locale): (error: NodeJS.ErrnoException
       socket.destroy();
       return;
     }
-    // 400 whatever the cause, as the catalogue gives code 400; the reason names it.
-    const status = 400;
-    const reason = error.code === 'HPE_HEADER_OVERFLOW'
-      ? 'the request line and headers are larger than the server accepts (16 KiB)'
-      : `the request is not valid HTTP/1.1 (${error.code ?? 'parse error'})`;
-    const refusal = fail.badRequest(reason);
-    const body = JSON.stringify({ code: 400, message: refusal.messageIn(locale), data: null } satisfies Envelope<null>);
+    // A slow client (headers_timeout_ms / request_timeout_ms) hears 408; anything Node could not parse is a 400
+    // whose reason names the cause.
+    const refusal = error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? fail.requestTimeout()
+      : fail.badRequest(error.code === 'HPE_HEADER_OVERFLOW'
+        ? 'the request line and headers are larger than the server accepts (16 KiB)'
+        : `the request is not valid HTTP/1.1 (${error.code ?? 'parse error'})`);
+    const status = refusal.status;
+    const body = JSON.stringify({ code: refusal.code, message: refusal.messageIn(locale), data: null } satisfies Envelope<null>);
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Bad Request'}\r\n` +
         'Content-Type: application/json; charset=utf-8\r\n' +

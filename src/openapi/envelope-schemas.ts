@@ -30,6 +30,11 @@ const codes = {
     key: 'error.method_not_allowed',
     params: { method: 'GET', path: '/api/v1/workflows/submit', allow: 'POST' },
   },
+  408: {
+    meaning: 'The client sent its headers or body too slowly (server.headers_timeout_ms, request_timeout_ms); the connection is closed',
+    key: 'error.request_timeout',
+    params: {},
+  },
   413: { meaning: 'Body or upload too large', key: 'error.too_large', params: { limit: '1048576 bytes' } },
   415: {
     meaning: 'A Content-Encoding or charset the gateway does not read (send UTF-8, identity, gzip, deflate or br)',

@@ -57,7 +57,7 @@ describe('npm run check', { timeout: 60_000 }, () => {
       JSON.stringify({ '1': { class_type: 'NoSuchNodeAnywhere', inputs: { value: 1 } } }),
     );
     await writeFile(path.join(dir, 'scenarios', 'odd.yaml'), 'workflow: odd.json\nfields:\n  value: { type: integer, to: 1.inputs.value }\n');
-    env = { SCENARIOS_DIR: path.join(dir, 'scenarios'), TEMPLATES_DIR: path.join(dir, 'templates') };
+    env = { SCENARIOS_DIR: path.join(dir, 'scenarios'), TEMPLATES_DIR: path.join(dir, 'templates'), GATEWAY_LOCALE: 'en' };
     sim = await startSimulator({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {

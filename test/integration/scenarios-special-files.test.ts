@@ -38,7 +38,7 @@ describe.skipIf(process.platform === 'win32')('scenario folders with special fil
     // Outside the folders: neither its YAML-breaking nor its JSON-breaking bytes may come back.
     await writeFile(path.join(outside, 'secret.yaml'), `${SECRET}: [unclosed\n`);
     await writeFile(path.join(outside, 'secret.json'), `${SECRET} {`);
-    stack = await startStack({ scenarios: { watch: true, debounce_ms: 20 } });
+    stack = await startStack({ locale: 'en', scenarios: { watch: true, debounce_ms: 20 } });
   });
   afterAll(async () => {
     if (!closed) await stack?.close();
@@ -66,8 +66,8 @@ describe.skipIf(process.platform === 'win32')('scenario folders with special fil
       return names.every((name) => list.some((s) => s.name === name && s.status === 'failed')) ? { list, text } : undefined;
     });
     const errorsOf = (name: string) => reported.list.find((s) => s.name === name)?.errors.join(' ') ?? '';
-    expect(errorsOf('uses_fifo')).toMatch(/fifo\.json is not a regular file \(a FIFO\)/);
-    expect(errorsOf('pipe')).toMatch(/not a regular file \(a FIFO\)/);
+    expect(errorsOf('uses_fifo')).toMatch(/fifo\.json is a FIFO, not a regular file/);
+    expect(errorsOf('pipe')).toMatch(/is a FIFO, not a regular file/);
     expect(errorsOf('linked')).toMatch(/symbolic link to a file outside its folder/);
     expect(errorsOf('uses_link')).toMatch(/linked\.json is a symbolic link to a file outside its folder/);
     expect(reported.text).not.toContain(SECRET);
