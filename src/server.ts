@@ -14,7 +14,7 @@ import { rootRoutes } from './routes/root.js';
 import { createSecurity, type UpgradeVerdict } from './security/security.js';
 import type { RouteSpec } from './http/define-route.js';
 import { createUpstreamEvents, type UpstreamEvents } from './comfy/events.js';
-import { createClientHub, type ClientHub } from './jobs/fanout.js';
+import { createClientHub, type ClientHub } from './jobs/client-hub.js';
 import { createImageUrlBuilder, createProgressRelay } from './jobs/relay.js';
 import { catchUpAfterReconnect } from './jobs/relay-catch-up.js';
 import { createGatewaySockets, type GatewaySockets } from './routes/ws.js';

@@ -6,7 +6,7 @@ import type { ImageRef } from '../comfy/types.js';
 import { buildImageUrl, type ImageLocation, type ImageUrlSettings } from '../images/image-url.js';
 import type { Logger } from '../log.js';
 import type { ExecutedData } from '../comfy/events-parse.js';
-import { socketKey, type ClientHub } from './fanout.js';
+import { socketKey, type ClientHub } from './client-hub.js';
 import { createEarlyEvents, type HeldEvent } from './relay-early.js';
 import { CANCELLED_EVENT, type JobTracker } from './tracker.js';
 
