@@ -6,7 +6,7 @@ import type { ComfyClient } from '../comfy/client.js';
 import type { UpstreamEvents } from '../comfy/events.js';
 import type { HistoryEntry } from '../comfy/types.js';
 import type { Logger } from '../log.js';
-import type { HeldEvent } from './relay-early.js';
+import type { JobEvent } from './job-event.js';
 import { isFinished, type JobTracker } from './tracker.js';
 
 const finalEvents = new Set(['execution_success', 'execution_error', 'execution_interrupted']);
@@ -16,7 +16,7 @@ export interface CatchUpDeps {
   tracker: JobTracker;
   comfy: Pick<ComfyClient, 'getHistory'>;
   /** The relay's entry point (ProgressRelay.receive). */
-  replay(event: HeldEvent): void;
+  replay(event: JobEvent): void;
   log: Logger;
 }
 
@@ -41,11 +41,11 @@ export function catchUpAfterReconnect(deps: CatchUpDeps): () => void {
 }
 
 /** The outputs and the final event of a finished prompt, in the order ComfyUI would have sent them. */
-export function eventsFromHistory(promptId: string, entry: HistoryEntry): HeldEvent[] {
+export function eventsFromHistory(promptId: string, entry: HistoryEntry): JobEvent[] {
   const messages = Array.isArray(entry.status?.messages) ? entry.status.messages : [];
   const final = messages.findLast(([type]) => finalEvents.has(type));
   if (!final) return [];
-  const outputs: HeldEvent[] = Object.entries(entry.outputs ?? {}).map(([node, output]) => ({
+  const outputs: JobEvent[] = Object.entries(entry.outputs ?? {}).map(([node, output]) => ({
     type: 'executed',
     data: { node, display_node: node, output, prompt_id: promptId },
   }));

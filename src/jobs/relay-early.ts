@@ -2,11 +2,7 @@
 // WebSocket, before the gateway has read the HTTP answer to POST /prompt and recorded the job; those events are held
 // here for a short while instead of being lost. Events of prompts that never get recorded (another user's prompt
 // broadcast to every socket) simply expire. Bounded in both directions so a chatty stranger cannot grow it.
-
-export interface HeldEvent {
-  type: string;
-  data: Record<string, unknown>;
-}
+import type { JobEvent } from './job-event.js';
 
 export interface EarlyEventsOptions {
   ttlMs: number;
@@ -16,16 +12,16 @@ export interface EarlyEventsOptions {
 }
 
 export interface EarlyEvents {
-  hold(promptId: string, event: HeldEvent): void;
+  hold(promptId: string, event: JobEvent): void;
   /** The held events of that prompt, oldest first, and forgets them. */
-  take(promptId: string): HeldEvent[] | undefined;
+  take(promptId: string): JobEvent[] | undefined;
   readonly size: number;
 }
 
 export function createEarlyEvents(options: EarlyEventsOptions): EarlyEvents {
   const now = options.now ?? Date.now;
   // Insertion order = age order, so expiry only ever looks at the front.
-  const held = new Map<string, { since: number; events: HeldEvent[] }>();
+  const held = new Map<string, { since: number; events: JobEvent[] }>();
 
   function expire(at: number): void {
     for (const [promptId, entry] of held) {

@@ -7,7 +7,8 @@ import { buildImageUrl, type ImageLocation, type ImageUrlSettings } from '../ima
 import type { Logger } from '../log.js';
 import type { ExecutedData } from '../comfy/events-parse.js';
 import { socketKey, type ClientHub } from './client-hub.js';
-import { createEarlyEvents, type HeldEvent } from './relay-early.js';
+import type { JobEvent } from './job-event.js';
+import { createEarlyEvents } from './relay-early.js';
 import { CANCELLED_EVENT, type JobTracker } from './tracker.js';
 
 /** The per-prompt events a caller's sockets receive, as `{type, data}` with ComfyUI's data. */
@@ -42,14 +43,14 @@ export interface RelayDeps {
 
 export interface ProgressRelay {
   /** Feeds one event in as if it came from the stream (catching up from history after an outage). */
-  receive(event: HeldEvent): void;
+  receive(event: JobEvent): void;
   stop(): void;
 }
 
 export function createProgressRelay(deps: RelayDeps): ProgressRelay {
   const early = createEarlyEvents({ ttlMs: 30_000, maxPrompts: 1_000, maxEventsPerPrompt: 500 });
   /** Prompts whose held events are about to be delivered: live events queue behind them to keep the order. */
-  const flushing = new Map<string, HeldEvent[]>();
+  const flushing = new Map<string, JobEvent[]>();
   let stopped = false;
 
   const unsubscribe = RELAYED_EVENTS.map((type) =>
@@ -78,7 +79,7 @@ export function createProgressRelay(deps: RelayDeps): ProgressRelay {
     }),
   );
 
-  function receive(event: HeldEvent): void {
+  function receive(event: JobEvent): void {
     // The reconnect-time `executing` has no prompt_id: it cannot be attributed, so it is not relayed.
     const promptId = event.data.prompt_id;
     if (typeof promptId !== 'string') return;
@@ -88,7 +89,7 @@ export function createProgressRelay(deps: RelayDeps): ProgressRelay {
     else early.hold(promptId, event);
   }
 
-  function deliver(promptId: string, event: HeldEvent): void {
+  function deliver(promptId: string, event: JobEvent): void {
     const job = deps.tracker.get(promptId);
     if (!job) return;
     const type = event.type as RelayedEvent;
@@ -111,7 +112,7 @@ export function createProgressRelay(deps: RelayDeps): ProgressRelay {
 }
 
 /** An event's data as callers see it (WebSocket and SSE alike): `executed` images carry a download URL. */
-export function relayedData(event: HeldEvent, imageUrl: ImageUrlBuilder, baseUrl: string): Record<string, unknown> {
+export function relayedData(event: JobEvent, imageUrl: ImageUrlBuilder, baseUrl: string): Record<string, unknown> {
   if (event.type !== 'executed') return event.data;
   const data = event.data as unknown as ExecutedData;
   const images = data.output?.images;

@@ -9,7 +9,7 @@ import type { ComfyClient } from '../comfy/client.js';
 import type { UpstreamEvents } from '../comfy/events.js';
 import type { Logger } from '../log.js';
 import { eventsFromHistory } from './relay-catch-up.js';
-import type { HeldEvent } from './relay-early.js';
+import type { JobEvent } from './job-event.js';
 import { isFinished, type JobRecord, type JobTracker } from './tracker.js';
 
 export interface WatchdogDeps {
@@ -17,7 +17,7 @@ export interface WatchdogDeps {
   comfy: Pick<ComfyClient, 'getQueue' | 'getHistory'>;
   events: Pick<UpstreamEvents, 'connected' | 'onAny' | 'onConnectionChange'>;
   /** The relay's entry point (ProgressRelay.receive), so every listener hears what the watchdog learns. */
-  replay(event: HeldEvent): void;
+  replay(event: JobEvent): void;
   silenceMs: number;
   intervalMs: number;
   /** The error message of a job ComfyUI no longer knows (in the configured language). */
