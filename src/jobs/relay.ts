@@ -1,6 +1,12 @@
 // Upstream events → the job tracker → the gateway WebSockets of the caller who submitted the prompt. ComfyUI sends
 // every event of the gateway's prompts to the gateway's one upstream socket; the tracker says which caller each
 // prompt belongs to. Prompts the gateway did not submit are nobody's business here and are dropped.
+//
+// Events may arrive before their job is recorded: ComfyUI may start a prompt, and send execution_start on its
+// WebSocket, before the gateway has read the HTTP answer to POST /prompt and recorded the job. Those events are held
+// (the early-event buffer at the end of this file) for a short while instead of being lost, and delivered in order
+// once the job is recorded. Events of prompts that never get recorded (another user's prompt broadcast to every
+// socket) simply expire. The buffer is bounded in prompts and in events per prompt, so a chatty stranger cannot grow it.
 import type { UpstreamEvents, UpstreamEventMap } from '../comfy/events.js';
 import type { ImageRef } from '../comfy/types.js';
 import { buildImageUrl, type ImageLocation, type ImageUrlSettings } from '../images/image-url.js';
@@ -8,7 +14,6 @@ import type { Logger } from '../log.js';
 import type { ExecutedData } from '../comfy/events-parse.js';
 import { socketKey, type ClientHub } from './client-hub.js';
 import type { JobEvent } from './job-event.js';
-import { createEarlyEvents } from './relay-early.js';
 import { CANCELLED_EVENT, type JobTracker } from './tracker.js';
 
 /** The per-prompt events a caller's sockets receive, as `{type, data}` with ComfyUI's data. */
@@ -137,4 +142,54 @@ function isImageRef(value: unknown): value is Omit<ImageRef, 'subfolder'> & { su
     (image.subfolder === undefined || typeof image.subfolder === 'string') &&
     typeof image.type === 'string'
   );
+}
+
+/** The early-event buffer: events of prompts not (yet) recorded, per prompt, oldest first. */
+interface EarlyEventsOptions {
+  ttlMs: number;
+  maxPrompts: number;
+  maxEventsPerPrompt: number;
+  now?: () => number;
+}
+
+interface EarlyEvents {
+  hold(promptId: string, event: JobEvent): void;
+  /** The held events of that prompt, oldest first, and forgets them. */
+  take(promptId: string): JobEvent[] | undefined;
+  readonly size: number;
+}
+
+function createEarlyEvents(options: EarlyEventsOptions): EarlyEvents {
+  const now = options.now ?? Date.now;
+  // Insertion order = age order, so expiry only ever looks at the front.
+  const held = new Map<string, { since: number; events: JobEvent[] }>();
+
+  function expire(at: number): void {
+    for (const [promptId, entry] of held) {
+      if (at - entry.since < options.ttlMs && held.size <= options.maxPrompts) return;
+      held.delete(promptId);
+    }
+  }
+
+  return {
+    hold(promptId, event) {
+      const at = now();
+      let entry = held.get(promptId);
+      if (!entry) {
+        entry = { since: at, events: [] };
+        held.set(promptId, entry);
+      }
+      if (entry.events.length < options.maxEventsPerPrompt) entry.events.push(event);
+      expire(at);
+    },
+    take(promptId) {
+      const entry = held.get(promptId);
+      if (!entry) return undefined;
+      held.delete(promptId);
+      return now() - entry.since < options.ttlMs ? entry.events : undefined;
+    },
+    get size() {
+      return held.size;
+    },
+  };
 }
