@@ -1,7 +1,6 @@
 // The one public shape of a job: GET /api/v1/jobs/{id}, the `state`/`end` SSE events, a `?wait=true` answer and
 // the webhook payload are all this document, so a caller parses one thing wherever it meets a job.
-import type { ImageLocation } from '../images/image-url.js';
-import type { ImageUrlBuilder } from './relay.js';
+import type { ImageLocation, ImageUrlBuilder } from '../images/image-url.js';
 import type { JobRecord, JobStatus } from './tracker.js';
 import type { WebhookDelivery } from '../webhooks/types.js';
 

@@ -9,7 +9,7 @@
 // socket) simply expire. The buffer is bounded in prompts and in events per prompt, so a chatty stranger cannot grow it.
 import type { UpstreamEvents, UpstreamEventMap } from '../comfy/events.js';
 import type { ImageRef } from '../comfy/types.js';
-import { buildImageUrl, type ImageLocation, type ImageUrlSettings } from '../images/image-url.js';
+import type { ImageUrlBuilder } from '../images/image-url.js';
 import type { Logger } from '../log.js';
 import type { ExecutedData } from '../comfy/events-parse.js';
 import { socketKey, type ClientHub } from './client-hub.js';
@@ -29,14 +29,6 @@ export const RELAYED_EVENTS = [
 ] as const satisfies readonly (keyof UpstreamEventMap)[];
 
 export type RelayedEvent = (typeof RELAYED_EVENTS)[number];
-
-/** An absolute URL for one output image, given the base URL the caller reaches the gateway under. */
-export type ImageUrlBuilder = (image: ImageLocation, baseUrl: string) => string;
-
-/** The shared link builder (src/images/image-url.ts), bound to the configured mode and public URL. */
-export function createImageUrlBuilder(settings: ImageUrlSettings): ImageUrlBuilder {
-  return (image, baseUrl) => buildImageUrl(image, settings, baseUrl);
-}
 
 export interface RelayDeps {
   events: UpstreamEvents;
