@@ -2,7 +2,7 @@
 // when, and how far it got (status, progress, outputs, error: src/jobs/job-state.ts). The relay feeds it every
 // upstream event; the job routes, waiting requests, SSE streams and webhooks listen to it. Memory is bounded
 // (oldest entries go first). Listeners are kept per prompt, so an event costs the listeners of its own job only.
-import type { WebhookDelivery } from '../webhooks/types.js';
+import type { WebhookDelivery } from './job-document.js';
 import type { JobEvent } from './job-event.js';
 import { applyEvent, isFinished, type JobState, type JobStatus } from './job-state.js';
 

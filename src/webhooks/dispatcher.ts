@@ -7,7 +7,8 @@ import { createBackoff } from '../comfy/events-backoff.js';
 import type { Logger } from '../log.js';
 import type { WebhookPoster } from './post.js';
 import { newMessageId, signedHeaders, webhookKey } from './sign.js';
-import type { WebhookDelivery, WebhookEventType, WebhookSettings } from './types.js';
+import type { WebhookDelivery } from '../jobs/job-document.js';
+import type { WebhookEventType, WebhookSettings } from './types.js';
 
 export interface WebhookMessage {
   url: string;
