@@ -4,7 +4,7 @@
 // per change of state, not once per attempt.
 import WebSocket from 'ws';
 import type { Logger } from '../log.js';
-import { createBackoff } from './events-backoff.js';
+import { createBackoff } from '../retry/backoff.js';
 import {
   binaryFrameType,
   parseTextFrame,
