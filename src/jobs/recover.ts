@@ -4,7 +4,7 @@
 // memory and the watchdog follows it while it is open (its events go to the other gateway's socket, not ours).
 import type { ComfyClient } from '../comfy/client.js';
 import type { HistoryEntry, QueueItem, QueueResponse } from '../comfy/types.js';
-import { eventsFromHistory } from './relay-catch-up.js';
+import { eventsFromHistory } from './reconcile.js';
 import { readGatewayExtra } from './gateway-extra.js';
 import type { JobRecord, JobTracker, NewJob } from './tracker.js';
 
