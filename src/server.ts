@@ -212,8 +212,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     log.info('no API keys configured: single-tenant, every request sees and manages every job');
   }
 
-  // The event flow (DESIGN.md "An event"): ComfyUI's stream → tracker → the caller's sockets. ComfyUI may not be up
-  // yet: the stream keeps trying in the background.
+  // The event flow: ComfyUI's stream → relay → tracker → the caller's sockets, SSE streams, waits and webhooks.
+  // ComfyUI may not be up yet: the stream keeps trying in the background.
   const events = createUpstreamEvents({
     url: config.comfyui.url,
     clientId: upstreamClientId,

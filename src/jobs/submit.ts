@@ -14,7 +14,7 @@ export interface SubmitInput {
   /** The submitting caller's id (src/security/caller.ts); absent on a single-tenant gateway. */
   owner?: string | undefined;
   scenario?: string | undefined;
-  /** Extra metadata stored with the job in extra_data.gateway (webhook URL, output choices: issue #4). */
+  /** Extra metadata stored with the job in extra_data.gateway (a scenario's result nodes, as `outputs`). */
   meta?: Record<string, unknown>;
   /** Copy the results to the gateway's output folder (a manifest's `outputs.mirror`); jobs.mirror_outputs: all. */
   mirror?: boolean;
