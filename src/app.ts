@@ -26,7 +26,7 @@ export interface AppDeps {
   config: Config;
   log: Logger;
   groups: readonly RouteGroup[];
-  /** Runs before routing, after the request id (auth, rate limits: issue #5). */
+  /** Runs before routing, after the request id (auth, rate limits). */
   guards?: readonly Middleware[];
   validators?: Validators;
   /** Runs outermost, around the error middleware, so it sees every request's final status (metrics). */

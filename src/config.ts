@@ -24,7 +24,7 @@ export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartia
 
 type Raw = Record<string, unknown>;
 
-/** Environment names promised by the seed document, plus ours. Each maps to one key of gateway.yaml. */
+/** Environment names (the README's Configuration table). Each maps to one key of gateway.yaml. */
 const envKeys: Record<string, string> = {
   COMFYUI_URL: 'comfyui.url',
   HOST: 'server.host',

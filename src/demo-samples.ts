@@ -1,5 +1,5 @@
-// Sample input images for the demo, so the seed document's examples work on a fresh clone: its cpu_quickly
-// example names `input.png`, the manifests default to `your_image_here.png`, the seed workflow to `dog.png`, and the
+// Sample input images for the demo, so the README's examples work on a fresh clone: its cpu_quickly example names
+// `input.png`, the manifests default to `your_image_here.png`, templates/cpu_quickly.json to `dog.png`, and the
 // image scenarios' examples (what Swagger UI's "Try it out" sends) to `example.png`.
 // Made here from pixels (a colour gradient), so nothing is downloaded and no binary is committed.
 import { mkdir, writeFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// The one error catalogue (DESIGN.md "The error catalogue"). Code anywhere throws a GatewayError; exactly one
+// The one error catalogue: every code and its HTTP status. Code anywhere throws a GatewayError; exactly one
 // middleware (src/http/error-middleware.ts) turns it into an envelope. Nothing else writes error responses.
 import type { Locale, MessageKey } from './i18n.js';
 import { translate } from './i18n.js';

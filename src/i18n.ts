@@ -1,5 +1,5 @@
-// Every text the gateway says to a caller, in both languages. The seed document promised Chinese messages, so
-// zh-CN is the default; `locale: en` in gateway.yaml switches every answer to English.
+// Every text the gateway says to a caller, in both languages. The service this gateway replaces answered in Chinese,
+// so zh-CN is the default; `locale: en` in gateway.yaml switches every answer to English.
 
 export type Locale = 'zh-CN' | 'en';
 
@@ -7,7 +7,7 @@ type Params = Record<string, string | number>;
 
 /** key → [zh-CN, en]. `{name}` is replaced by the parameter of that name. */
 const catalogue = {
-  // Successes (texts of the seed document where it names one).
+  // Successes (the replaced service's texts where it had one).
   success: ['success', 'success'],
   'service.info': ['网关运行中', 'The gateway is running'],
   'workflow.submitted': ['工作流已提交', 'Workflow submitted'],

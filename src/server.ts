@@ -14,8 +14,9 @@ import { rootRoutes } from './routes/root.js';
 import { createSecurity, type UpgradeVerdict } from './security/security.js';
 import type { RouteSpec } from './http/define-route.js';
 import { createUpstreamEvents, type UpstreamEvents } from './comfy/events.js';
-import { createClientHub, type ClientHub } from './jobs/fanout.js';
-import { createImageUrlBuilder, createProgressRelay } from './jobs/relay.js';
+import { createClientHub, type ClientHub } from './jobs/client-hub.js';
+import { createImageUrlBuilder } from './images/image-url.js';
+import { createProgressRelay } from './jobs/relay.js';
 import { catchUpAfterReconnect } from './jobs/relay-catch-up.js';
 import { createGatewaySockets, type GatewaySockets } from './routes/ws.js';
 import { healthRoutes } from './routes/health.js';
@@ -211,8 +212,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     log.info('no API keys configured: single-tenant, every request sees and manages every job');
   }
 
-  // The event flow (DESIGN.md "An event"): ComfyUI's stream → tracker → the caller's sockets. ComfyUI may not be up
-  // yet: the stream keeps trying in the background.
+  // The event flow: ComfyUI's stream → relay → tracker → the caller's sockets, SSE streams, waits and webhooks.
+  // ComfyUI may not be up yet: the stream keeps trying in the background.
   const events = createUpstreamEvents({
     url: config.comfyui.url,
     clientId: upstreamClientId,

@@ -1,5 +1,6 @@
-// ComfyUI's /ws frames → typed messages (shared/comfyui/CONTRACT.md §9). A frame that does not have the shape we
-// rely on becomes undefined rather than an exception: one odd frame from a newer ComfyUI must not stop the stream.
+// ComfyUI's /ws frames → typed messages (frames of a real ComfyUI are recorded in
+// test/fixtures/comfyui/transcripts/03_execute_ws.json and 06_ws_variants.json). A frame that does not have the shape
+// we rely on becomes undefined rather than an exception: one odd frame from a newer ComfyUI must not stop the stream.
 import type { ImageRef } from './types.js';
 
 export interface StatusData {
@@ -108,7 +109,7 @@ export function parseTextFrame(text: string): ParsedFrame {
   return { kind: 'event', event: { type, data } as UpstreamEvent };
 }
 
-/** Binary frame types (CONTRACT.md §9): a big-endian u32 type, then the payload. */
+/** Binary frame types, as ComfyUI sends them: a big-endian u32 type, then the payload. */
 export const BINARY_PREVIEW_IMAGE = 1;
 export const BINARY_TEXT = 3;
 export const BINARY_PREVIEW_WITH_METADATA = 4;

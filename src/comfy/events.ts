@@ -1,10 +1,10 @@
-// The one WebSocket from the gateway to ComfyUI's /ws (DESIGN.md "An event"). It is opened under the gateway's own
-// upstream client id, so ComfyUI sends it the per-prompt events of every prompt the gateway submitted. ComfyUI may
-// be down at start or restart at any time: the stream reconnects forever with backoff, and says so in the log once
-// per change of state, not once per attempt.
+// The one WebSocket from the gateway to ComfyUI's /ws, where every job event starts. It is opened under the
+// gateway's own upstream client id, so ComfyUI sends it the per-prompt events of every prompt the gateway submitted.
+// ComfyUI may be down at start or restart at any time: the stream reconnects forever with backoff, and says so in
+// the log once per change of state, not once per attempt.
 import WebSocket from 'ws';
 import type { Logger } from '../log.js';
-import { createBackoff } from './events-backoff.js';
+import { createBackoff } from '../retry/backoff.js';
 import {
   binaryFrameType,
   parseTextFrame,

@@ -1,4 +1,5 @@
-// ComfyUI's wire types (shared/comfyui/CONTRACT.md). Only what crosses the wire; no behaviour.
+// ComfyUI's wire types, as recorded from a real ComfyUI in test/fixtures/comfyui/transcripts/. Only what crosses the
+// wire; no behaviour.
 
 /** An API-format workflow: node id → node. */
 export type Workflow = Record<string, WorkflowNode>;

@@ -36,7 +36,7 @@ export interface RouteSpec {
   rawResponse?: { contentTypes: string[]; description: string };
   /** Catalogue codes this route may answer besides 200 (for the docs). */
   errors?: ErrorCode[];
-  /** Routes outside /api/v1 that need no key (issue #5 reads this). */
+  /** Routes outside /api/v1 that need no key (the security guards read this). */
   public?: boolean;
 }
 

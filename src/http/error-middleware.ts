@@ -1,5 +1,6 @@
-// The one try/catch (DESIGN.md style rule 1). Whatever is thrown below it, by our code or by a library, leaves the
-// gateway as one envelope {code, message, data: null, details?}. Only unexpected errors are logged as errors.
+// The one try/catch, and the only writer of error answers. Whatever is thrown below it, by our code or by a library,
+// leaves the gateway as one envelope {code, message, data: null, details?}. Only unexpected errors are logged as
+// errors.
 import type { Context, Middleware } from 'koa';
 import { fail, isGatewayError, type GatewayError } from '../errors.js';
 import type { Logger } from '../log.js';

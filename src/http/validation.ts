@@ -1,4 +1,4 @@
-// Validators are compiled once, when a route or scenario is mounted (DESIGN.md rule 3), and their failures are
+// Validators are compiled once, when a route or scenario is mounted (never per request), and their failures are
 // turned into one sentence a caller can act on, plus the full list in `details`.
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';

@@ -62,3 +62,11 @@ export function requestOrigin(req: IncomingMessage): string {
 function trimSlash(url: string): string {
   return url.replace(/\/+$/, '');
 }
+
+/** An absolute URL for one output image, given the base URL the caller reaches the gateway under. */
+export type ImageUrlBuilder = (image: ImageLocation, baseUrl: string) => string;
+
+/** buildImageUrl bound to the configured mode and public URL. */
+export function createImageUrlBuilder(settings: ImageUrlSettings): ImageUrlBuilder {
+  return (image, baseUrl) => buildImageUrl(image, settings, baseUrl);
+}

@@ -1,9 +1,23 @@
 // The one public shape of a job: GET /api/v1/jobs/{id}, the `state`/`end` SSE events, a `?wait=true` answer and
 // the webhook payload are all this document, so a caller parses one thing wherever it meets a job.
-import type { ImageLocation } from '../images/image-url.js';
-import type { ImageUrlBuilder } from './relay.js';
+import type { ImageLocation, ImageUrlBuilder } from '../images/image-url.js';
 import type { JobRecord, JobStatus } from './tracker.js';
-import type { WebhookDelivery } from '../webhooks/types.js';
+
+export type WebhookStatus = 'pending' | 'delivered' | 'failed';
+
+/** The webhook state a job carries, as the document shows it (snake_case like the rest of it). */
+export interface WebhookDelivery {
+  url: string;
+  status: WebhookStatus;
+  /** Attempts made so far (0 until the job finishes). */
+  attempts: number;
+  /** The receiver's HTTP status on the last attempt; null when it never answered. */
+  last_status: number | null;
+  /** Why the last attempt failed (network error, timeout, non-2xx); null after a success. */
+  last_error: string | null;
+  /** ISO time of the accepted attempt. */
+  delivered_at: string | null;
+}
 
 export interface JobDocumentOutput {
   node: string;

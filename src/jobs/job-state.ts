@@ -2,7 +2,7 @@
 // record and the event, so the live stream, the history catch-up, the watchdog and a recovery after a gateway
 // restart all reach the same state from the same events.
 import type { ImageRef } from '../comfy/types.js';
-import type { HeldEvent } from './relay-early.js';
+import type { JobEvent } from './job-event.js';
 
 /** `cancelled`: the gateway removed the prompt before it started (queue/clear, or interrupt while pending). */
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted' | 'cancelled';
@@ -53,7 +53,7 @@ export interface JobState {
 }
 
 /** The status an event moves a job to, or undefined. `executing {node: null}` closes, it never reopens. */
-export function statusOf(event: HeldEvent): JobStatus | undefined {
+export function statusOf(event: JobEvent): JobStatus | undefined {
   if (event.type === 'executing' && event.data.node === null) return undefined;
   return statusAfter[event.type];
 }
@@ -62,7 +62,7 @@ export function statusOf(event: HeldEvent): JobStatus | undefined {
  * Applies one event in place. A finished job stays finished: a late or repeated event changes nothing (history
  * replays may repeat an `executed` the live stream already delivered). Returns true when the job just finished.
  */
-export function applyEvent(state: JobState, event: HeldEvent, at: number): boolean {
+export function applyEvent(state: JobState, event: JobEvent, at: number): boolean {
   if (isFinished(state.status)) return false;
   const data = event.data;
   if (event.type === 'progress' && typeof data.value === 'number' && typeof data.max === 'number') {
@@ -100,7 +100,7 @@ function addOutputs(outputs: JobOutput[], node: string, output: unknown): void {
   }
 }
 
-function errorOf(event: HeldEvent): JobError {
+function errorOf(event: JobEvent): JobError {
   const data = event.data;
   const node = typeof data.node_id === 'string' ? data.node_id : null;
   if (event.type === 'execution_interrupted') {

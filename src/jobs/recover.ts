@@ -4,8 +4,8 @@
 // memory and the watchdog follows it while it is open (its events go to the other gateway's socket, not ours).
 import type { ComfyClient } from '../comfy/client.js';
 import type { HistoryEntry, QueueItem, QueueResponse } from '../comfy/types.js';
-import { eventsFromHistory } from './relay-catch-up.js';
-import { GATEWAY_EXTRA_KEY, ownerInExtra } from './submit.js';
+import { eventsFromHistory } from './reconcile.js';
+import { readGatewayExtra } from './gateway-extra.js';
 import type { JobRecord, JobTracker, NewJob } from './tracker.js';
 
 export type RecoverJob = (promptId: string) => Promise<JobRecord | undefined>;
@@ -48,18 +48,16 @@ export function queuePosition(queue: QueueResponse, promptId: string): number | 
 
 function jobFromItem(item: QueueItem): NewJob {
   const [number, promptId, , extraData] = item;
-  const meta = (extraData?.[GATEWAY_EXTRA_KEY] ?? {}) as Record<string, unknown>;
-  const outputs = Array.isArray(meta.outputs) ? meta.outputs.map(String) : undefined;
-  const owner = ownerInExtra(extraData);
+  const extra = readGatewayExtra(extraData);
   return {
     promptId,
-    clientId: typeof meta.client_id === 'string' ? meta.client_id : undefined,
-    ...(owner !== undefined ? { owner } : {}),
-    scenario: typeof meta.scenario === 'string' ? meta.scenario : undefined,
-    submittedAt: typeof meta.submitted_at === 'number' ? meta.submitted_at : Number.NaN,
+    clientId: extra.client_id ?? undefined,
+    ...(extra.owner !== undefined ? { owner: extra.owner } : {}),
+    scenario: extra.scenario ?? undefined,
+    submittedAt: extra.submitted_at ?? Number.NaN,
     number: typeof number === 'number' ? number : undefined,
-    ...(outputs?.length ? { outputNodes: outputs } : {}),
-    ...(meta.mirror === true ? { mirror: true } : {}),
+    ...(extra.outputs?.length ? { outputNodes: extra.outputs } : {}),
+    ...(extra.mirror ? { mirror: true } : {}),
   };
 }
 

@@ -1,22 +1,14 @@
 // After the upstream stream was away, events sent meanwhile are lost: a prompt that finished during the outage
 // would look "running" forever and its caller would never hear the end. On every reconnect, each unfinished job
-// is looked up in ComfyUI's history; a finished one gets its outputs (`executed`) and its final event replayed
-// through the relay, as ComfyUI recorded them. An `executed` seen before the outage may therefore arrive twice.
-import type { ComfyClient } from '../comfy/client.js';
+// is reconciled with ComfyUI's history (reconcile.ts), which replays the end of a prompt that finished meanwhile.
 import type { UpstreamEvents } from '../comfy/events.js';
-import type { HistoryEntry } from '../comfy/types.js';
 import type { Logger } from '../log.js';
-import type { HeldEvent } from './relay-early.js';
-import { isFinished, type JobTracker } from './tracker.js';
+import { reconcileFromHistory, type ReconcileDeps } from './reconcile.js';
+import type { JobTracker } from './tracker.js';
 
-const finalEvents = new Set(['execution_success', 'execution_error', 'execution_interrupted']);
-
-export interface CatchUpDeps {
+export interface CatchUpDeps extends ReconcileDeps {
   events: UpstreamEvents;
   tracker: JobTracker;
-  comfy: Pick<ComfyClient, 'getHistory'>;
-  /** The relay's entry point (ProgressRelay.receive). */
-  replay(event: HeldEvent): void;
   log: Logger;
 }
 
@@ -31,23 +23,6 @@ export function catchUpAfterReconnect(deps: CatchUpDeps): () => void {
   });
 
   async function catchUp(): Promise<void> {
-    for (const job of deps.tracker.unfinished()) {
-      const entry = await deps.comfy.getHistory(job.promptId);
-      // The live stream may have delivered the end while we were asking.
-      if (!entry || isFinished(job.status)) continue;
-      for (const event of eventsFromHistory(job.promptId, entry)) deps.replay(event);
-    }
+    for (const job of deps.tracker.unfinished()) await reconcileFromHistory(deps, job);
   }
-}
-
-/** The outputs and the final event of a finished prompt, in the order ComfyUI would have sent them. */
-export function eventsFromHistory(promptId: string, entry: HistoryEntry): HeldEvent[] {
-  const messages = Array.isArray(entry.status?.messages) ? entry.status.messages : [];
-  const final = messages.findLast(([type]) => finalEvents.has(type));
-  if (!final) return [];
-  const outputs: HeldEvent[] = Object.entries(entry.outputs ?? {}).map(([node, output]) => ({
-    type: 'executed',
-    data: { node, display_node: node, output, prompt_id: promptId },
-  }));
-  return [...outputs, { type: final[0], data: { ...final[1], prompt_id: promptId } }];
 }

@@ -1,13 +1,19 @@
 // Upstream events → the job tracker → the gateway WebSockets of the caller who submitted the prompt. ComfyUI sends
 // every event of the gateway's prompts to the gateway's one upstream socket; the tracker says which caller each
 // prompt belongs to. Prompts the gateway did not submit are nobody's business here and are dropped.
+//
+// Events may arrive before their job is recorded: ComfyUI may start a prompt, and send execution_start on its
+// WebSocket, before the gateway has read the HTTP answer to POST /prompt and recorded the job. Those events are held
+// (the early-event buffer at the end of this file) for a short while instead of being lost, and delivered in order
+// once the job is recorded. Events of prompts that never get recorded (another user's prompt broadcast to every
+// socket) simply expire. The buffer is bounded in prompts and in events per prompt, so a chatty stranger cannot grow it.
 import type { UpstreamEvents, UpstreamEventMap } from '../comfy/events.js';
 import type { ImageRef } from '../comfy/types.js';
-import { buildImageUrl, type ImageLocation, type ImageUrlSettings } from '../images/image-url.js';
+import type { ImageUrlBuilder } from '../images/image-url.js';
 import type { Logger } from '../log.js';
 import type { ExecutedData } from '../comfy/events-parse.js';
-import { socketKey, type ClientHub } from './fanout.js';
-import { createEarlyEvents, type HeldEvent } from './relay-early.js';
+import { socketKey, type ClientHub } from './client-hub.js';
+import type { JobEvent } from './job-event.js';
 import { CANCELLED_EVENT, type JobTracker } from './tracker.js';
 
 /** The per-prompt events a caller's sockets receive, as `{type, data}` with ComfyUI's data. */
@@ -24,14 +30,6 @@ export const RELAYED_EVENTS = [
 
 export type RelayedEvent = (typeof RELAYED_EVENTS)[number];
 
-/** An absolute URL for one output image, given the base URL the caller reaches the gateway under. */
-export type ImageUrlBuilder = (image: ImageLocation, baseUrl: string) => string;
-
-/** The shared link builder (src/images/image-url.ts), bound to the configured mode and public URL. */
-export function createImageUrlBuilder(settings: ImageUrlSettings): ImageUrlBuilder {
-  return (image, baseUrl) => buildImageUrl(image, settings, baseUrl);
-}
-
 export interface RelayDeps {
   events: UpstreamEvents;
   tracker: JobTracker;
@@ -42,14 +40,14 @@ export interface RelayDeps {
 
 export interface ProgressRelay {
   /** Feeds one event in as if it came from the stream (catching up from history after an outage). */
-  receive(event: HeldEvent): void;
+  receive(event: JobEvent): void;
   stop(): void;
 }
 
 export function createProgressRelay(deps: RelayDeps): ProgressRelay {
   const early = createEarlyEvents({ ttlMs: 30_000, maxPrompts: 1_000, maxEventsPerPrompt: 500 });
   /** Prompts whose held events are about to be delivered: live events queue behind them to keep the order. */
-  const flushing = new Map<string, HeldEvent[]>();
+  const flushing = new Map<string, JobEvent[]>();
   let stopped = false;
 
   const unsubscribe = RELAYED_EVENTS.map((type) =>
@@ -78,7 +76,7 @@ export function createProgressRelay(deps: RelayDeps): ProgressRelay {
     }),
   );
 
-  function receive(event: HeldEvent): void {
+  function receive(event: JobEvent): void {
     // The reconnect-time `executing` has no prompt_id: it cannot be attributed, so it is not relayed.
     const promptId = event.data.prompt_id;
     if (typeof promptId !== 'string') return;
@@ -88,7 +86,7 @@ export function createProgressRelay(deps: RelayDeps): ProgressRelay {
     else early.hold(promptId, event);
   }
 
-  function deliver(promptId: string, event: HeldEvent): void {
+  function deliver(promptId: string, event: JobEvent): void {
     const job = deps.tracker.get(promptId);
     if (!job) return;
     const type = event.type as RelayedEvent;
@@ -111,7 +109,7 @@ export function createProgressRelay(deps: RelayDeps): ProgressRelay {
 }
 
 /** An event's data as callers see it (WebSocket and SSE alike): `executed` images carry a download URL. */
-export function relayedData(event: HeldEvent, imageUrl: ImageUrlBuilder, baseUrl: string): Record<string, unknown> {
+export function relayedData(event: JobEvent, imageUrl: ImageUrlBuilder, baseUrl: string): Record<string, unknown> {
   if (event.type !== 'executed') return event.data;
   const data = event.data as unknown as ExecutedData;
   const images = data.output?.images;
@@ -136,4 +134,54 @@ function isImageRef(value: unknown): value is Omit<ImageRef, 'subfolder'> & { su
     (image.subfolder === undefined || typeof image.subfolder === 'string') &&
     typeof image.type === 'string'
   );
+}
+
+/** The early-event buffer: events of prompts not (yet) recorded, per prompt, oldest first. */
+interface EarlyEventsOptions {
+  ttlMs: number;
+  maxPrompts: number;
+  maxEventsPerPrompt: number;
+  now?: () => number;
+}
+
+interface EarlyEvents {
+  hold(promptId: string, event: JobEvent): void;
+  /** The held events of that prompt, oldest first, and forgets them. */
+  take(promptId: string): JobEvent[] | undefined;
+  readonly size: number;
+}
+
+function createEarlyEvents(options: EarlyEventsOptions): EarlyEvents {
+  const now = options.now ?? Date.now;
+  // Insertion order = age order, so expiry only ever looks at the front.
+  const held = new Map<string, { since: number; events: JobEvent[] }>();
+
+  function expire(at: number): void {
+    for (const [promptId, entry] of held) {
+      if (at - entry.since < options.ttlMs && held.size <= options.maxPrompts) return;
+      held.delete(promptId);
+    }
+  }
+
+  return {
+    hold(promptId, event) {
+      const at = now();
+      let entry = held.get(promptId);
+      if (!entry) {
+        entry = { since: at, events: [] };
+        held.set(promptId, entry);
+      }
+      if (entry.events.length < options.maxEventsPerPrompt) entry.events.push(event);
+      expire(at);
+    },
+    take(promptId) {
+      const entry = held.get(promptId);
+      if (!entry) return undefined;
+      held.delete(promptId);
+      return now() - entry.since < options.ttlMs ? entry.events : undefined;
+    },
+    get size() {
+      return held.size;
+    },
+  };
 }

@@ -6,7 +6,8 @@ import { PassThrough } from 'node:stream';
 import type { Closing } from './closing.js';
 import type { Context } from 'koa';
 import { buildJobDocument } from './job-document.js';
-import { relayedData, RELAYED_EVENTS, type ImageUrlBuilder } from './relay.js';
+import type { ImageUrlBuilder } from '../images/image-url.js';
+import { relayedData, RELAYED_EVENTS } from './relay.js';
 import { CANCELLED_EVENT, isFinished, type JobRecord, type JobTracker } from './tracker.js';
 
 export interface SseDeps {

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ComfyClient } from '../comfy/client.js';
 import type { Workflow } from '../comfy/types.js';
+import { writeGatewayExtra } from './gateway-extra.js';
 import type { JobRecord, JobTracker } from './tracker.js';
 
 export interface SubmitInput {
@@ -13,7 +14,7 @@ export interface SubmitInput {
   /** The submitting caller's id (src/security/caller.ts); absent on a single-tenant gateway. */
   owner?: string | undefined;
   scenario?: string | undefined;
-  /** Extra metadata stored with the job in extra_data.gateway (webhook URL, output choices: issue #4). */
+  /** Extra metadata stored with the job in extra_data.gateway (a scenario's result nodes, as `outputs`). */
   meta?: Record<string, unknown>;
   /** Copy the results to the gateway's output folder (a manifest's `outputs.mirror`); jobs.mirror_outputs: all. */
   mirror?: boolean;
@@ -27,9 +28,6 @@ export interface Submission {
 }
 
 export type Submitter = (input: SubmitInput) => Promise<Submission>;
-
-/** The key under extra_data where the gateway keeps its own metadata. */
-export const GATEWAY_EXTRA_KEY = 'gateway';
 
 export function createSubmitter(deps: {
   comfy: ComfyClient;
@@ -46,18 +44,14 @@ export function createSubmitter(deps: {
       prompt: input.workflow,
       prompt_id: promptId,
       client_id: deps.upstreamClientId,
-      extra_data: {
-        [GATEWAY_EXTRA_KEY]: {
-          client_id: input.clientId ?? null,
-          scenario: input.scenario ?? null,
-          submitted_at: submittedAt,
-          ...input.meta,
-          // The owner travels with the prompt, so a job rebuilt after a restart stays its caller's alone.
-          ...(input.owner !== undefined ? { owner: input.owner } : {}),
-          // Kept with the prompt, so a job recovered after a restart still links to its copy.
-          ...(mirror ? { mirror: true } : {}),
-        },
-      },
+      extra_data: writeGatewayExtra({
+        clientId: input.clientId,
+        scenario: input.scenario,
+        submittedAt,
+        owner: input.owner,
+        mirror,
+        meta: input.meta,
+      }),
     });
     const job = deps.tracker.record({
       promptId: answer.prompt_id,
@@ -70,10 +64,4 @@ export function createSubmitter(deps: {
     });
     return { promptId: answer.prompt_id, number: answer.number, nodeErrors: answer.node_errors, job };
   };
-}
-
-/** The owner the submitter wrote into a prompt's extra_data, or undefined (auth off, or submitted around us). */
-export function ownerInExtra(extraData: Record<string, unknown> | undefined): string | undefined {
-  const meta = extraData?.[GATEWAY_EXTRA_KEY] as { owner?: unknown } | undefined;
-  return typeof meta?.owner === 'string' ? meta.owner : undefined;
 }

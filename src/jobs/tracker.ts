@@ -2,8 +2,8 @@
 // when, and how far it got (status, progress, outputs, error: src/jobs/job-state.ts). The relay feeds it every
 // upstream event; the job routes, waiting requests, SSE streams and webhooks listen to it. Memory is bounded
 // (oldest entries go first). Listeners are kept per prompt, so an event costs the listeners of its own job only.
-import type { WebhookDelivery } from '../webhooks/types.js';
-import type { HeldEvent } from './relay-early.js';
+import type { WebhookDelivery } from './job-document.js';
+import type { JobEvent } from './job-event.js';
 import { applyEvent, isFinished, type JobState, type JobStatus } from './job-state.js';
 
 export type { JobStatus, JobProgress, JobOutput, JobError } from './job-state.js';
@@ -41,14 +41,14 @@ export const CANCELLED_EVENT = 'execution_cancelled';
 export type NewJob = Omit<JobRecord, 'status' | 'outputs'> & Partial<Pick<JobRecord, 'status' | 'outputs'>>;
 
 /** Hears every event applied to one job, after the job's state took it in. */
-export type JobListener = (event: HeldEvent, job: JobRecord) => void;
+export type JobListener = (event: JobEvent, job: JobRecord) => void;
 
 export interface JobTracker {
   record(job: NewJob): JobRecord;
   get(promptId: string): JobRecord | undefined;
   update(promptId: string, change: Partial<Omit<JobRecord, 'promptId'>>): JobRecord | undefined;
   /** Applies one upstream event to the job's state and tells the job's listeners; false for an unknown job. */
-  apply(promptId: string, event: HeldEvent, at?: number): boolean;
+  apply(promptId: string, event: JobEvent, at?: number): boolean;
   /**
    * Moves a job to a status without an event (the watchdog saw it running). A finished job stays finished.
    * Returns the record when the status changed, else undefined.
@@ -135,7 +135,7 @@ export function createJobTracker(options: { maxJobs?: number; now?: () => number
       job.status = 'cancelled';
       job.finishedAt = at;
       job.error = { node: null, type: reason.type, message: reason.message };
-      const event: HeldEvent = {
+      const event: JobEvent = {
         type: CANCELLED_EVENT,
         data: { prompt_id: promptId, reason: reason.type, message: reason.message },
       };

@@ -1,23 +1,23 @@
 // No job stays "running" forever. While ComfyUI's event stream is down, or has said nothing for
 // `jobs.watchdog_silence_ms`, the open jobs are looked up every `jobs.poll_interval_ms` in ComfyUI's queue and
-// history: a finished one gets its outputs and final event replayed through the relay (as the catch-up after a
-// reconnect does, from the same eventsFromHistory), so its waiters, SSE streams, sockets and webhooks all hear the
+// history: a finished one gets its outputs and final event replayed through the relay (the same reconcile step as
+// the catch-up after a reconnect, reconcile.ts), so its waiters, SSE streams, sockets and webhooks all hear the
 // end. A job that is in neither the queue nor the history twice in a row (ComfyUI restarted and forgot it) is
 // failed with a reason the caller can read. Recovered jobs (submitted by another gateway) are always polled: their
 // events never reach this gateway's socket.
 import type { ComfyClient } from '../comfy/client.js';
 import type { UpstreamEvents } from '../comfy/events.js';
 import type { Logger } from '../log.js';
-import { eventsFromHistory } from './relay-catch-up.js';
-import type { HeldEvent } from './relay-early.js';
-import { isFinished, type JobRecord, type JobTracker } from './tracker.js';
+import type { JobEvent } from './job-event.js';
+import { reconcileFromHistory } from './reconcile.js';
+import type { JobRecord, JobTracker } from './tracker.js';
 
 export interface WatchdogDeps {
   tracker: JobTracker;
   comfy: Pick<ComfyClient, 'getQueue' | 'getHistory'>;
   events: Pick<UpstreamEvents, 'connected' | 'onAny' | 'onConnectionChange'>;
   /** The relay's entry point (ProgressRelay.receive), so every listener hears what the watchdog learns. */
-  replay(event: HeldEvent): void;
+  replay(event: JobEvent): void;
   silenceMs: number;
   intervalMs: number;
   /** The error message of a job ComfyUI no longer knows (in the configured language). */
@@ -82,12 +82,11 @@ export function createWatchdog(deps: WatchdogDeps): Watchdog {
         misses.delete(id);
         continue;
       }
-      const entry = await deps.comfy.getHistory(id);
-      if (isFinished(job.status)) continue; // the live stream delivered the end meanwhile
-      if (entry) {
+      const reconciled = await reconcileFromHistory(deps, job);
+      if (reconciled === 'ended') continue; // the live stream delivered the end meanwhile
+      if (reconciled === 'replayed') {
         misses.delete(id);
         deps.log.info({ promptId: id }, 'watchdog finished a job from ComfyUI history');
-        for (const event of eventsFromHistory(id, entry)) deps.replay(event);
         continue;
       }
       const count = (misses.get(id) ?? 0) + 1;

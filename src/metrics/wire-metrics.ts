@@ -1,7 +1,7 @@
 // Feeds the metrics from what the gateway already publishes (the upstream event stream, the job tracker, the client
 // hub), so those parts need no knowledge of Prometheus. Returns a function that detaches every listener.
 import type { UpstreamEvents } from '../comfy/events.js';
-import type { ClientHub } from '../jobs/fanout.js';
+import type { ClientHub } from '../jobs/client-hub.js';
 import type { JobTracker } from '../jobs/tracker.js';
 import type { GatewayMetrics } from './metrics.js';
 

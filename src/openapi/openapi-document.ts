@@ -1,5 +1,5 @@
 // The served document: built once per registry snapshot and kept as its JSON text and ETag, so a request costs a
-// version comparison (DESIGN.md rule 3). A new snapshot builds a new document beside the old one, then swaps.
+// version comparison, never a rebuild. A new snapshot builds a new document beside the old one, then swaps.
 import { createHash } from 'node:crypto';
 import type { RouteSpec } from '../http/define-route.js';
 import type { Locale } from '../i18n.js';

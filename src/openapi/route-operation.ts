@@ -1,5 +1,6 @@
 // One static route's RouteSpec → its OpenAPI operation. The spec's schema objects are referenced as they are
-// (the validator compiled the same objects, DESIGN.md rule 4); nothing here copies or edits them.
+// (the validator compiled the same objects, so the docs cannot drift from what is checked); nothing here copies or
+// edits them.
 import type { ContentObject, OperationObject, ParameterObject, ResponsesObject, SchemaObject } from 'openapi3-ts/oas31';
 import type { ErrorCode } from '../errors.js';
 import type { RouteSpec } from '../http/define-route.js';

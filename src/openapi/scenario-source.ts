@@ -10,7 +10,7 @@ export interface ScenarioDocLike {
   readonly summary?: string | undefined;
   readonly description?: string | undefined;
   readonly tags?: readonly string[] | undefined;
-  /** The exact object the validator compiled (DESIGN.md rule 4): documented as-is, never copied or edited. */
+  /** The exact object the validator compiled: documented as-is, never copied or edited, so docs and checks agree. */
   readonly requestSchema: JsonSchema;
   /** With image fields: the multipart/form-data body (image fields as file parts), derived from requestSchema. */
   readonly formSchema?: JsonSchema | undefined;

@@ -15,7 +15,7 @@ import { maySee } from '../security/caller.js';
 import { buildJobDocument, jobDocumentSchema, type JobDocument } from '../jobs/job-document.js';
 import { inlineOutputs } from '../jobs/outputs.js';
 import { queuePosition, type RecoverJob } from '../jobs/recover.js';
-import type { ImageUrlBuilder } from '../jobs/relay.js';
+import type { ImageUrlBuilder } from '../images/image-url.js';
 import type { Closing } from '../jobs/closing.js';
 import { streamJobEvents } from '../jobs/sse.js';
 import type { JobRecord, JobTracker } from '../jobs/tracker.js';

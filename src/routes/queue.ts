@@ -8,7 +8,7 @@ import { defineRoute } from '../http/define-route.js';
 import { ok, type GatewayState } from '../http/envelope.js';
 import { translate } from '../i18n.js';
 import { cancelRemoved } from '../jobs/cancel-removed.js';
-import { GATEWAY_EXTRA_KEY, ownerInExtra } from '../jobs/submit.js';
+import { readGatewayExtra } from '../jobs/gateway-extra.js';
 import type { JobTracker } from '../jobs/tracker.js';
 import { maySee, type Caller } from '../security/caller.js';
 
@@ -37,8 +37,8 @@ export function toQueueEntries(items: readonly QueueItem[]): QueueEntry[] {
 }
 
 function submitTime(extra: Record<string, unknown> | undefined): number | null {
-  const ours = extra?.[GATEWAY_EXTRA_KEY] as { submitted_at?: unknown } | undefined;
-  if (typeof ours?.submitted_at === 'number') return ours.submitted_at;
+  const ours = readGatewayExtra(extra).submitted_at;
+  if (ours !== undefined) return ours;
   // Newer ComfyUI stamps every prompt itself (extra_data.create_time, ms).
   return typeof extra?.create_time === 'number' ? extra.create_time : null;
 }
@@ -46,7 +46,7 @@ function submitTime(extra: Record<string, unknown> | undefined): number | null {
 /** The queue items a caller may see: its own prompts (all of them for an admin, or with auth off). */
 export function visibleTo(caller: Caller | undefined): (item: QueueItem | undefined) => boolean {
   // A malformed item has no owner: only an admin (or a single-tenant gateway) sees it.
-  return (item) => maySee(caller, ownerInExtra(Array.isArray(item) ? item[3] : undefined));
+  return (item) => maySee(caller, readGatewayExtra(Array.isArray(item) ? item[3] : undefined).owner);
 }
 
 export function queueRoutes(deps: { comfy: ComfyClient; tracker: Pick<JobTracker, 'get' | 'cancel'> }): RouteGroup {

@@ -11,7 +11,7 @@ import { fail, isGatewayError, type GatewayError } from '../errors.js';
 import type { Envelope } from '../http/envelope.js';
 import { translate, type Locale } from '../i18n.js';
 import type { Logger } from '../log.js';
-import { socketKey, type ClientHub } from '../jobs/fanout.js';
+import { socketKey, type ClientHub } from '../jobs/client-hub.js';
 import type { Submitter } from '../jobs/submit.js';
 import { requestOrigin } from '../images/image-url.js';
 import { asWorkflow, findWorkflowProblem, type WorkflowLimits } from './workflow-format.js';

@@ -10,7 +10,7 @@ import type { Translate } from '../i18n.js';
 
 type At = (path: readonly PathSegment[]) => string;
 
-/** Inputs ComfyUI validates itself instead of against their choices (CONTRACT §2.2: VALIDATE_INPUTS). */
+/** Inputs ComfyUI validates itself instead of against their choices (their node classes define VALIDATE_INPUTS). */
 const SELF_VALIDATED = new Set(['LoadImage.image', 'LoadImageMask.image']);
 
 export function checkObjectInfo(scenario: CompiledScenario, info: ObjectInfo, at: At, t: Translate): string[] {

@@ -3,11 +3,12 @@
 // job shows where its webhook stands. Nothing here throws to the caller and nothing blocks a request: deliveries
 // run in the background and a bad receiver costs at most max_attempts × timeout.
 import { setTimeout as delay } from 'node:timers/promises';
-import { createBackoff } from '../comfy/events-backoff.js';
+import { createBackoff } from '../retry/backoff.js';
 import type { Logger } from '../log.js';
 import type { WebhookPoster } from './post.js';
 import { newMessageId, signedHeaders, webhookKey } from './sign.js';
-import type { WebhookDelivery, WebhookEventType, WebhookSettings } from './types.js';
+import type { WebhookDelivery } from '../jobs/job-document.js';
+import type { WebhookEventType, WebhookSettings } from './types.js';
 
 export interface WebhookMessage {
   url: string;

@@ -3,7 +3,7 @@
 import type { Config } from '../config.js';
 import { createUrlPolicy } from '../images/url-policy.js';
 import { buildJobDocument } from '../jobs/job-document.js';
-import type { ImageUrlBuilder } from '../jobs/relay.js';
+import type { ImageUrlBuilder } from '../images/image-url.js';
 import type { JobTracker } from '../jobs/tracker.js';
 import type { Logger } from '../log.js';
 import { createWebhookDispatcher } from './dispatcher.js';

@@ -16,7 +16,7 @@ export interface FuzzTarget {
   scenarioNames(): string[];
 }
 
-/** HTTP statuses the catalogue allows for each code (DESIGN.md "The error catalogue"). */
+/** HTTP statuses the catalogue (src/errors.ts) allows for each code. */
 export const catalogueStatus: Record<number, number[]> = {
   200: [200], 400: [400], 401: [401], 403: [403], 404: [404], 405: [405], 413: [413], 415: [415], 429: [429], 500: [500],
   1001: [502, 503], 1002: [422], 1003: [400, 500],

@@ -43,7 +43,7 @@ function expectRefused(answer: Raw, whatever: string): void {
   expect(catalogueStatus[code], `${what}: code ${code}`).toContain(answer.status);
 }
 
-/** HTTP statuses the catalogue allows for each code (DESIGN.md "The error catalogue"). */
+/** HTTP statuses the catalogue (src/errors.ts) allows for each code. */
 const catalogueStatus: Record<number, number[]> = {
   400: [400], 401: [401], 403: [403], 404: [404], 413: [413], 429: [429], 1001: [502, 503], 1002: [422], 1003: [400, 500],
 };

@@ -1,5 +1,5 @@
 // The shipped scenarios (scenarios/ + templates/ of this repository) through the real gateway against the
-// simulator: the seed document's curl body unchanged, dry runs, random seeds, and refusals.
+// simulator: the replaced service's multi-line cpu_quickly curl body unchanged, dry runs, random seeds, and refusals.
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,7 +43,7 @@ describe('shipped scenarios against the simulator', () => {
     });
   }
 
-  it('accepts the seed document\'s cpu_quickly curl body unchanged and the simulator runs it', async () => {
+  it('accepts the replaced service\'s cpu_quickly curl body unchanged and the simulator runs it', async () => {
     const body = '{\n    "prompt": "a beautiful sunset over mountains",\n    "negative_prompt": "blurry, low quality",\n    "input_image": "input.png"\n  }';
     const answer = await gw.call('POST', '/api/v1/scenarios/cpu_quickly', body, { 'content-type': 'application/json' });
     expect(answer.status).toBe(200);

@@ -1,4 +1,4 @@
-// POST /prompt validation, as validate_prompt does it (contract §2).
+// POST /prompt validation, as ComfyUI's validate_prompt does it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../src/index.js';
 import { emptySave, invertChain, waitHistory, postJson, request, startTestSim, submit, testPng, upload } from './harness.js';

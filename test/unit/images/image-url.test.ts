@@ -4,7 +4,7 @@ import { buildImageUrl } from '../../../src/images/image-url.js';
 const comfyuiUrl = 'http://127.0.0.1:8188';
 
 describe('buildImageUrl', () => {
-  it('gives ComfyUI\'s /view URL exactly as the seed document shows it', () => {
+  it('gives ComfyUI\'s own /view URL: filename, then subfolder, then type', () => {
     const url = buildImageUrl({ filename: 'result.png' }, { mode: 'comfyui', publicUrl: '', comfyuiUrl }, 'http://x');
     expect(url).toBe('http://127.0.0.1:8188/view?filename=result.png&subfolder=&type=output');
   });

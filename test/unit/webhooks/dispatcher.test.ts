@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createWebhookDispatcher, type WebhookDispatcherDeps } from '../../../src/webhooks/dispatcher.js';
 import type { AttemptResult } from '../../../src/webhooks/post.js';
 import { signWebhook, webhookKey } from '../../../src/webhooks/sign.js';
-import type { WebhookDelivery } from '../../../src/webhooks/types.js';
+import type { WebhookDelivery } from '../../../src/jobs/job-document.js';
 
 const SECRET = `whsec_${Buffer.from('a 32 byte secret for the tests!!').toString('base64')}`;
 const settings = { maxAttempts: 5, initialDelayMs: 1000, maxDelayMs: 60_000, timeoutMs: 10_000 };

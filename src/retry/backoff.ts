@@ -1,5 +1,6 @@
-// Reconnect delays: exponential with full jitter (a uniform draw between 0 and the capped exponential), so that
-// several gateways that lost the same ComfyUI do not all knock on it at the same instant.
+// Delays between attempts (reconnecting to ComfyUI's event stream, retrying a webhook): exponential with full
+// jitter (a uniform draw between 0 and the capped exponential), so that several gateways that lost the same ComfyUI,
+// or the same receiver, do not all knock on it at the same instant.
 
 export interface BackoffOptions {
   minDelayMs: number;

@@ -1,6 +1,6 @@
-// Reconnect delays: exponential, capped, full jitter, reset on success.
+// Retry delays: exponential, capped, full jitter, reset on success.
 import { describe, expect, it } from 'vitest';
-import { createBackoff } from '../../../src/comfy/events-backoff.js';
+import { createBackoff } from '../../../src/retry/backoff.js';
 
 describe('createBackoff', () => {
   it('doubles the ceiling per failure up to the cap (draw pinned to the top)', () => {

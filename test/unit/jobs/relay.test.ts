@@ -3,8 +3,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { UpstreamEvent, UpstreamEventMap, UpstreamEvents, UpstreamEventType } from '../../../src/comfy/events.js';
-import { createClientHub, type ClientSocket } from '../../../src/jobs/fanout.js';
-import { createImageUrlBuilder, createProgressRelay, type ProgressRelay } from '../../../src/jobs/relay.js';
+import { createClientHub, type ClientSocket } from '../../../src/jobs/client-hub.js';
+import { createImageUrlBuilder } from '../../../src/images/image-url.js';
+import { createProgressRelay, type ProgressRelay } from '../../../src/jobs/relay.js';
 import { createJobTracker, type JobTracker } from '../../../src/jobs/tracker.js';
 
 /** Stands in for the upstream stream only as a source of already-parsed events. */
