@@ -1,6 +1,6 @@
 // The one error catalogue: every code and its HTTP status. Code anywhere throws a GatewayError; exactly one
 // middleware (src/http/error-middleware.ts) turns it into an envelope. Nothing else writes error responses.
-import type { Locale, MessageKey } from './i18n.js';
+import type { Locale, Message, MessageKey } from './i18n.js';
 import { translate } from './i18n.js';
 
 export type ErrorCode = 400 | 401 | 403 | 404 | 405 | 408 | 413 | 415 | 429 | 500 | 1001 | 1002 | 1003;
@@ -21,7 +21,10 @@ const defaultStatus: Record<ErrorCode, number> = {
   1003: 400,
 };
 
-type Params = Record<string, string | number>;
+type Params = Record<string, string | number | Message>;
+
+/** Why a request was refused: a catalogue message (rendered in the caller's language when answered), or a text. */
+export type Reason = string | Message;
 
 export interface GatewayErrorOptions {
   status?: number;
@@ -71,20 +74,20 @@ export class GatewayError extends Error {
 
 /** The constructors every module uses, so that codes, statuses and texts stay in this one file. */
 export const fail = {
-  badRequest: (reason: string, details?: Record<string, unknown>) =>
+  badRequest: (reason: Reason, details?: Record<string, unknown>) =>
     new GatewayError(400, 'error.bad_request', { reason }, { details }),
   invalidJson: (reason: string) => new GatewayError(400, 'error.invalid_json', { reason }),
   unauthorized: () =>
     new GatewayError(401, 'error.unauthorized', {}, { headers: { 'WWW-Authenticate': 'Bearer' } }),
-  forbidden: (reason: string) => new GatewayError(403, 'error.forbidden', { reason }),
-  notFound: (what: string) => new GatewayError(404, 'error.not_found', { what }),
+  forbidden: (reason: Reason) => new GatewayError(403, 'error.forbidden', { reason }),
+  notFound: (what: Reason) => new GatewayError(404, 'error.not_found', { what }),
   routeNotFound: (method: string, path: string) => new GatewayError(404, 'error.route_not_found', { method, path }),
   /** The path exists, not with this method; `allow` goes into the Allow header as well. */
   methodNotAllowed: (method: string, path: string, allow: readonly string[]) =>
     new GatewayError(405, 'error.method_not_allowed', { method, path, allow: allow.join(', ') }, {
       headers: { Allow: allow.join(', ') },
     }),
-  tooLarge: (limit: string) => new GatewayError(413, 'error.too_large', { limit }),
+  tooLarge: (limit: Reason) => new GatewayError(413, 'error.too_large', { limit }),
   /** A form past one of its limits other than the byte size (too many files or fields), or a part too big. */
   formLimit: (reason: string, status: 400 | 413) => new GatewayError(status === 413 ? 413 : 400, 'error.form_limit', { reason }, { status }),
   /** A multipart body whose framing is broken (no boundary, truncated, malformed part headers). */
@@ -120,7 +123,7 @@ export const fail = {
   scenarioForbidden: (name: string) => new GatewayError(403, 'error.scenario_forbidden', { name }),
   rawWorkflowForbidden: () => new GatewayError(403, 'error.raw_workflow_forbidden'),
   /** A bad file from the caller (400), or a storage fault of ours (500). */
-  file: (reason: string, options: { status?: 400 | 500; cause?: unknown } = {}) =>
+  file: (reason: Reason, options: { status?: 400 | 500; cause?: unknown } = {}) =>
     new GatewayError(1003, 'error.file', { reason }, options),
 };
 

@@ -3,7 +3,21 @@
 
 export type Locale = 'zh-CN' | 'en';
 
-type Params = Record<string, string | number>;
+/**
+ * A message not yet put into words: a catalogue key and its parameters. An error carries one (also nested, as the
+ * parameter of another) and the error middleware renders it once, in the caller's language.
+ */
+export interface Message {
+  key: MessageKey;
+  params?: Params;
+}
+
+type Params = Record<string, string | number | Message>;
+
+/** A message to render later; `message('what.job', { id })` reads like the sentence it becomes. */
+export function message(key: MessageKey, params?: Params): Message {
+  return params === undefined ? { key } : { key, params };
+}
 
 /** key → [zh-CN, en]. `{name}` is replaced by the parameter of that name. */
 const catalogue = {
@@ -80,6 +94,7 @@ const catalogue = {
     'data.workflow 必须是非空的 API 格式工作流对象',
     'data.workflow must be a non-empty API-format workflow object',
   ],
+  'reason.ws_field_string': ['{field} 必须是非空字符串', '{field} must be a non-empty string'],
 
   // Reasons and names the core routes put into error messages (workflows, queue, images).
   'reason.workflow_ui_format': [
@@ -200,7 +215,6 @@ const catalogue = {
     'the scenario name in the path is not valid percent-encoded UTF-8: {raw}',
   ],
   'reason.inline_too_large': ['{field} 的 {limit} 字节（limits.upload_bytes）', '{limit} bytes (limits.upload_bytes) for {field}'],
-  'reason.images_off': ['此网关不接受图片', 'images are not accepted by this gateway'],
   'reason.fetch_not_url': ['不是合法的 URL', 'not a valid URL'],
   'reason.fetch_credentials': ['URL 中的用户名和密码不会被发送', 'user names and passwords in URLs are not sent'],
   'reason.fetch_unresolved': ['无法解析 {host}: {reason}', 'cannot resolve {host}: {reason}'],
@@ -624,7 +638,9 @@ export function translator(locale: Locale): Translate {
 
 export function translate(locale: Locale, key: MessageKey, params: Params = {}): string {
   const template = catalogue[key][locale === 'en' ? 1 : 0];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.hasOwn(params, name) ? String(params[name]) : whole,
-  );
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    if (!Object.hasOwn(params, name)) return whole;
+    const value = params[name] as string | number | Message;
+    return typeof value === 'object' ? translate(locale, value.key, value.params) : String(value);
+  });
 }

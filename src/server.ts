@@ -42,6 +42,7 @@ import { createJobAnswers, jobRoutes, type JobRouteDeps } from './routes/jobs.js
 import { createHttpDrain } from './shutdown.js';
 import { createWebhooksFromConfig } from './webhooks/from-config.js';
 import { createIdempotency } from './http/idempotency.js';
+import { createSubmitJob } from './jobs/submit-job.js';
 import { createIdempotencyStore, type IdempotencyStore } from './http/idempotency-store.js';
 import { restoreInlined, takeInlined } from './jobs/outputs.js';
 import { answerClientError } from './http/client-error.js';
@@ -126,6 +127,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     take: takeInlined,
     restore: (body, parts) => restoreInlined(body, parts, comfy, config.jobs.base64_max_bytes),
   });
+  // The one submission path of the workflow route, the scenario routes and the WebSocket `submit`.
+  const submitJob = createSubmitJob({ submit, webhooks, idempotency, result: jobs.withResult });
 
   // Scenarios load before the server listens; a broken manifest is reported, never fatal.
   const registry = createRegistry({
@@ -151,16 +154,14 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     rootRoutes({ pkg }),
     healthRoutes({ config, comfy }),
     ...(metrics ? [metricsRoutes({ metrics })] : []),
-    workflowRoutes({ config, comfy, submit, tracker, jobs, images, webhooks, idempotency }),
+    workflowRoutes({ config, comfy, submitJob, tracker, jobs, images }),
     queueRoutes({ comfy, tracker }),
     await imageRoutes({ config, comfy, findJob: async (id) => tracker.get(id) ?? (await jobDeps.recover(id)) }),
     scenarioRoutes({
       registry,
-      submit,
+      submitJob,
       jobs,
       jsonLimitBytes: config.limits.json_body_bytes,
-      webhooks,
-      idempotency,
       images: scenarioImageStage,
       imageBodyLimitBytes: config.limits.image_body_bytes,
     }),
@@ -239,7 +240,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   // Always listening: any scenario may ask for mirroring (outputs.mirror), and a reload may add one at any time.
   const mirror = createOutputMirror({ tracker, comfy, outputDir: config.folders.output, log });
   const sockets = createGatewaySockets({
-    submit,
+    submitJob,
     hub,
     locale: config.locale,
     log,

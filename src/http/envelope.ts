@@ -22,8 +22,13 @@ export interface GatewayState {
   caller?: Caller;
 }
 
+/** The request's state as the request-context and auth stages filled it: the one typed view routes read. */
+export function stateOf(ctx: Context): GatewayState {
+  return ctx.state as GatewayState;
+}
+
 export function ok<T>(ctx: Context, data: T, key: MessageKey = 'success', params?: Record<string, string | number>): void {
-  const state = ctx.state as GatewayState;
+  const state = stateOf(ctx);
   ctx.status = 200;
   ctx.body = { code: 200, message: translate(state.locale, key, params), data } satisfies Envelope<T>;
 }

@@ -5,7 +5,7 @@ import type { Middleware } from 'koa';
 import type { Locale } from '../i18n.js';
 import type { Logger } from '../log.js';
 import { routeTemplate } from '../metrics/http-metrics.js';
-import type { GatewayState } from './envelope.js';
+import { stateOf } from './envelope.js';
 import { toGatewayError } from './error-middleware.js';
 
 const acceptableId = /^[\w.:-]{1,128}$/;
@@ -15,7 +15,7 @@ export function requestContext(log: Logger, locale: Locale, options: { access?: 
   return async (ctx, next) => {
     const incoming = ctx.get('x-request-id');
     const requestId = acceptableId.test(incoming) ? incoming : randomUUID();
-    const state = ctx.state as GatewayState;
+    const state = stateOf(ctx);
     state.requestId = requestId;
     state.locale = locale;
     state.log = log.child({ reqId: requestId });

@@ -1,7 +1,6 @@
 // The one place that turns an image reference into a link a caller can open: the images/url route and job
 // outputs both use it, so every link the gateway hands out has the same shape.
 import type { IncomingMessage } from 'node:http';
-import type { Context } from 'koa';
 import type { ImageType } from '../comfy/types.js';
 
 export interface ImageLocation {
@@ -23,7 +22,7 @@ export interface ImageUrlSettings {
 
 export const DOWNLOAD_PATH = '/api/v1/images/download';
 
-/** An absolute URL for the image. `requestOrigin` (see originOf) is used when no public_url is configured. */
+/** An absolute URL for the image. `requestOrigin` (see requestOrigin below) is used when no public_url is configured. */
 export function buildImageUrl(image: ImageLocation, settings: ImageUrlSettings, requestOrigin: string): string {
   const subfolder = encodeURIComponent(image.subfolder ?? '');
   const filename = encodeURIComponent(image.filename);
@@ -36,16 +35,12 @@ export function buildImageUrl(image: ImageLocation, settings: ImageUrlSettings, 
   return `${base}${DOWNLOAD_PATH}?filename=${filename}&subfolder=${subfolder}&img_type=${type}${prompt}`;
 }
 
-/** The scheme and host the caller reached us by (the gateway does not trust X-Forwarded-*: set public_url). */
-export function originOf(ctx: Context): string {
-  return requestOrigin(ctx.req);
-}
-
 /** A DNS name (labels of letters, digits, `-`, `_`) or a bracketed IPv6 literal, then an optional port. */
 const validHost = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
 
 /**
- * The origin for links when no public_url is set. The Host header is the caller's to write, so it is used only
+ * The scheme and host the caller reached us by, for links when no public_url is set (the gateway does not trust
+ * X-Forwarded-*: set public_url). The Host header is the caller's to write, so it is used only
  * when it is a plain host[:port]; anything else (quotes, markup, paths, userinfo) falls back to the address the
  * connection arrived on, so a hostile header never ends up inside a link.
  */

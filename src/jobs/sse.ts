@@ -2,9 +2,8 @@
 // gateway WebSocket relays (same `type` as the SSE event name, same `data`), and after the final one `end` (the
 // job document again), then the stream closes. A job that already ended gets `state` and `end` at once. Each stream
 // listens to its own job only (tracker.subscribe), so an event costs the streams of that job, not all of them.
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import type { Closing } from './closing.js';
-import type { Context } from 'koa';
 import { buildJobDocument } from './job-document.js';
 import type { ImageUrlBuilder } from '../images/image-url.js';
 import { relayedData, RELAYED_EVENTS } from './relay.js';
@@ -25,26 +24,31 @@ export function frame(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-/** Answers the request with the job's event stream. The job must be known (the route looked it up). */
-export function streamJobEvents(ctx: Context, job: JobRecord, baseUrl: string, deps: SseDeps): void {
+/** What the route writes to its response: the headers, then `body` until it ends. */
+export interface JobEventStream {
+  headers: Record<string, string>;
+  /** The frames; it ends after `end` (or when the gateway closes). */
+  body: Readable;
+  /** The caller went away: stop listening (safe to call again, also after a normal end). */
+  stop(): void;
+}
+
+/** The job's event stream. The job must be known (the route looked it up). */
+export function streamJobEvents(job: JobRecord, baseUrl: string, deps: SseDeps): JobEventStream {
   const stream = new PassThrough();
-  ctx.status = 200;
-  ctx.set({
+  const headers = {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache, no-transform',
     Connection: 'keep-alive',
     // nginx would otherwise hold the events back until its buffer fills.
     'X-Accel-Buffering': 'no',
-  });
-  ctx.req.socket.setNoDelay(true);
-  ctx.req.socket.setTimeout(0);
-  ctx.body = stream;
+  };
 
   const document = () => buildJobDocument(deps.tracker.get(job.promptId) ?? job, deps.imageUrl, baseUrl);
   stream.write(frame('state', document()));
   if (isFinished(job.status) || deps.closing.closed) {
     stream.end(frame('end', document()));
-    return;
+    return { headers, body: stream, stop: () => undefined };
   }
 
   let closed = false;
@@ -66,7 +70,6 @@ export function streamJobEvents(ctx: Context, job: JobRecord, baseUrl: string, d
   });
   const heartbeat = setInterval(() => stream.write(': heartbeat\n\n'), deps.heartbeatMs);
   heartbeat.unref();
-  // The caller went away: stop listening (the response's close also fires after a normal end).
-  ctx.res.once('close', close);
   const stopListening = deps.closing.onClose(close);
+  return { headers, body: stream, stop: close };
 }

@@ -18,6 +18,8 @@ export interface SubmitInput {
   meta?: Record<string, unknown>;
   /** Copy the results to the gateway's output folder (a manifest's `outputs.mirror`); jobs.mirror_outputs: all. */
   mirror?: boolean;
+  /** The scenario's result nodes (manifest `outputs`), recorded on the job so its document lists only those. */
+  outputNodes?: readonly string[];
 }
 
 export interface Submission {
@@ -60,6 +62,7 @@ export function createSubmitter(deps: {
       scenario: input.scenario,
       submittedAt,
       number: answer.number,
+      ...(input.outputNodes?.length ? { outputNodes: input.outputNodes } : {}),
       ...(mirror ? { mirror: true } : {}),
     });
     return { promptId: answer.prompt_id, number: answer.number, nodeErrors: answer.node_errors, job };

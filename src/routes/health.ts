@@ -5,7 +5,7 @@ import type { ComfyClient } from '../comfy/client.js';
 import type { Config } from '../config.js';
 import { GatewayError, fail } from '../errors.js';
 import { defineRoute } from '../http/define-route.js';
-import { ok, type GatewayState } from '../http/envelope.js';
+import { ok, stateOf } from '../http/envelope.js';
 
 export function healthRoutes(deps: { config: Config; comfy: ComfyClient }): RouteGroup {
   const url = deps.config.comfyui.url;
@@ -45,7 +45,7 @@ export function healthRoutes(deps: { config: Config; comfy: ComfyClient }): Rout
         stats = await deps.comfy.systemStats();
       } catch (thrown) {
         const error = isUpstream(thrown) ? thrown : fail.upstreamBadAnswer(deps.comfy.address, String(thrown));
-        const locale = (ctx.state as GatewayState).locale;
+        const locale = stateOf(ctx).locale;
         // Same catalogue entry and text as the client's error, answered as 503 with the health details.
         throw error.with({ status: 503, details: { comfyui: { url, reachable: false, error: error.messageIn(locale) } } });
       }

@@ -9,11 +9,12 @@ import type { ImageType } from '../comfy/types.js';
 import type { Config } from '../config.js';
 import { fail, isGatewayError } from '../errors.js';
 import { defineRoute } from '../http/define-route.js';
-import { ok, type GatewayState } from '../http/envelope.js';
-import { translate, type MessageKey } from '../i18n.js';
+import { ok, stateOf } from '../http/envelope.js';
+import { originOf } from '../http/origin.js';
+import { message } from '../i18n.js';
 import { createUploader, type StagedFile } from '../images/accept-upload.js';
 import { findPathProblem } from '../images/image-ref.js';
-import { buildImageUrl, originOf, type ImageUrlSettings } from '../images/image-url.js';
+import { buildImageUrl, type ImageUrlSettings } from '../images/image-url.js';
 import { openMirrored } from '../jobs/mirror.js';
 import type { JobRecord } from '../jobs/tracker.js';
 import { maySee } from '../security/caller.js';
@@ -68,13 +69,9 @@ const downloadQuery = {
 /** Types a download may be served with as-is; anything else (HTML, scripts) goes out as an opaque download. */
 const SAFE_TYPE = /^(image|video|audio)\/[\w.+-]+$|^application\/(octet-stream|json)$/;
 
-function say(ctx: Context, key: MessageKey, params?: Record<string, string | number>): string {
-  return translate((ctx.state as GatewayState).locale, key, params);
-}
-
-function checkRef(ctx: Context, query: ImageQuery): void {
+function checkRef(query: ImageQuery): void {
   const problem = findPathProblem(query.filename, query.subfolder);
-  if (problem) throw fail.badRequest(say(ctx, problem.key, problem.params));
+  if (problem) throw fail.badRequest(message(problem.key, problem.params));
 }
 
 /** Async because it prepares the input and staging folders once, at start-up. */
@@ -126,8 +123,8 @@ export async function imageRoutes(deps: ImageRouteDeps): Promise<RouteGroup> {
     errors: [400, 413, 1001, 1003],
     async handler(ctx, { body }) {
       const file = stagedFile(ctx);
-      if (!file) throw fail.badRequest(say(ctx, 'reason.upload_missing_file'));
-      const result = await accept(file, body.overwrite, (ctx.state as GatewayState).locale);
+      if (!file) throw fail.badRequest(message('reason.upload_missing_file'));
+      const result = await accept(file, body.overwrite, stateOf(ctx).locale);
       ok(ctx, result, 'image.uploaded');
     },
   });
@@ -148,12 +145,12 @@ export async function imageRoutes(deps: ImageRouteDeps): Promise<RouteGroup> {
     rawResponse: { contentTypes: ['image/png', 'image/jpeg', 'image/webp', 'application/octet-stream'], description: 'The file' },
     errors: [400, 404, 1001],
     async handler(ctx, { query }) {
-      checkRef(ctx, query);
-      const caller = (ctx.state as GatewayState).caller;
+      checkRef(query);
+      const caller = stateOf(ctx).caller;
       if (query.prompt_id !== undefined && caller !== undefined && !caller.admin) {
         // A file of another caller's job (or of an unknown id) is not there, as far as this caller can tell.
         const job = await deps.findJob(query.prompt_id);
-        if (!job || !maySee(caller, job.owner)) throw fail.notFound(say(ctx, 'what.image', { name: query.filename }));
+        if (!job || !maySee(caller, job.owner)) throw fail.notFound(message('what.image', { name: query.filename }));
       }
       const file = { filename: query.filename, subfolder: query.subfolder, type: query.img_type };
       // The copy first: it is this job's own result, while ComfyUI's file of that name may since have been
@@ -173,7 +170,7 @@ export async function imageRoutes(deps: ImageRouteDeps): Promise<RouteGroup> {
       } catch (error) {
         // The client names the file in English; say it in the caller's language.
         if (isGatewayError(error) && error.code === 404) {
-          throw fail.notFound(say(ctx, 'what.image', { name: query.filename }));
+          throw fail.notFound(message('what.image', { name: query.filename }));
         }
         throw error;
       }
@@ -207,7 +204,7 @@ export async function imageRoutes(deps: ImageRouteDeps): Promise<RouteGroup> {
     },
     errors: [400],
     handler(ctx, { query }) {
-      checkRef(ctx, query);
+      checkRef(query);
       const link = buildImageUrl(
         { filename: query.filename, subfolder: query.subfolder, type: query.img_type },
         urlSettings,

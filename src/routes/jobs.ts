@@ -7,9 +7,9 @@ import type { ComfyClient } from '../comfy/client.js';
 import type { Config } from '../config.js';
 import { fail } from '../errors.js';
 import { defineRoute } from '../http/define-route.js';
-import { ok, type GatewayState } from '../http/envelope.js';
-import { translate } from '../i18n.js';
-import { originOf } from '../images/image-url.js';
+import { ok, stateOf } from '../http/envelope.js';
+import { originOf } from '../http/origin.js';
+import { message } from '../i18n.js';
 import type { Logger } from '../log.js';
 import { maySee } from '../security/caller.js';
 import { buildJobDocument, jobDocumentSchema, type JobDocument } from '../jobs/job-document.js';
@@ -41,7 +41,12 @@ export interface JobAnswers {
    * Waits for the job (until it ends, the timeout, the caller hanging up or the gateway closing) and returns the
    * submit answer's data with the job document merged in; the submit fields keep their own shape.
    */
-  withResult<T extends object>(ctx: Context, promptId: string, wait: WaitRequest, data: T): Promise<JobDocument & T>;
+  withResult<T extends object>(
+    promptId: string,
+    wait: WaitRequest,
+    data: T,
+    where: { baseUrl: string; signal?: AbortSignal },
+  ): Promise<JobDocument & T>;
 }
 
 const promptIdParam = {
@@ -57,16 +62,14 @@ export function createJobAnswers(deps: JobRouteDeps): JobAnswers {
         defaultS: deps.settings.wait_timeout_default_s,
         maxS: deps.settings.wait_timeout_max_s,
       });
-      if ('problem' in parsed) {
-        throw fail.badRequest(translate(localeOf(ctx), parsed.problem.key, parsed.problem.params));
-      }
+      if ('problem' in parsed) throw fail.badRequest(message(parsed.problem.key, parsed.problem.params));
       return parsed.wait;
     },
-    async withResult(ctx, promptId, wait, data) {
-      const signal = AbortSignal.any([deps.closing.signal, hangUpSignal(ctx)]);
+    async withResult(promptId, wait, data, where) {
+      const signal = where.signal ? AbortSignal.any([deps.closing.signal, where.signal]) : deps.closing.signal;
       const job = await waitForJob(deps.tracker, promptId, wait.timeoutMs, signal);
-      if (!job) throw fail.notFound(translate(localeOf(ctx), 'what.job', { id: promptId }));
-      const document = await documentOf(deps, job, originOf(ctx));
+      if (!job) throw fail.notFound(message('what.job', { id: promptId }));
+      const document = await documentOf(deps, job, where.baseUrl);
       if (wait.base64) document.outputs = await inlineOutputs(document.outputs, deps.comfy, deps.settings.base64_max_bytes);
       return { ...document, ...data };
     },
@@ -77,7 +80,7 @@ export function jobRoutes(deps: JobRouteDeps): RouteGroup {
   async function find(ctx: Context, promptId: string): Promise<JobRecord> {
     const job = deps.tracker.get(promptId) ?? (await deps.recover(promptId));
     // Another caller's job answers exactly like an unknown one: a caller cannot learn that an id exists.
-    if (!job || !maySee((ctx.state as GatewayState).caller, job.owner)) throw fail.notFound(translate(localeOf(ctx), 'what.job', { id: promptId }));
+    if (!job || !maySee(stateOf(ctx).caller, job.owner)) throw fail.notFound(message('what.job', { id: promptId }));
     return job;
   }
 
@@ -118,12 +121,19 @@ export function jobRoutes(deps: JobRouteDeps): RouteGroup {
     errors: [404, 1001],
     async handler(ctx, { params }) {
       const job = await find(ctx, params.prompt_id);
-      streamJobEvents(ctx, job, originOf(ctx), {
+      const events = streamJobEvents(job, originOf(ctx), {
         tracker: deps.tracker,
         imageUrl: deps.imageUrl,
         heartbeatMs: deps.heartbeatMs ?? 15_000,
         closing: deps.closing,
       });
+      ctx.status = 200;
+      ctx.set(events.headers);
+      ctx.req.socket.setNoDelay(true);
+      ctx.req.socket.setTimeout(0);
+      ctx.body = events.body;
+      // The caller went away: stop listening (the response's close also fires after a normal end).
+      ctx.res.once('close', events.stop);
     },
   });
 
@@ -144,7 +154,7 @@ async function documentOf(deps: JobRouteDeps, job: JobRecord, baseUrl: string): 
 }
 
 /** Aborts when the caller's connection closes before the answer is written. */
-function hangUpSignal(ctx: Context): AbortSignal {
+export function hangUpSignal(ctx: Context): AbortSignal {
   const controller = new AbortController();
   ctx.res.once('close', () => {
     if (!ctx.res.writableEnded) controller.abort();
@@ -152,6 +162,3 @@ function hangUpSignal(ctx: Context): AbortSignal {
   return controller.signal;
 }
 
-function localeOf(ctx: Context) {
-  return (ctx.state as GatewayState).locale;
-}

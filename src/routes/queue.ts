@@ -5,8 +5,8 @@ import type { ComfyClient } from '../comfy/client.js';
 import type { QueueItem } from '../comfy/types.js';
 import { fail } from '../errors.js';
 import { defineRoute } from '../http/define-route.js';
-import { ok, type GatewayState } from '../http/envelope.js';
-import { translate } from '../i18n.js';
+import { ok, stateOf } from '../http/envelope.js';
+import { message, translate } from '../i18n.js';
 import { cancelRemoved } from '../jobs/cancel-removed.js';
 import { readGatewayExtra } from '../jobs/gateway-extra.js';
 import type { JobTracker } from '../jobs/tracker.js';
@@ -78,7 +78,7 @@ export function queueRoutes(deps: { comfy: ComfyClient; tracker: Pick<JobTracker
     errors: [1001],
     async handler(ctx) {
       const queue = await deps.comfy.getQueue();
-      const mine = visibleTo((ctx.state as GatewayState).caller);
+      const mine = visibleTo(stateOf(ctx).caller);
       const running = toQueueEntries(queue.queue_running.filter(mine));
       const pending = toQueueEntries(queue.queue_pending.filter(mine));
       ok(
@@ -130,9 +130,9 @@ export function queueRoutes(deps: { comfy: ComfyClient; tracker: Pick<JobTracker
     async handler(ctx: Context, { body }) {
       const ids = body.delete ?? [];
       if (body.clear !== true && ids.length === 0) {
-        throw fail.badRequest(translate((ctx.state as GatewayState).locale, 'reason.queue_clear_flag'));
+        throw fail.badRequest(message('reason.queue_clear_flag'));
       }
-      const caller = (ctx.state as GatewayState).caller;
+      const caller = stateOf(ctx).caller;
       // Everyone's queue for an admin or a single-tenant gateway; a caller's own pending prompts otherwise.
       const everything = caller === undefined || caller.admin;
       const pending = (await deps.comfy.getQueue()).queue_pending;
@@ -146,7 +146,7 @@ export function queueRoutes(deps: { comfy: ComfyClient; tracker: Pick<JobTracker
         const left = own.filter((id) => !deleted.includes(id));
         if (left.length > 0) await deps.comfy.deleteFromQueue(left);
       }
-      const locale = (ctx.state as GatewayState).locale;
+      const locale = stateOf(ctx).locale;
       await cancelRemoved(deps, body.clear === true ? own : deleted, {
         type: 'removed',
         message: translate(locale, 'reason.job_removed'),

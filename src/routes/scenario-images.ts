@@ -5,9 +5,9 @@
 import { rm } from 'node:fs/promises';
 import type { Context } from 'koa';
 import { fail } from '../errors.js';
-import type { GatewayState } from '../http/envelope.js';
+import { stateOf } from '../http/envelope.js';
 import { readForm, type Release } from '../http/read-form.js';
-import { translate, type Locale, type MessageKey } from '../i18n.js';
+import { message, type Locale, type MessageKey } from '../i18n.js';
 import type { StagedFile } from '../images/accept-upload.js';
 import type { ImageInputs } from '../images/resolve-image-input.js';
 import type { CompiledField, CompiledScenario } from '../scenarios/types.js';
@@ -95,18 +95,15 @@ export function scenarioImages(options: ScenarioImageOptions): ScenarioImages {
 
 /** The form's text fields coerced per the scenario, and its file parts matched to image fields (one each). */
 function formFields(ctx: Context, scenario: CompiledScenario): Omit<ScenarioForm, 'release'> {
-  const locale = localeOf(ctx);
   const files = new Map<string, StagedFile>();
   const imageFields = scenario.fields.filter((f) => f.image).map((f) => f.name);
   for (const [name, entry] of Object.entries(ctx.request.files ?? {})) {
     const parts = Array.isArray(entry) ? entry : [entry];
     // Staged files are removed by the form's release, whatever happens here.
     if (!imageFields.includes(name)) {
-      throw fail.badRequest(
-        translate(locale, 'reason.form_unknown_file', { field: name, fields: imageFields.join(', ') || '-' }),
-      );
+      throw fail.badRequest(message('reason.form_unknown_file', { field: name, fields: imageFields.join(', ') || '-' }));
     }
-    if (parts.length > 1) throw fail.badRequest(translate(locale, 'reason.form_repeated_file', { field: name }));
+    if (parts.length > 1) throw fail.badRequest(message('reason.form_repeated_file', { field: name }));
     const file = parts[0]!;
     files.set(name, { filepath: file.filepath, originalFilename: file.originalFilename, size: file.size });
   }
@@ -116,7 +113,7 @@ function formFields(ctx: Context, scenario: CompiledScenario): Omit<ScenarioForm
     // A form sends its empty inputs too (Swagger UI's "Try it out" does): empty means not given.
     if (value === '') continue;
     const field = scenario.fields.find((f) => f.name === name);
-    fields[name] = field ? coerce(field, value, locale) : value;
+    fields[name] = field ? coerce(field, value) : value;
   }
   // The validator sees a placeholder where the file will go, so `required` and the type still apply.
   for (const name of files.keys()) fields[name] = `(file ${name})`;
@@ -124,11 +121,11 @@ function formFields(ctx: Context, scenario: CompiledScenario): Omit<ScenarioForm
 }
 
 function localeOf(ctx: Context): Locale {
-  return (ctx.state as GatewayState).locale;
+  return stateOf(ctx).locale;
 }
 
 /** A form sends text only: turn it into what the field's schema declares (number, boolean, JSON), else leave it. */
-function coerce(field: CompiledField, value: unknown, locale: Locale): unknown {
+function coerce(field: CompiledField, value: unknown): unknown {
   if (typeof value !== 'string') return value;
   const declared = field.schema.type;
   const types = (Array.isArray(declared) ? (declared as unknown[]) : [declared]).filter(
@@ -136,9 +133,7 @@ function coerce(field: CompiledField, value: unknown, locale: Locale): unknown {
   );
   if (!types.length || types.includes('string')) return value;
   const wrong = (type: MessageKey) =>
-    fail.badRequest(
-      translate(locale, 'reason.form_value', { field: field.name, value: value.slice(0, 50), type: translate(locale, type) }),
-    );
+    fail.badRequest(message('reason.form_value', { field: field.name, value: value.slice(0, 50), type: message(type) }));
   if (types.includes('integer') || types.includes('number')) {
     const number = value.trim() === '' ? Number.NaN : Number(value);
     if (Number.isFinite(number)) return number;

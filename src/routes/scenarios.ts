@@ -4,39 +4,34 @@
 import type { Context, Middleware } from 'koa';
 import type { RouteGroup } from '../app.js';
 import { fail } from '../errors.js';
-import { translator, type Translate } from '../i18n.js';
+import { message, translator } from '../i18n.js';
 import { defineRoute, isJsonRequest } from '../http/define-route.js';
 import { readJsonBody } from '../http/read-json-body.js';
-import { ok, okWithMessage, type GatewayState } from '../http/envelope.js';
+import { ok, okWithMessage, stateOf } from '../http/envelope.js';
+import { claimOf, REPLAYED_HEADER } from '../http/idempotency.js';
+import { originOf } from '../http/origin.js';
 import { describeErrors, summarize } from '../http/validation.js';
-import type { Submitter } from '../jobs/submit.js';
-import type { JobRecord } from '../jobs/tracker.js';
+import type { SubmitJob } from '../jobs/submit-job.js';
 import type { WaitRequest } from '../jobs/waiter.js';
-import type { JobAnswers } from './jobs.js';
+import { hangUpSignal, type JobAnswers } from './jobs.js';
 import { buildPrompt, type SeedSource } from '../scenarios/apply-fields.js';
 import type { ScenarioRegistry } from '../scenarios/registry.js';
 import type { ScenarioForm, ScenarioImages } from './scenario-images.js';
 import { ownerFor } from '../security/caller.js';
-import type { StagedFile } from '../images/accept-upload.js';
-import type { IdempotencyGate } from '../http/idempotency.js';
-import type { JobWebhooks } from '../webhooks/job-webhooks.js';
 import type { CompiledScenario, ScenarioStatus, Snapshot } from '../scenarios/types.js';
 
 export interface ScenarioRouteDeps {
   registry: ScenarioRegistry;
-  submit: Submitter;
+  /** Webhook (the body's, else the manifest's), Idempotency-Key, submission and `?wait=true` (src/jobs/submit-job.ts). */
+  submitJob: SubmitJob;
   jsonLimitBytes: number;
   seed?: SeedSource;
-  /** `?wait=true` / `?output=base64` after submitting (src/routes/jobs.ts); absent: never waits. */
-  jobs?: JobAnswers;
-  /** Image fields in any form (file name, data URL, base64, URL, multipart part); absent: values pass as given. */
-  images?: ScenarioImages;
+  /** Reads `?wait` / `?timeout` / `?output` (src/routes/jobs.ts). */
+  jobs: Pick<JobAnswers, 'parseWait'>;
+  /** Image fields in any form (file name, data URL, base64, URL, multipart part). */
+  images: ScenarioImages;
   /** limits.image_body_bytes: the JSON limit for scenarios that have an image field (base64 is big). */
-  imageBodyLimitBytes?: number;
-  /** Checks and attaches a `webhook` (the body's, else the manifest's); server.ts always passes it. */
-  webhooks?: JobWebhooks;
-  /** Idempotency-Key on the scenario route; absent: the header is ignored. */
-  idempotency?: IdempotencyGate;
+  imageBodyLimitBytes: number;
 }
 
 const POST_PATH = /^\/api\/v1\/scenarios\/([^/]+)\/?$/;
@@ -68,7 +63,7 @@ export function scenarioRoutes(deps: ScenarioRouteDeps): RouteGroup {
       const snapshot = deps.registry.current();
       const scenario = snapshot.scenarios.get(params.name);
       const status = [...snapshot.statuses.values()].find((s) => s.name === params.name);
-      if (!scenario && !status) throw unknownScenario(snapshot, params.name, translator((ctx.state as GatewayState).locale));
+      if (!scenario && !status) throw unknownScenario(snapshot, params.name);
       ok(ctx, { ...(status ? describeStatus(snapshot, status) : {}), ...(scenario ? describeScenario(scenario) : {}) }, 'scenario.detail');
     },
   });
@@ -77,7 +72,7 @@ export function scenarioRoutes(deps: ScenarioRouteDeps): RouteGroup {
     name: 'scenarios',
     routes: [list, detail],
     methodsAt: (path) => (POST_PATH.test(path) ? ['POST'] : []),
-    middleware: deps.idempotency ? deps.idempotency.around(dispatcher(deps)) : dispatcher(deps),
+    middleware: dispatcher(deps),
   };
 }
 
@@ -86,13 +81,12 @@ function dispatcher(deps: ScenarioRouteDeps): Middleware {
     const match = ctx.method === 'POST' ? POST_PATH.exec(ctx.path) : null;
     if (!match) return next();
     const snapshot = deps.registry.current();
-    const t = translator((ctx.state as GatewayState).locale);
-    const name = decodeSegment(match[1] as string, t);
+    const name = decodeSegment(match[1] as string);
     const scenario = snapshot.scenarios.get(name);
-    if (!scenario) throw unknownScenario(snapshot, name, t);
-    const wait = deps.jobs?.parseWait(ctx);
+    if (!scenario) throw unknownScenario(snapshot, name);
+    const wait = deps.jobs.parseWait(ctx);
 
-    const form = deps.images?.isForm(ctx) ? await deps.images.readForm(ctx, scenario) : undefined;
+    const form = deps.images.isForm(ctx) ? await deps.images.readForm(ctx, scenario) : undefined;
     try {
       await answer(deps, ctx, scenario, wait, form);
     } finally {
@@ -102,6 +96,7 @@ function dispatcher(deps: ScenarioRouteDeps): Middleware {
   };
 }
 
+/** One scenario request, its body not yet read: validate, build the prompt, submit it (or only build: dry_run). */
 async function answer(
   deps: ScenarioRouteDeps,
   ctx: Context,
@@ -110,95 +105,67 @@ async function answer(
   form: ScenarioForm | undefined,
 ): Promise<void> {
   if (!form) {
-    const limit = scenario.fields.some((f) => f.image) ? (deps.imageBodyLimitBytes ?? deps.jsonLimitBytes) : deps.jsonLimitBytes;
+    const limit = scenario.fields.some((f) => f.image) ? deps.imageBodyLimitBytes : deps.jsonLimitBytes;
     ctx.request.body = isJsonRequest(ctx) ? ((await readJsonBody(ctx, limit)) as typeof ctx.request.body) : {};
   }
   const body = form?.fields ?? ((ctx.request.body ?? {}) as Record<string, unknown>);
   if (!scenario.validate(body)) {
-    await deps.images?.discard(form?.files);
-    const t = translator((ctx.state as GatewayState).locale);
+    await deps.images.discard(form?.files);
+    const t = translator(stateOf(ctx).locale);
     const problems = describeErrors('body', scenario.validate.errors, t);
     throw fail.badRequest(summarize(problems, t), { errors: problems });
   }
-  if (await replayed(deps, ctx, `POST /api/v1/scenarios/${scenario.name}`, body, form?.files)) return;
-  const { client_id: clientId, webhook: requestedWebhook, ...given } = body as { client_id?: string; webhook?: string } & Record<string, unknown>;
-  const webhook = deps.webhooks?.accept(ctx, requestedWebhook, scenario.webhook);
-  const values = deps.images ? await deps.images.resolve(ctx, scenario, given, form?.files) : given;
-  const built = buildPrompt(scenario, values, deps.seed);
+  const { client_id: clientId, webhook, ...given } = body as { client_id?: string; webhook?: string } & Record<string, unknown>;
+  const build = async () => buildPrompt(scenario, await deps.images.resolve(ctx, scenario, given, form?.files), deps.seed);
 
   const dryRun = ['true', '1', 'yes'].includes(String(ctx.query.dry_run ?? '').toLowerCase());
   if (dryRun) {
+    const built = await build();
     ok(ctx, { scenario: scenario.name, version: scenario.version, workflow: built.workflow, params: built.params }, 'scenario.dry_run');
     return;
   }
-  const submission = await deps.submit({
-    workflow: built.workflow,
+  const { data, replayed } = await deps.submitJob({
+    async prepare() {
+      const built = await build();
+      return {
+        workflow: built.workflow,
+        answer: (submission) => ({
+          prompt_id: submission.promptId,
+          scenario: scenario.name,
+          params: built.params,
+          ...(clientId ? { client_id: clientId } : {}),
+        }),
+      };
+    },
     clientId,
-    owner: ownerFor((ctx.state as GatewayState).caller),
-    scenario: scenario.name,
-    ...(scenario.outputs.length ? { meta: { outputs: scenario.outputs } } : {}),
-    ...(scenario.mirror ? { mirror: true } : {}),
+    owner: ownerFor(stateOf(ctx).caller),
+    scenario: { name: scenario.name, outputs: scenario.outputs, mirror: scenario.mirror === true, webhook: scenario.webhook },
+    webhook,
+    idempotency: claimOf(ctx, `POST /api/v1/scenarios/${scenario.name}`, body),
+    wait,
+    baseUrl: originOf(ctx),
+    signal: wait ? hangUpSignal(ctx) : undefined,
   });
-  if (webhook) deps.webhooks?.attach(ctx, submission.promptId, webhook);
-  const data = {
-    prompt_id: submission.promptId,
-    scenario: scenario.name,
-    params: built.params,
-    ...(clientId ? { client_id: clientId } : {}),
-  };
-  const result = await followJob(deps, ctx, submission.job, scenario, wait, data);
-  if (scenario.customMessage) okWithMessage(ctx, result, scenario.customMessage);
-  else ok(ctx, result, 'scenario.submitted');
-}
-
-/** Idempotency-Key: true when an earlier answer was replayed, and this request's staged uploads are not needed. */
-async function replayed(
-  deps: ScenarioRouteDeps,
-  ctx: Context,
-  route: string,
-  body: Record<string, unknown>,
-  files: Map<string, StagedFile> | undefined,
-): Promise<boolean> {
-  if (!deps.idempotency) return false;
-  let answered: boolean;
-  try {
-    answered = await deps.idempotency.claim(ctx, route, body);
-  } catch (error) {
-    await deps.images?.discard(files);
-    throw error;
-  }
-  if (answered) await deps.images?.discard(files);
-  return answered;
-}
-
-/** The manifest's result nodes go on the job (its document lists only those); with `?wait=true`, the job's end. */
-async function followJob<T extends object>(
-  deps: ScenarioRouteDeps,
-  ctx: Context,
-  job: JobRecord,
-  scenario: CompiledScenario,
-  wait: WaitRequest | undefined,
-  data: T,
-): Promise<T> {
-  if (scenario.outputs.length) job.outputNodes = scenario.outputs;
-  return wait && deps.jobs ? deps.jobs.withResult(ctx, job.promptId, wait, data) : data;
+  if (scenario.customMessage) okWithMessage(ctx, data, scenario.customMessage);
+  else ok(ctx, data, 'scenario.submitted');
+  if (replayed) ctx.set(REPLAYED_HEADER, 'true');
 }
 
 /** A malformed escape (`%ff`, `%E0%A4%A`) is the caller's mistake: decodeURIComponent would throw a URIError (500). */
-function decodeSegment(raw: string, t: Translate): string {
+function decodeSegment(raw: string): string {
   try {
     return decodeURIComponent(raw);
   } catch {
-    throw fail.badRequest(t('reason.scenario_name_encoding', { raw }));
+    throw fail.badRequest(message('reason.scenario_name_encoding', { raw }));
   }
 }
 
-function unknownScenario(snapshot: Snapshot, name: string, t: Translate) {
+function unknownScenario(snapshot: Snapshot, name: string) {
   const known = [...snapshot.scenarios.keys()].sort();
   const shown = known.slice(0, 10).join(', ') + (known.length > 10 ? ', …' : '');
   const broken = [...snapshot.statuses.values()].find((s) => s.name === name && s.state === 'failed');
-  if (broken) return fail.notFound(t('what.scenario_failed', { name, file: broken.file }));
-  return fail.notFound(known.length ? t('what.scenario', { name, known: shown }) : t('what.scenario_none', { name }));
+  if (broken) return fail.notFound(message('what.scenario_failed', { name, file: broken.file }));
+  return fail.notFound(known.length ? message('what.scenario', { name, known: shown }) : message('what.scenario_none', { name }));
 }
 
 function describeStatus(snapshot: Snapshot, status: ScenarioStatus) {

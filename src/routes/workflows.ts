@@ -1,41 +1,37 @@
 // Direct access to ComfyUI workflows: submit an API-format graph, read a prompt's history, stop a prompt.
-import type { Context } from 'koa';
 import type { RouteGroup } from '../app.js';
 import type { ComfyClient } from '../comfy/client.js';
 import type { QueueItem, Workflow } from '../comfy/types.js';
 import type { Config } from '../config.js';
 import { fail } from '../errors.js';
 import { defineRoute } from '../http/define-route.js';
-import { idempotentRoute, type IdempotencyGate } from '../http/idempotency.js';
-import { ok, type GatewayState } from '../http/envelope.js';
-import { translate, type MessageKey } from '../i18n.js';
+import { claimOf, REPLAYED_HEADER } from '../http/idempotency.js';
+import { ok, stateOf } from '../http/envelope.js';
+import { originOf } from '../http/origin.js';
+import { message, translate, type Locale } from '../i18n.js';
 import type { ImageInputs } from '../images/resolve-image-input.js';
 import { applyWorkflowImages } from '../images/workflow-images.js';
 import { cancelRemoved } from '../jobs/cancel-removed.js';
-import type { Submitter } from '../jobs/submit.js';
+import type { SubmitJob } from '../jobs/submit-job.js';
 import type { JobTracker } from '../jobs/tracker.js';
 import { ownerFor } from '../security/caller.js';
 import { visibleTo } from './queue.js';
-import type { JobAnswers } from './jobs.js';
+import { hangUpSignal, type JobAnswers } from './jobs.js';
 import { waitQuerySchema } from '../jobs/waiter.js';
 import { asWorkflow, findWorkflowProblem } from './workflow-format.js';
-import type { JobWebhooks } from '../webhooks/job-webhooks.js';
 import { webhookBodyProperty } from '../webhooks/webhook-url.js';
 
 export interface WorkflowRouteDeps {
   config: Config;
   comfy: ComfyClient;
-  submit: Submitter;
+  /** Webhook, Idempotency-Key, submission and `?wait=true`, as for every submission (src/jobs/submit-job.ts). */
+  submitJob: SubmitJob;
   /** Ends the job of a pending prompt the interrupt removed (src/jobs/cancel-removed.ts). */
   tracker: Pick<JobTracker, 'get' | 'cancel'>;
-  /** Resolves the `images` map of a submission (file name, data URL, base64, URL); absent: the map is refused. */
-  images?: ImageInputs;
-  /** `?wait=true` / `?output=base64` after submitting (src/routes/jobs.ts); absent: never waits. */
-  jobs?: JobAnswers;
-  /** Checks and attaches the body's `webhook` (src/webhooks); server.ts always passes it. */
-  webhooks?: JobWebhooks;
-  /** Idempotency-Key on the submit route; absent: the header is ignored. */
-  idempotency?: IdempotencyGate;
+  /** Resolves the `images` map of a submission (file name, data URL, base64, URL). */
+  images: ImageInputs;
+  /** Reads `?wait` / `?timeout` / `?output` (src/routes/jobs.ts). */
+  jobs: Pick<JobAnswers, 'parseWait'>;
 }
 
 const promptId = { type: 'string', minLength: 1, maxLength: 200, example: '4f5e0f3a-6c1b-4d2e-9a7b-1f2e3d4c5b6a' };
@@ -45,15 +41,11 @@ const exampleWorkflow = {
   '2': { class_type: 'SaveImage', inputs: { images: ['1', 0], filename_prefix: 'gateway' } },
 };
 
-function say(ctx: Context, key: MessageKey, params?: Record<string, string | number>): string {
-  return translate((ctx.state as GatewayState).locale, key, params);
-}
-
 export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
   const limits = { maxNodes: deps.config.limits.workflow_nodes, maxDepth: deps.config.limits.workflow_depth };
 
   type SubmitBody = { workflow: Record<string, unknown>; client_id?: string; images?: Record<string, string>; webhook?: string };
-  const submitRoute = idempotentRoute(defineRoute<SubmitBody>({
+  const submitRoute = defineRoute<SubmitBody>({
     method: 'post',
     path: '/api/v1/workflows/submit',
     operationId: 'submitWorkflow',
@@ -100,27 +92,37 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
     },
     errors: [400, 413, 1001, 1002, 1003],
     async handler(ctx, { body }) {
+      const state = stateOf(ctx);
+      const idempotency = claimOf(ctx, 'POST /api/v1/workflows/submit', body);
       const problem = findWorkflowProblem(body.workflow, limits);
-      if (problem) throw fail.badRequest(say(ctx, problem.key, problem.params));
-      const wait = deps.jobs?.parseWait(ctx);
-      const webhook = deps.webhooks?.accept(ctx, body.webhook);
-      const withImages = await setImages(ctx, asWorkflow(body.workflow), body.images, deps.images);
-      const submitted = await deps.submit({
-        workflow: withImages.workflow,
+      if (problem) throw fail.badRequest(message(problem.key, problem.params));
+      const wait = deps.jobs.parseWait(ctx);
+      const { data, replayed } = await deps.submitJob({
+        async prepare() {
+          const withImages = await setImages(asWorkflow(body.workflow), body.images, deps.images, state.locale);
+          return {
+            workflow: withImages.workflow,
+            answer: (submitted) => ({
+              prompt_id: submitted.promptId,
+              client_id: body.client_id ?? null,
+              number: submitted.number,
+              node_errors: submitted.nodeErrors,
+              ...(withImages.names ? { images: withImages.names } : {}),
+            }),
+          };
+        },
         clientId: body.client_id,
-        owner: ownerFor((ctx.state as GatewayState).caller),
+        owner: ownerFor(state.caller),
+        webhook: body.webhook,
+        idempotency,
+        wait,
+        baseUrl: originOf(ctx),
+        signal: wait ? hangUpSignal(ctx) : undefined,
       });
-      if (webhook) deps.webhooks?.attach(ctx, submitted.promptId, webhook);
-      const data = {
-        prompt_id: submitted.promptId,
-        client_id: body.client_id ?? null,
-        number: submitted.number,
-        node_errors: submitted.nodeErrors,
-        ...(withImages.names ? { images: withImages.names } : {}),
-      };
-      ok(ctx, wait && deps.jobs ? await deps.jobs.withResult(ctx, submitted.promptId, wait, data) : data, 'workflow.submitted');
+      ok(ctx, data, 'workflow.submitted');
+      if (replayed) ctx.set(REPLAYED_HEADER, 'true');
     },
-  }), deps.idempotency);
+  });
 
   const historyRoute = defineRoute<unknown, Record<string, unknown>, { prompt_id: string }>({
     method: 'get',
@@ -152,11 +154,11 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
     errors: [404, 1001],
     async handler(ctx, { params }) {
       const id = params.prompt_id;
-      const visible = visibleTo((ctx.state as GatewayState).caller);
+      const visible = visibleTo(stateOf(ctx).caller);
       // Another caller's prompt is answered like an unknown id, whether finished, running or pending.
       const mine = (item: QueueItem) => item[1] === id && visible(item);
       const entry = await deps.comfy.getHistory(id);
-      if (entry && !visible(entry.prompt)) throw fail.notFound(say(ctx, 'what.history', { id }));
+      if (entry && !visible(entry.prompt)) throw fail.notFound(message('what.history', { id }));
       if (!entry) {
         const queue = await deps.comfy.getQueue();
         const state = queue.queue_running.some(mine)
@@ -166,8 +168,8 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
             : undefined;
         throw fail.notFound(
           state
-            ? say(ctx, 'what.history_unfinished', { id, state: say(ctx, `state.${state}`) })
-            : say(ctx, 'what.history', { id }),
+            ? message('what.history_unfinished', { id, state: message(`state.${state}`) })
+            : message('what.history', { id }),
         );
       }
       ok(ctx, { prompt_id: id, outputs: entry.outputs, status: entry.status }, 'workflow.history');
@@ -202,7 +204,7 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
     errors: [400, 404, 1001],
     async handler(ctx, { body }) {
       const id = body.prompt_id;
-      const visible = visibleTo((ctx.state as GatewayState).caller);
+      const visible = visibleTo(stateOf(ctx).caller);
       // Only the caller's own prompts: another caller's is "neither running nor pending", like an unknown id.
       const mine = (item: QueueItem) => item[1] === id && visible(item);
       const queue = await deps.comfy.getQueue();
@@ -211,10 +213,11 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
         ok(ctx, { prompt_id: id, action: 'interrupted' }, 'workflow.interrupted');
       } else if (queue.queue_pending.some(mine)) {
         await deps.comfy.deleteFromQueue([id]);
-        await cancelRemoved(deps, [id], { type: 'interrupted', message: say(ctx, 'reason.job_interrupted_pending') });
+        // The reason is stored on the job and shown to whoever reads it later, in the request's language.
+        await cancelRemoved(deps, [id], { type: 'interrupted', message: translate(stateOf(ctx).locale, 'reason.job_interrupted_pending') });
         ok(ctx, { prompt_id: id, action: 'removed' }, 'workflow.dequeued');
       } else {
-        throw fail.notFound(say(ctx, 'what.queued_prompt', { id }));
+        throw fail.notFound(message('what.queued_prompt', { id }));
       }
     },
   });
@@ -224,12 +227,11 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
 
 /** The `images` map, resolved and written into the workflow before it is submitted. */
 async function setImages(
-  ctx: Context,
   workflow: Workflow,
   images: Record<string, string> | undefined,
-  inputs: ImageInputs | undefined,
+  inputs: ImageInputs,
+  locale: Locale,
 ): Promise<{ workflow: Workflow; names?: Record<string, string> }> {
   if (!images || !Object.keys(images).length) return { workflow };
-  if (!inputs) throw fail.badRequest(say(ctx, 'reason.images_off'));
-  return applyWorkflowImages(workflow, images, inputs, (ctx.state as GatewayState).locale);
+  return applyWorkflowImages(workflow, images, inputs, locale);
 }

@@ -1,5 +1,6 @@
 // The gateway's WebSocket, /api/v1/ws/{client_id}, speaking the seed protocol: connected, ping → pong,
-// submit → submit_success | submit_error, anything else → error (the socket stays open). Each socket joins the
+// submit → submit_success | submit_error, anything else → error (the socket stays open). A submit goes through the
+// same submission as the HTTP routes (src/jobs/submit-job.ts): `webhook` and `idempotency_key` mean the same there. Each socket joins the
 // client hub under its client_id, which is how the progress relay finds it. It is mounted on the HTTP server's
 // `upgrade` event, so it shares the port with the Koa app but not its middleware: refusals are written here.
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
@@ -9,10 +10,11 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config.js';
 import { fail, isGatewayError, type GatewayError } from '../errors.js';
 import type { Envelope } from '../http/envelope.js';
-import { translate, type Locale } from '../i18n.js';
+import { message, translate, type Locale } from '../i18n.js';
 import type { Logger } from '../log.js';
 import { socketKey, type ClientHub } from '../jobs/client-hub.js';
-import type { Submitter } from '../jobs/submit.js';
+import type { SubmitJob } from '../jobs/submit-job.js';
+import { idempotencyClaim } from '../http/idempotency.js';
 import { requestOrigin } from '../images/image-url.js';
 import { asWorkflow, findWorkflowProblem, type WorkflowLimits } from './workflow-format.js';
 
@@ -20,7 +22,8 @@ export const WS_PATH_PREFIX = '/api/v1/ws/';
 const clientIdPattern = /^[\w.:-]{1,128}$/;
 
 export interface GatewaySocketsDeps {
-  submit: Submitter;
+  /** The one submission path (webhook, Idempotency-Key, submit, record), shared with the HTTP routes. */
+  submitJob: SubmitJob;
   hub: ClientHub;
   locale: Locale;
   log: Logger;
@@ -80,7 +83,7 @@ export function createGatewaySockets(deps: GatewaySocketsDeps): GatewaySockets {
     if (!pathname.startsWith(WS_PATH_PREFIX)) throw fail.routeNotFound(request.method ?? 'GET', pathname);
     const clientId = safeDecode(pathname.slice(WS_PATH_PREFIX.length));
     if (clientId === undefined || !clientIdPattern.test(clientId)) {
-      throw fail.badRequest(say('reason.ws_client_id', { pattern: clientIdPattern.source }));
+      throw fail.badRequest(message('reason.ws_client_id', { pattern: clientIdPattern.source }));
     }
     const verdict = deps.guard?.(request);
     if (verdict && !verdict.ok) {
@@ -90,14 +93,14 @@ export function createGatewaySockets(deps: GatewaySocketsDeps): GatewaySockets {
     const owner = verdict?.ok ? verdict.key : undefined;
     const client = socketKey(owner, clientId);
     if (deps.hub.count(client) >= deps.limits.max_sockets_per_client) {
-      throw fail.forbidden(say('reason.ws_too_many_sockets', { limit: deps.limits.max_sockets_per_client }));
+      throw fail.forbidden(message('reason.ws_too_many_sockets', { limit: deps.limits.max_sockets_per_client }));
     }
     if (wss.clients.size >= deps.limits.max_sockets) {
-      throw fail.forbidden(say('reason.ws_too_many_total', { limit: deps.limits.max_sockets }));
+      throw fail.forbidden(message('reason.ws_too_many_total', { limit: deps.limits.max_sockets }));
     }
     const capKey = owner !== undefined ? `key:${owner}` : `ip:${request.socket.remoteAddress ?? '-'}`;
     if ((perOwner.get(capKey) ?? 0) >= deps.limits.max_sockets_per_key) {
-      throw fail.forbidden(say('reason.ws_too_many_for_key', { limit: deps.limits.max_sockets_per_key }));
+      throw fail.forbidden(message('reason.ws_too_many_for_key', { limit: deps.limits.max_sockets_per_key }));
     }
     const baseUrl = deps.publicUrl.replace(/\/+$/, '') || requestOrigin(request);
     // A key limited to some scenarios may follow its jobs here, but not submit arbitrary graphs; neither may an
@@ -153,15 +156,15 @@ export function createGatewaySockets(deps: GatewaySocketsDeps): GatewaySockets {
     send({ type: 'connected', data: { message: say('ws.connected'), client_id: clientId } });
 
     async function handleMessage(text: string, isBinary: boolean): Promise<void> {
-      const message = isBinary ? undefined : parseMessage(text);
-      if (!message) return send({ type: 'error', data: { message: say('ws.invalid_json') } });
-      switch (message.type) {
+      const incoming = isBinary ? undefined : parseMessage(text);
+      if (!incoming) return send({ type: 'error', data: { message: say('ws.invalid_json') } });
+      switch (incoming.type) {
         case 'ping':
           return send({ type: 'pong' });
         case 'submit':
-          return send(await submit(message.data));
+          return send(await submit(incoming.data));
         default:
-          return send({ type: 'error', data: { message: say('ws.unknown_type', { type: String(message.type) }) } });
+          return send({ type: 'error', data: { message: say('ws.unknown_type', { type: String(incoming.type) }) } });
       }
     }
 
@@ -169,13 +172,32 @@ export function createGatewaySockets(deps: GatewaySocketsDeps): GatewaySockets {
       try {
         if (rights.submitNeedsSignature) throw fail.socketSubmitUnsigned();
         if (!rights.mayRunWorkflows) throw fail.rawWorkflowForbidden();
-        const workflow = isObject(data) ? data.workflow : undefined;
-        if (!isObject(workflow)) throw fail.badRequest(say('reason.ws_workflow_missing'));
+        const fields = isObject(data) ? data : {};
+        const { workflow, webhook, idempotency_key: key, ...rest } = fields;
+        if (!isObject(workflow)) throw fail.badRequest(message('reason.ws_workflow_missing'));
+        if (webhook !== undefined && (typeof webhook !== 'string' || webhook === '')) {
+          throw fail.badRequest(message('reason.ws_field_string', { field: 'data.webhook' }));
+        }
+        if (key !== undefined && typeof key !== 'string') {
+          throw fail.badRequest(message('reason.ws_field_string', { field: 'data.idempotency_key' }));
+        }
         const problem = findWorkflowProblem(workflow, deps.workflowLimits);
-        if (problem) throw fail.badRequest(say(problem.key, problem.params));
+        if (problem) throw fail.badRequest(message(problem.key, problem.params));
+        // The key means the rest of the message: the same key with another workflow or webhook is refused.
+        const idempotency = idempotencyClaim(key, owner, `WS ${WS_PATH_PREFIX}{client_id} submit`, { ...rest, client_id: clientId, workflow, webhook });
         // Owned by the socket's key, so its events come back to this client and to no other key's.
-        const submission = await deps.submit({ workflow: asWorkflow(workflow), clientId, owner });
-        return { type: 'submit_success', data: { prompt_id: submission.promptId, client_id: clientId } };
+        const { data: answer, replayed } = await deps.submitJob({
+          prepare: () => ({
+            workflow: asWorkflow(workflow),
+            answer: (submission) => ({ prompt_id: submission.promptId, client_id: clientId }),
+          }),
+          clientId,
+          owner,
+          webhook,
+          idempotency,
+          baseUrl,
+        });
+        return { type: 'submit_success', data: replayed ? { ...answer, replayed: true } : answer };
       } catch (thrown) {
         const error = isGatewayError(thrown) ? thrown : fail.internal(randomUUID(), thrown);
         if (error.code === 500) log.error({ err: thrown }, 'WebSocket submit failed unexpectedly');

@@ -2,11 +2,8 @@
 // when there is no secret or the URL is unusable), then attach()es it to the job; when the tracker says the job
 // ended, its document goes out through the dispatcher and each delivery state is written back onto the job, where
 // GET /api/v1/jobs/{id} shows it. State lives in memory only: a restart forgets deliveries still retrying.
-import type { Context } from 'koa';
 import { fail } from '../errors.js';
-import type { GatewayState } from '../http/envelope.js';
-import { translate } from '../i18n.js';
-import { originOf } from '../images/image-url.js';
+import { message } from '../i18n.js';
 import type { UrlPolicy } from '../images/url-policy.js';
 import type { JobRecord, JobTracker } from '../jobs/tracker.js';
 import { isFinished } from '../jobs/tracker.js';
@@ -31,9 +28,12 @@ export interface JobWebhooksDeps {
 
 export interface JobWebhooks {
   /** The URL to report to, checked; undefined when neither the request nor the manifest names one. */
-  accept(ctx: Context, requested: string | undefined, manifestDefault?: string): string | undefined;
-  /** The job now carries a pending delivery, sent when it finishes. */
-  attach(ctx: Context, promptId: string, url: string): void;
+  accept(requested: string | undefined, manifestDefault?: string): string | undefined;
+  /**
+   * The job now carries a pending delivery, sent when it finishes; `baseUrl` is the origin the job was submitted
+   * through, for the payload's links when no public_url is set.
+   */
+  attach(promptId: string, url: string, baseUrl: string): void;
   stop(): Promise<void>;
 }
 
@@ -72,17 +72,16 @@ export function createJobWebhooks(deps: JobWebhooksDeps): JobWebhooks {
   }
 
   return {
-    accept(ctx, requested, manifestDefault) {
+    accept(requested, manifestDefault) {
       const url = requested ?? manifestDefault;
       if (url === undefined) return undefined;
-      const { locale } = ctx.state as GatewayState;
-      if (!deps.dispatcher) throw fail.badRequest(translate(locale, 'reason.webhook_no_secret'));
+      if (!deps.dispatcher) throw fail.badRequest(message('reason.webhook_no_secret'));
       const problem = findWebhookUrlProblem(url, deps.policy);
-      if (problem) throw fail.badRequest(translate(locale, 'reason.webhook_url', { why: problem }));
+      if (problem) throw fail.badRequest(message('reason.webhook_url', { why: problem }));
       return url;
     },
-    attach(ctx, promptId, url) {
-      baseUrls.set(promptId, originOf(ctx));
+    attach(promptId, url, baseUrl) {
+      baseUrls.set(promptId, baseUrl);
       while (baseUrls.size > maxJobs) baseUrls.delete(baseUrls.keys().next().value as string);
       const job = deps.tracker.update(promptId, { webhook: pendingDelivery(url) });
       // Ended before the route got here (a cached prompt can finish within the submit round trip).

@@ -1,4 +1,4 @@
-// The Idempotency-Key wrapper over a real socket, with a submit step the test controls (the integration test runs
+// The Idempotency-Key gate over a real socket, with a submit step the test controls (the integration test runs
 // it against the simulator).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fail } from '../../src/errors.js';
 import { errorMiddleware } from '../../src/http/error-middleware.js';
-import { createIdempotency } from '../../src/http/idempotency.js';
+import { claimOf, createIdempotency, REPLAYED_HEADER } from '../../src/http/idempotency.js';
 import { createIdempotencyStore } from '../../src/http/idempotency-store.js';
 
 describe('Idempotency-Key wrapper', () => {
@@ -32,13 +32,21 @@ describe('Idempotency-Key wrapper', () => {
     app.use(koaBody());
     app.use(async (ctx) => {
       const body = ctx.request.body as { n?: number; bad?: boolean };
-      await idempotent.run(ctx, `POST ${ctx.path}`, body, async () => {
+      const step = async () => {
         submits += 1;
         const mine = submits;
         await gate;
         if (body.bad) throw fail.badRequest('bad input');
-        ctx.body = { code: 200, message: 'ok', data: { submission: mine, n: body.n } };
-      });
+        return { code: 200, message: 'ok', data: { submission: mine, n: body.n } };
+      };
+      const claim = claimOf(ctx, `POST ${ctx.path}`, body);
+      if (!claim) {
+        ctx.body = await step();
+        return;
+      }
+      const { answer, replayed } = await idempotent.once(claim, step);
+      ctx.body = answer;
+      if (replayed) ctx.set(REPLAYED_HEADER, 'true');
     });
     server = createServer(app.callback());
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
