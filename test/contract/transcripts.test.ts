@@ -19,6 +19,20 @@ const FILES = [
   '08_outputs.json',
 ];
 
+/**
+ * Each recording starts on an idle server. On a loaded machine a prompt of the previous file may still be running
+ * when the next file opens its socket, and its late progress frames would land on that socket.
+ */
+async function idle(sim: Simulator): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const queue = (await (await fetch(`${sim.url}/queue`)).json()) as { queue_running: unknown[]; queue_pending: unknown[] };
+    if (queue.queue_running.length === 0 && queue.queue_pending.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`the simulator is still busy after 30 s: ${JSON.stringify(queue).slice(0, 300)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('contract: the simulator answers like the recorded ComfyUI', () => {
   let sim: Simulator;
   let state: ReplayState;
@@ -36,6 +50,7 @@ describe('contract: the simulator answers like the recorded ComfyUI', () => {
       // The recorded "slow" prompts blur 2048² images; a fixed extra time per blur keeps every recorded
       // request inside the node it was sent during, whatever this machine's speed.
       sim.faults.nodeDelayMs = file.startsWith('05') ? { ImageBlur: 400 } : {};
+      await idle(sim);
       const problems = await replay(loadTranscript(file), state);
       expect(problems).toEqual([]);
     }, 60_000);
