@@ -200,7 +200,7 @@ function isForm(ctx: Context): boolean {
  * A JSON route reads its body as JSON when it says so, and also when it says nothing or form-urlencoded: that is
  * what `curl -d '{...}'` sends without -H. Any other declared type leaves the body unread (and empty).
  */
-export function isJsonRequest(ctx: Context): boolean {
+function isJsonRequest(ctx: Context): boolean {
   const type = ctx.get('content-type');
   if (!type || type.startsWith('application/x-www-form-urlencoded')) return ctx.request.length !== 0;
   return ctx.is('json', '+json') !== false;

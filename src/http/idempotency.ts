@@ -33,7 +33,7 @@ export interface InlineParts {
 }
 
 /**
- * The same in two halves, for a handler that learns its body half-way (the scenario dispatcher parses it itself):
+ * The same in two halves, for a handler that claims half-way (the scenario route, once its uploads are staged):
  * `around(handler)` settles what `claim(ctx, body)` took inside it, so the handler needs one line, not a wrapper.
  */
 export interface IdempotencyGate {

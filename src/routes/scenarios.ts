@@ -37,7 +37,6 @@ export interface ScenarioRouteDeps {
   idempotency?: IdempotencyGate;
 }
 
-
 export function scenarioRoutes(deps: ScenarioRouteDeps): RouteGroup {
   const list = defineRoute({
     method: 'get',
