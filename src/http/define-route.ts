@@ -133,6 +133,9 @@ export function jsonLimitOf(facts: RouteFacts, limits: { jsonBodyBytes: number; 
   return facts.imageBody ? limits.imageBodyBytes : limits.jsonBodyBytes;
 }
 
+type AnyInput = RouteInput<unknown, Record<string, unknown>, Record<string, string>, unknown>;
+
+/** The route's own stages, in order: plan the body → read it → validate params, query and body → handle. */
 function routeStage(def: RouteDef<unknown, Record<string, unknown>, Record<string, string>, unknown>, options: MountOptions): Middleware {
   const fixed = fixedPlan(def, options);
   const checks: [Where, ValidateFunction][] = [];
@@ -143,27 +146,42 @@ function routeStage(def: RouteDef<unknown, Record<string, unknown>, Record<strin
   return async (ctx) => {
     const params = { ...(ctx as unknown as { params: Record<string, string> }).params };
     const plan = def.planBody ? await def.planBody(ctx, params) : fixed;
-    let form: FormBody | undefined;
-    let body: unknown;
+    const { body, form } = await readBody(ctx, plan, plan === fixed, routeLimit);
     try {
-      if (plan?.readForm && (plan === fixed || isForm(ctx))) {
-        form = await plan.readForm(ctx);
-        body = form.fields;
-      } else if (plan) {
-        body = isJsonRequest(ctx) ? await readJsonBody(ctx, plan.jsonLimitBytes ?? routeLimit) : {};
-        ctx.request.body = body as typeof ctx.request.body;
-      }
-      const input = { params, query: { ...ctx.query }, body: body ?? {}, target: plan?.target, form: def.planBody ? form : undefined };
-      const all: [Where, ValidateFunction][] = plan ? [...checks, ['body', plan.validate]] : checks;
-      for (const [where, validate] of all) {
-        if (!validate(input[where])) throw invalid(ctx, where, validate);
-      }
+      const input: AnyInput = { params, query: { ...ctx.query }, body, target: plan?.target, form: def.planBody ? form : undefined };
+      validate(ctx, input, plan ? [...checks, ['body', plan.validate]] : checks);
       await def.handler(ctx, input);
     } finally {
       // Whatever the handler did not move away (or everything, when the request was refused) goes now.
       await form?.release();
     }
   };
+}
+
+/** A form when the plan reads one (always for a multipart route, when the request sends one for the others), else JSON. */
+async function readBody(
+  ctx: Context,
+  plan: BodyPlan<unknown> | undefined,
+  formOnly: boolean,
+  routeLimit: number,
+): Promise<{ body: unknown; form?: FormBody }> {
+  if (!plan) return { body: ctx.request.body ?? {} };
+  if (plan.readForm && (formOnly || isForm(ctx))) {
+    const form = await plan.readForm(ctx);
+    return { body: form.fields, form };
+  }
+  const body = isJsonRequest(ctx) ? await readJsonBody(ctx, plan.jsonLimitBytes ?? routeLimit) : {};
+  ctx.request.body = body as typeof ctx.request.body;
+  return { body };
+}
+
+function validate(ctx: Context, input: AnyInput, checks: readonly [Where, ValidateFunction][]): void {
+  for (const [where, check] of checks) {
+    if (check(input[where])) continue;
+    const t = translator((ctx.state as GatewayState).locale);
+    const problems = describeErrors(where, check.errors, t);
+    throw fail.badRequest(summarize(problems, t), { errors: problems });
+  }
 }
 
 /** The body plan of a route whose body schema is known when it is mounted: compiled here, once. */
@@ -184,12 +202,6 @@ function fixedPlan(def: RouteSpec, options: MountOptions): BodyPlan<unknown> | u
       return { fields: multipartFields(ctx), release };
     },
   };
-}
-
-function invalid(ctx: Context, where: Where, validate: ValidateFunction) {
-  const t = translator((ctx.state as GatewayState).locale);
-  const problems = describeErrors(where, validate.errors, t);
-  return fail.badRequest(summarize(problems, t), { errors: problems });
 }
 
 function isForm(ctx: Context): boolean {
