@@ -6,28 +6,32 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { errorMiddleware } from './http/error-middleware.js';
 import { requestContext } from './http/request-context.js';
-import { mountRoutes, type RouteDef, type RouteSpec } from './http/define-route.js';
+import { factsOf, mountRoutes, type AnyRoute, type RouteSpec } from './http/define-route.js';
+import type { MountedFacts } from './http/route-facts.js';
 import { createValidators, type Validators } from './http/validation.js';
 import { answerOtherMethods, type MethodsAt } from './http/other-methods.js';
 
-/** One group of routes (workflows, queue, images, …), or a dynamic dispatcher (scenarios). */
+/** One group of routes (workflows, queue, images, scenarios, …). */
 export interface RouteGroup {
   name: string;
-  routes?: readonly RouteDef<never, never, never>[];
-  /** Mounted after the static routes; for routes that change at run time (the scenario registry). */
-  middleware?: Middleware;
-  /** The methods `middleware` answers on a path (405 and OPTIONS name them with the static routes' methods). */
-  methodsAt?: MethodsAt;
+  routes: readonly AnyRoute[];
   /** Multipart limits for routes of this group that take uploads. */
   multipart?: { maxFileSizeBytes: number; uploadDir: string };
+}
+
+/** The guards, built from the config: installed on each route from its facts, and one for requests no route took. */
+export interface RouteGuards {
+  forRoute(facts: MountedFacts): Middleware[];
+  /** Runs when no route matched; `factsAt` gives the facts of the routes on that path under other methods. */
+  unmatched(factsAt: (path: string) => MountedFacts[]): Middleware;
 }
 
 export interface AppDeps {
   config: Config;
   log: Logger;
   groups: readonly RouteGroup[];
-  /** Runs before routing, after the request id (auth, rate limits). */
-  guards?: readonly Middleware[];
+  /** API key, rate limit, signature: absent, every route is open. */
+  guards?: RouteGuards;
   validators?: Validators;
   /** Runs outermost, around the error middleware, so it sees every request's final status (metrics). */
   observe?: Middleware;
@@ -35,7 +39,7 @@ export interface AppDeps {
 
 export interface GatewayApp {
   app: Koa;
-  /** Every static route's spec, for the OpenAPI document. */
+  /** Every route's spec, for the OpenAPI document. */
   specs: readonly RouteSpec[];
 }
 
@@ -48,25 +52,38 @@ export function createApp(deps: AppDeps): GatewayApp {
   if (deps.observe) app.use(deps.observe);
   app.use(errorMiddleware(deps.log));
   app.use(requestContext(deps.log, deps.config.locale, { access: deps.config.log.access }));
-  for (const guard of deps.guards ?? []) app.use(guard);
 
   const specs: RouteSpec[] = [];
   const methodSources: MethodsAt[] = [];
+  const factsByName = new Map<string, MountedFacts>();
+  const routers: Router[] = [];
   app.use(answerOtherMethods(methodSources));
   for (const group of deps.groups) {
-    if (group.routes?.length) {
-      const router = new Router();
-      mountRoutes(router, group.routes, {
-        validators,
-        jsonLimitBytes: deps.config.limits.json_body_bytes,
-        ...(group.multipart ? { multipart: group.multipart } : {}),
-      });
-      app.use(router.routes());
-      methodSources.push((path) => router.match(path, 'GET').path.flatMap((layer) => layer.methods));
-      specs.push(...(group.routes as readonly RouteSpec[]));
-    }
-    if (group.middleware) app.use(group.middleware);
-    if (group.methodsAt) methodSources.push(group.methodsAt);
+    if (!group.routes.length) continue;
+    const router = new Router();
+    mountRoutes(router, group.routes, {
+      validators,
+      jsonLimitBytes: deps.config.limits.json_body_bytes,
+      imageBodyLimitBytes: deps.config.limits.image_body_bytes,
+      group: group.name,
+      ...(group.multipart ? { multipart: group.multipart } : {}),
+      ...(deps.guards ? { guardsFor: (facts: MountedFacts) => deps.guards!.forRoute(facts) } : {}),
+    });
+    app.use(router.routes());
+    routers.push(router);
+    methodSources.push((path) => router.match(path, 'GET').path.flatMap((layer) => layer.methods));
+    for (const route of group.routes) factsByName.set(route.operationId, { ...factsOf(route), group: group.name });
+    specs.push(...group.routes);
+  }
+  // Innermost: reached only when no route took the request (unknown path, or a method the path does not take).
+  if (deps.guards) {
+    app.use(
+      deps.guards.unmatched((path) =>
+        routers.flatMap((router) =>
+          router.match(path, 'GET').path.flatMap((layer) => factsByName.get(layer.name ?? '') ?? []),
+        ),
+      ),
+    );
   }
   return { app, specs };
 }

@@ -122,6 +122,8 @@ export const fail = {
   /** A key limited to some scenarios: another scenario, or a raw workflow / queue wipe that would bypass the list. */
   scenarioForbidden: (name: string) => new GatewayError(403, 'error.scenario_forbidden', { name }),
   rawWorkflowForbidden: () => new GatewayError(403, 'error.raw_workflow_forbidden'),
+  /** A route declared for admins only, called with a caller's key. */
+  adminOnly: () => new GatewayError(403, 'error.admin_only'),
   /** A bad file from the caller (400), or a storage fault of ours (500). */
   file: (reason: Reason, options: { status?: 400 | 500; cause?: unknown } = {}) =>
     new GatewayError(1003, 'error.file', { reason }, options),

@@ -334,6 +334,7 @@ const catalogue = {
     'This API key may only run its scenarios, not submit arbitrary workflows or clear the queue',
   ],
   'error.scenario_forbidden': ['该 API 密钥无权调用场景 {name}', 'This API key may not run scenario {name}'],
+  'error.admin_only': ['该接口需要 role: admin 的 API 密钥', 'This route needs an API key with role: admin'],
 
   // Validation of request bodies, queries and paths (src/http/validation.ts): one predicate per ajv keyword, so a
   // detail reads "<where> <predicate>" in one language. Our own texts rather than ajv-i18n's, whose Chinese keeps

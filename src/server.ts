@@ -18,7 +18,7 @@ import { createClientHub, type ClientHub } from './jobs/client-hub.js';
 import { createImageUrlBuilder } from './images/image-url.js';
 import { createProgressRelay } from './jobs/relay.js';
 import { catchUpAfterReconnect } from './jobs/relay-catch-up.js';
-import { createGatewaySockets, type GatewaySockets } from './routes/ws.js';
+import { createGatewaySockets, SOCKET_FACTS, type GatewaySockets } from './routes/ws.js';
 import { healthRoutes } from './routes/health.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { queueRoutes } from './routes/queue.js';
@@ -176,12 +176,12 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     }),
   ];
   // Keys, public keys and limits are read here, once: a bad one stops the start with its config key's name.
-  const security = createSecurity({ config, routes: groups.flatMap((group) => group.routes ?? []) });
+  const security = createSecurity({ config });
   const { app, specs } = createApp({
     config,
     log,
     groups,
-    guards: security.guards,
+    guards: security,
     ...(metrics ? { observe: httpMetrics(metrics) } : {}),
   });
 
@@ -273,7 +273,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     submit,
     upstreamClientId,
     specs,
-    authenticateUpgrade: security.authenticateUpgrade,
+    authenticateUpgrade: (req) => security.authenticateUpgrade(req, SOCKET_FACTS),
     events,
     hub,
     sockets,

@@ -5,7 +5,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { fail } from '../errors.js';
 import type { Locale } from '../i18n.js';
-import type { Envelope } from './envelope.js';
+import { toEnvelope } from './error-middleware.js';
 
 export function answerClientError(locale: Locale): (error: NodeJS.ErrnoException, socket: Duplex) => void {
   return (error, socket) => {
@@ -21,7 +21,7 @@ export function answerClientError(locale: Locale): (error: NodeJS.ErrnoException
         ? 'the request line and headers are larger than the server accepts (16 KiB)'
         : `the request is not valid HTTP/1.1 (${error.code ?? 'parse error'})`);
     const status = refusal.status;
-    const body = JSON.stringify({ code: refusal.code, message: refusal.messageIn(locale), data: null } satisfies Envelope<null>);
+    const body = JSON.stringify(toEnvelope(refusal, locale));
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Bad Request'}\r\n` +
         'Content-Type: application/json; charset=utf-8\r\n' +

@@ -3,8 +3,10 @@
 // errors.
 import type { Context, Middleware } from 'koa';
 import { fail, isGatewayError, type GatewayError } from '../errors.js';
+import type { Locale } from '../i18n.js';
 import type { Logger } from '../log.js';
 import type { Envelope, GatewayState } from './envelope.js';
+import { formatBytes } from './format-bytes.js';
 
 export function errorMiddleware(rootLog: Logger): Middleware {
   return async (ctx, next) => {
@@ -28,9 +30,15 @@ export function errorMiddleware(rootLog: Logger): Middleware {
   };
 }
 
-function writeError(ctx: Context, error: GatewayError, state: Partial<GatewayState>): void {
-  const body: Envelope<null> = { code: error.code, message: error.messageIn(state.locale ?? 'zh-CN'), data: null };
+/** The one shape of an error answer, for HTTP and for the WebSocket alike. */
+export function toEnvelope(error: GatewayError, locale: Locale): Envelope<null> {
+  const body: Envelope<null> = { code: error.code, message: error.messageIn(locale), data: null };
   if (error.details !== undefined) body.details = error.details;
+  return body;
+}
+
+function writeError(ctx: Context, error: GatewayError, state: Partial<GatewayState>): void {
+  const body = toEnvelope(error, state.locale ?? 'zh-CN');
   // Headers set before the failure (a half-prepared download) must not leak into the error answer.
   for (const name of Object.keys(ctx.response.headers)) {
     if (name !== 'x-request-id') ctx.remove(name);
@@ -59,7 +67,7 @@ export function toGatewayError(thrown: unknown, requestId: string): GatewayError
     | undefined;
   const message = typeof error.message === 'string' ? error.message : 'invalid request';
   if (status === 413 || error.type === 'entity.too.large') {
-    return fail.tooLarge(typeof error.limit === 'number' ? `${error.limit} bytes` : 'see gateway.yaml limits');
+    return fail.tooLarge(typeof error.limit === 'number' ? formatBytes(error.limit) : 'see gateway.yaml limits');
   }
   if (error.type === 'entity.parse.failed' || (status === 400 && /JSON|Unexpected|token/i.test(message))) {
     return fail.invalidJson(message);

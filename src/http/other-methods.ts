@@ -5,7 +5,7 @@ import type { Middleware } from 'koa';
 import { fail } from '../errors.js';
 import { ok } from './envelope.js';
 
-/** The methods one source of routes (a router, a dispatcher) takes on a path; empty when it has none there. */
+/** The methods one source of routes (a router) takes on a path; empty when it has none there. */
 export type MethodsAt = (path: string) => readonly string[];
 
 export function answerOtherMethods(sources: readonly MethodsAt[]): Middleware {

@@ -3,9 +3,6 @@
 import type { Context, Middleware } from 'koa';
 import type { GatewayMetrics } from './metrics.js';
 
-/** The scenario dispatcher is a middleware, not a router entry: its template is known here. */
-const scenarioRun = /^\/api\/v1\/scenarios\/[^/]+\/?$/;
-
 export function httpMetrics(metrics: Pick<GatewayMetrics, 'httpRequest'>): Middleware {
   return async (ctx, next) => {
     const started = performance.now();
@@ -22,6 +19,5 @@ export function routeTemplate(ctx: Context): string {
   // @koa/router records the matched layer's path (`/api/v1/jobs/:prompt_id`); the OpenAPI spelling is used here.
   const matched = (ctx as Context & { _matchedRoute?: string | RegExp })._matchedRoute;
   if (typeof matched === 'string') return matched.replace(/:(\w+)/g, '{$1}');
-  if (ctx.method === 'POST' && scenarioRun.test(ctx.path)) return '/api/v1/scenarios/{name}';
   return 'unmatched';
 }

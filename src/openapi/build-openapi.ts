@@ -3,6 +3,7 @@
 // result per snapshot (src/openapi/openapi-document.ts).
 import { OpenApiBuilder, type OpenAPIObject, type OperationObject, type PathItemObject } from 'openapi3-ts/oas31';
 import type { RouteSpec } from '../http/define-route.js';
+import type { Access } from '../http/route-facts.js';
 import type { Locale } from '../i18n.js';
 import { ERROR_ENVELOPE, envelopeDescription, errorEnvelopeSchema, errorResponses } from './envelope-schemas.js';
 import { routeOperation } from './route-operation.js';
@@ -23,10 +24,11 @@ export interface BuildOpenApiInput {
   /** Language of the example error messages (the gateway's configured locale). */
   locale?: Locale;
   /**
-   * When API keys are required: the paths that stay open (the gateway's access policy). Every other operation is
-   * documented as needing `X-API-Key` or `Authorization: Bearer`, and Swagger UI offers an Authorize button.
+   * When API keys are required: which access needs no key (the guards' own rule). Every other operation (scenario
+   * runs included: their access is `key`) is documented as needing `X-API-Key` or `Authorization: Bearer`, and
+   * Swagger UI offers an Authorize button.
    */
-  security?: { isPublic(path: string): boolean };
+  security?: { isOpen(access: Access | undefined): boolean };
   /** Descriptions of tags, shown as section introductions. */
   tagDescriptions?: Readonly<Record<string, string>>;
 }
@@ -54,24 +56,23 @@ export function buildOpenApi(input: BuildOpenApiInput): OpenAPIObject {
   });
   builder.addSchema(ERROR_ENVELOPE, errorEnvelopeSchema());
 
-  const operations: [string, PathItemObject][] = input.specs.map((spec) => [
-    spec.path,
-    { [spec.method]: routeOperation(spec, locale) },
-  ]);
+  const operations: [string, PathItemObject, Access | undefined][] = input.specs
+    .filter((spec) => !spec.undocumented)
+    .map((spec) => [spec.path, { [spec.method]: routeOperation(spec, locale) }, spec.access]);
   const scenarios = scenarioList(input.scenarios ?? []);
   if (scenarios.length > 0) builder.addSchema(SCENARIO_RESULT, scenarioResultSchema());
   for (const scenario of scenarios) {
-    operations.push([scenarioPath(scenario), { post: scenarioOperation(scenario, locale) }]);
+    operations.push([scenarioPath(scenario), { post: scenarioOperation(scenario, locale) }, 'key']);
   }
   if (input.security) addSecuritySchemes(builder);
   // addPath merges the methods of one path; tags are listed in the order they first appear.
   const tags = new Set<string>();
-  for (const [path, item] of operations) {
+  for (const [path, item, access] of operations) {
     for (const operation of Object.values(item) as OperationObject[]) {
       operation.tags?.forEach((tag) => tags.add(tag));
       // The document-wide requirement applies to the rest; an empty list says "no credentials".
       if (!input.security) continue;
-      if (input.security.isPublic(path.replace(/\{\w+\}/g, 'x'))) operation.security = [];
+      if (input.security.isOpen(access)) operation.security = [];
       else operation.responses = { ...operation.responses, ...errorResponses([401], locale) };
     }
     builder.addPath(path, item);

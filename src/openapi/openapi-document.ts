@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { RouteSpec } from '../http/define-route.js';
 import type { Locale } from '../i18n.js';
-import { buildOpenApi, type OpenApiInfo } from './build-openapi.js';
+import { buildOpenApi, type BuildOpenApiInput, type OpenApiInfo } from './build-openapi.js';
 import type { ScenarioDocSource } from './scenario-source.js';
 
 export interface ServedDocument {
@@ -20,7 +20,7 @@ export interface OpenApiDocumentDeps {
   scenarios?: ScenarioDocSource;
   locale?: Locale;
   /** Given when API keys are required: which paths stay open (see buildOpenApi). */
-  security?: { isPublic(path: string): boolean };
+  security?: BuildOpenApiInput['security'];
 }
 
 export interface OpenApiDocument {

@@ -1,5 +1,6 @@
-// GET /api/v1/openapi.json, /docs (Swagger UI), /redoc (ReDoc) and their assets. Raw answers, not envelopes, and
-// public. Everything a page needs comes from this gateway (src/openapi/doc-assets.ts), so docs work offline.
+// GET /api/v1/openapi.json, /docs (Swagger UI), /redoc (ReDoc) and their assets. Raw answers, not envelopes;
+// access `docs` (public unless auth.protect_docs). Everything a page needs comes from this gateway
+// (src/openapi/doc-assets.ts), so docs work offline.
 import { createReadStream } from 'node:fs';
 import type { Context } from 'koa';
 import type { RouteGroup } from '../app.js';
@@ -40,7 +41,7 @@ const websocketNote = [
 ].join(' ');
 
 export function docsRoutes(deps: DocsDeps): RouteGroup {
-  const security = deps.auth ? documentedSecurity(deps.auth, deps.specs) : undefined;
+  const security = deps.auth ? documentedSecurity(deps.auth) : undefined;
   // OpenAPI cannot describe the WebSocket; the introduction points to it so that readers of /docs find it.
   const info = { ...deps.info, description: deps.info.description ?? websocketNote };
   const document = createOpenApiDocument({ ...deps, info, ...(security ? { security } : {}) });
@@ -58,7 +59,7 @@ export function docsRoutes(deps: DocsDeps): RouteGroup {
     summary: 'This OpenAPI 3.1 document',
     description: 'Follows the scenario registry: a manifest added to scenarios/ shows up here once loaded.',
     tags: ['docs'],
-    public: true,
+    access: 'docs',
     rawResponse: { contentTypes: ['application/json'], description: 'The OpenAPI document (not an envelope)' },
     handler(ctx) {
       const served = document.current();
@@ -81,7 +82,7 @@ export function docsRoutes(deps: DocsDeps): RouteGroup {
       operationId,
       summary,
       tags: ['docs'],
-      public: true,
+      access: 'docs',
       rawResponse: { contentTypes: ['text/html'], description: 'An HTML page' },
       handler(ctx) {
         ctx.set('Content-Security-Policy', docsContentSecurityPolicy);
@@ -98,7 +99,7 @@ export function docsRoutes(deps: DocsDeps): RouteGroup {
       operationId,
       summary,
       tags: ['docs'],
-      public: true,
+      access: 'docs',
       params: assetParams,
       rawResponse: { contentTypes: ['text/javascript', 'text/css', 'image/png'], description: 'A static file' },
       errors: [404],

@@ -19,7 +19,7 @@ export function healthRoutes(deps: { config: Config; comfy: ComfyClient }): Rout
       'Asks ComfyUI for /system_stats. 200 when it answers; 503 with code 1001 and ' +
       '`details.comfyui = {url, reachable: false, error}` when it does not. Needs no API key.',
     tags: ['service'],
-    public: true,
+    access: 'health',
     response: {
       type: 'object',
       required: ['status', 'comfyui'],

@@ -93,6 +93,8 @@ export function queueRoutes(deps: { comfy: ComfyClient; tracker: Pick<JobTracker
     method: 'post',
     path: '/api/v1/queue/clear',
     operationId: 'clearQueue',
+    // Acts on the shared queue: a key limited to some scenarios would get around its list.
+    rawWorkflow: true,
     summary: 'Clear the pending queue, or remove particular prompts',
     description:
       '`{"clear": true}` removes every pending prompt (the running one continues: stop it with ' +

@@ -11,7 +11,7 @@ export function rootRoutes(deps: { pkg: PackageInfo }): RouteGroup {
     operationId: 'root',
     summary: 'Service information',
     tags: ['service'],
-    public: true,
+    access: 'health',
     response: {
       type: 'object',
       properties: {

@@ -1,7 +1,7 @@
 // The image stage of POST /api/v1/scenarios/{name}: a multipart body read into fields (text coerced per the
 // scenario's schema, file parts staged for image fields), and every `format: image` value resolved to the name
-// ComfyUI stored it under, before the prompt is built. Kept apart from the dispatcher so that its path stays a
-// list of named stages.
+// ComfyUI stored it under, before the prompt is built. Its form reader is the scenario route's body plan for a
+// multipart request; the route's stages validate what it returns.
 import { rm } from 'node:fs/promises';
 import type { Context } from 'koa';
 import { fail } from '../errors.js';
@@ -29,8 +29,6 @@ export interface ScenarioForm {
 }
 
 export interface ScenarioImages {
-  /** Is this request a multipart form? */
-  isForm(ctx: Context): boolean;
   /** Parses the form; the staged files must be handed to `resolve` or `discard`. */
   readForm(ctx: Context, scenario: CompiledScenario): Promise<ScenarioForm>;
   /** The values with every image field replaced by ComfyUI's file name. */
@@ -52,8 +50,6 @@ export function scenarioImages(options: ScenarioImageOptions): ScenarioImages {
   }
 
   return {
-    isForm: (ctx) => ctx.is('multipart/form-data') === 'multipart/form-data',
-
     async readForm(ctx, scenario) {
       const release = await readForm(ctx, {
         uploadDir: options.images.stagingDir,

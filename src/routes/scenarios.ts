@@ -1,16 +1,14 @@
-// The scenario routes. GET list/detail are ordinary declared routes; POST /api/v1/scenarios/{name} is one stable
-// dispatcher that reads the registry's current snapshot once per request, so a request in flight keeps the
-// scenario it started with while a reload swaps in the next one.
-import type { Context, Middleware } from 'koa';
+// The scenario routes, all declared like any other: GET list/detail, and POST /api/v1/scenarios/{name}, whose body
+// is planned per request from the registry's current snapshot, read once: a request in flight keeps the scenario
+// it started with while a reload swaps in the next one.
+import type { Context } from 'koa';
 import type { RouteGroup } from '../app.js';
 import { fail } from '../errors.js';
-import { message, translator } from '../i18n.js';
-import { defineRoute, isJsonRequest } from '../http/define-route.js';
-import { readJsonBody } from '../http/read-json-body.js';
+import { message } from '../i18n.js';
+import { defineRoute, type BodyPlan } from '../http/define-route.js';
 import { ok, okWithMessage, stateOf } from '../http/envelope.js';
 import { claimOf, REPLAYED_HEADER } from '../http/idempotency.js';
 import { originOf } from '../http/origin.js';
-import { describeErrors, summarize } from '../http/validation.js';
 import type { SubmitJob } from '../jobs/submit-job.js';
 import type { WaitRequest } from '../jobs/waiter.js';
 import { hangUpSignal, type JobAnswers } from './jobs.js';
@@ -33,8 +31,6 @@ export interface ScenarioRouteDeps {
   /** limits.image_body_bytes: the JSON limit for scenarios that have an image field (base64 is big). */
   imageBodyLimitBytes: number;
 }
-
-const POST_PATH = /^\/api\/v1\/scenarios\/([^/]+)\/?$/;
 
 export function scenarioRoutes(deps: ScenarioRouteDeps): RouteGroup {
   const list = defineRoute({
@@ -68,31 +64,46 @@ export function scenarioRoutes(deps: ScenarioRouteDeps): RouteGroup {
     },
   });
 
-  return {
-    name: 'scenarios',
-    routes: [list, detail],
-    methodsAt: (path) => (POST_PATH.test(path) ? ['POST'] : []),
-    middleware: dispatcher(deps),
-  };
+  const run = defineRoute<Record<string, unknown>, Record<string, unknown>, { name: string }, ScenarioRun, ScenarioForm>({
+    method: 'post',
+    path: '/api/v1/scenarios/{name}',
+    operationId: 'runScenario',
+    summary: 'Run a scenario',
+    tags: ['scenarios'],
+    // Each scenario of the registry is documented as its own operation, with its own body.
+    undocumented: true,
+    scenarioParam: 'name',
+    // The signature guard reads the body before the plan is known: the larger limit, as for any image body.
+    imageBody: true,
+    params: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+    planBody: (ctx) => planScenario(deps, ctx),
+    async handler(ctx, { target, form }) {
+      await answer(deps, ctx, target.scenario, target.wait, form);
+    },
+  });
+
+  return { name: 'scenarios', routes: [list, detail, run] };
 }
 
-function dispatcher(deps: ScenarioRouteDeps): Middleware {
-  return async (ctx, next) => {
-    const match = ctx.method === 'POST' ? POST_PATH.exec(ctx.path) : null;
-    if (!match) return next();
-    const snapshot = deps.registry.current();
-    const name = decodeSegment(match[1] as string);
-    const scenario = snapshot.scenarios.get(name);
-    if (!scenario) throw unknownScenario(snapshot, name);
-    const wait = deps.jobs.parseWait(ctx);
+/** One request's scenario, from the snapshot current when it arrived, and its `?wait=`. */
+interface ScenarioRun {
+  scenario: CompiledScenario;
+  wait: WaitRequest | undefined;
+}
 
-    const form = deps.images.isForm(ctx) ? await deps.images.readForm(ctx, scenario) : undefined;
-    try {
-      await answer(deps, ctx, scenario, wait, form);
-    } finally {
-      // The form's staged files go when the request ends, whatever its outcome.
-      await form?.release();
-    }
+/** The snapshot is read once here; the body, its validator and its limit are this scenario's. */
+function planScenario(deps: ScenarioRouteDeps, ctx: Context): BodyPlan<ScenarioRun, ScenarioForm> {
+  const snapshot = deps.registry.current();
+  // The raw segment: the router hands on a malformed escape (`%ff`) undecoded, which is the caller's mistake.
+  const name = decodeSegment((ctx as Context & { captures?: string[] }).captures?.[0] ?? '');
+  const scenario = snapshot.scenarios.get(name);
+  if (!scenario) throw unknownScenario(snapshot, name);
+  const wait = deps.jobs.parseWait(ctx);
+  return {
+    target: { scenario, wait },
+    validate: scenario.validate,
+    jsonLimitBytes: scenario.fields.some((f) => f.image) ? deps.imageBodyLimitBytes : deps.jsonLimitBytes,
+    readForm: (request: Context) => deps.images.readForm(request, scenario),
   };
 }
 
@@ -104,17 +115,8 @@ async function answer(
   wait: WaitRequest | undefined,
   form: ScenarioForm | undefined,
 ): Promise<void> {
-  if (!form) {
-    const limit = scenario.fields.some((f) => f.image) ? deps.imageBodyLimitBytes : deps.jsonLimitBytes;
-    ctx.request.body = isJsonRequest(ctx) ? ((await readJsonBody(ctx, limit)) as typeof ctx.request.body) : {};
-  }
+  // Read and checked against the scenario's validator by the route's stages.
   const body = form?.fields ?? ((ctx.request.body ?? {}) as Record<string, unknown>);
-  if (!scenario.validate(body)) {
-    await deps.images.discard(form?.files);
-    const t = translator(stateOf(ctx).locale);
-    const problems = describeErrors('body', scenario.validate.errors, t);
-    throw fail.badRequest(summarize(problems, t), { errors: problems });
-  }
   const { client_id: clientId, webhook, ...given } = body as { client_id?: string; webhook?: string } & Record<string, unknown>;
   const build = async () => buildPrompt(scenario, await deps.images.resolve(ctx, scenario, given, form?.files), deps.seed);
 

@@ -61,7 +61,8 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
       '`images.fetch`). Bytes are checked and uploaded like `/api/v1/images/upload`; the answer\'s `images` says ' +
       'which name each key got. The body may be up to `limits.image_body_bytes`.',
     tags: ['workflows'],
-    jsonLimitBytes: deps.config.limits.image_body_bytes,
+    imageBody: true,
+    rawWorkflow: true,
     query: waitQuerySchema,
     body: {
       type: 'object',

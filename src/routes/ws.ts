@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config.js';
 import { fail, isGatewayError, type GatewayError } from '../errors.js';
-import type { Envelope } from '../http/envelope.js';
+import { toEnvelope } from '../http/error-middleware.js';
+import type { RouteFacts } from '../http/route-facts.js';
 import { message, translate, type Locale } from '../i18n.js';
 import type { Logger } from '../log.js';
 import { socketKey, type ClientHub } from '../jobs/client-hub.js';
@@ -19,6 +20,8 @@ import { requestOrigin } from '../images/image-url.js';
 import { asWorkflow, findWorkflowProblem, type WorkflowLimits } from './workflow-format.js';
 
 export const WS_PATH_PREFIX = '/api/v1/ws/';
+/** The socket's facts, read by the same guards as a route's: keyed, and it takes raw workflows (`submit`). */
+export const SOCKET_FACTS: RouteFacts = { access: 'key', rawWorkflow: true };
 const clientIdPattern = /^[\w.:-]{1,128}$/;
 
 export interface GatewaySocketsDeps {
@@ -32,14 +35,17 @@ export interface GatewaySocketsDeps {
   publicUrl: string;
   /** The same limits the HTTP submit route applies to a workflow. */
   workflowLimits: WorkflowLimits;
-  /** Runs before a socket is accepted (API key, rate limit): a refusal is answered as an HTTP error envelope. */
-  guard?: (request: IncomingMessage) => UpgradeCheck;
+  /**
+   * Runs before a socket is accepted, with the socket's facts (API key, rate limit, signature): a refusal is
+   * answered like the HTTP one, envelope and headers.
+   */
+  guard?: (request: IncomingMessage, facts: RouteFacts) => UpgradeCheck;
 }
 
 /** The security layer's verdict on an upgrade request (structurally its UpgradeVerdict). */
 export type UpgradeCheck =
   | { ok: true; key?: string; mayRunWorkflows?: boolean; submitNeedsSignature?: boolean }
-  | { ok: false; status: 401 | 403 | 429; message: string };
+  | { ok: false; error: GatewayError };
 
 
 interface SocketRights {
@@ -85,10 +91,8 @@ export function createGatewaySockets(deps: GatewaySocketsDeps): GatewaySockets {
     if (clientId === undefined || !clientIdPattern.test(clientId)) {
       throw fail.badRequest(message('reason.ws_client_id', { pattern: clientIdPattern.source }));
     }
-    const verdict = deps.guard?.(request);
-    if (verdict && !verdict.ok) {
-      return writeRefusal(socket, verdict.status, { code: verdict.status, message: verdict.message, data: null });
-    }
+    const verdict = deps.guard?.(request, SOCKET_FACTS);
+    if (verdict && !verdict.ok) throw verdict.error;
     // The socket's client is the client_id within its key: another key's /ws/<same id> is another client.
     const owner = verdict?.ok ? verdict.key : undefined;
     const client = socketKey(owner, clientId);
@@ -201,9 +205,7 @@ export function createGatewaySockets(deps: GatewaySocketsDeps): GatewaySockets {
       } catch (thrown) {
         const error = isGatewayError(thrown) ? thrown : fail.internal(randomUUID(), thrown);
         if (error.code === 500) log.error({ err: thrown }, 'WebSocket submit failed unexpectedly');
-        const body: Record<string, unknown> = { code: error.code, message: error.messageIn(deps.locale) };
-        if (error.details !== undefined) body.details = error.details;
-        return { type: 'submit_error', data: body };
+        return { type: 'submit_error', data: toEnvelope(error, deps.locale) };
       }
     }
   }
@@ -240,24 +242,21 @@ export function createGatewaySockets(deps: GatewaySocketsDeps): GatewaySockets {
   };
 }
 
-/** The envelope as a plain HTTP answer on the raw socket: the upgrade never reaches Koa's error middleware. */
+/**
+ * The envelope as a plain HTTP answer on the raw socket (the upgrade never reaches Koa's error middleware), with
+ * the error's own headers (Retry-After, WWW-Authenticate), as the HTTP answer has them.
+ */
 function refuse(socket: Duplex, error: GatewayError, locale: Locale): void {
-  const body: Envelope<null> = { code: error.code, message: error.messageIn(locale), data: null };
-  if (error.details !== undefined) body.details = error.details;
-  writeRefusal(socket, error.status, body, error.headers);
-}
-
-function writeRefusal(socket: Duplex, status: number, body: Envelope<null>, extra: Record<string, string> = {}): void {
   if (!socket.writable) return void socket.destroy();
-  const text = JSON.stringify(body);
+  const text = JSON.stringify(toEnvelope(error, locale));
   const headers = {
+    ...error.headers,
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': String(Buffer.byteLength(text)),
     Connection: 'close',
-    ...extra,
   };
   const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${head}\r\n${text}`);
+  socket.end(`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}\r\n${head}\r\n${text}`);
 }
 
 function parseMessage(text: string): Record<string, unknown> | undefined {

@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Context } from 'koa';
 import { fail } from '../errors.js';
+import { formatBytes } from '../http/format-bytes.js';
 
 export function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
@@ -15,7 +16,7 @@ export function hasBody(req: IncomingMessage): boolean {
 export async function bufferBody(ctx: Context, limitBytes: number): Promise<Buffer> {
   const req = ctx.req;
   if (!hasBody(req)) return Buffer.alloc(0);
-  if (Number(req.headers['content-length']) > limitBytes) throw fail.tooLarge(`${limitBytes} bytes`);
+  if (Number(req.headers['content-length']) > limitBytes) throw fail.tooLarge(formatBytes(limitBytes));
   const body = await readAll(req, limitBytes);
   ctx.req = replay(req, body);
   return body;
@@ -37,7 +38,7 @@ function readAll(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
         // Stop reading but leave the socket alone, so the 413 can still be answered.
         cleanup();
         req.pause();
-        reject(fail.tooLarge(`${limitBytes} bytes`));
+        reject(fail.tooLarge(formatBytes(limitBytes)));
         return;
       }
       chunks.push(chunk);

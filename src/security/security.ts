@@ -1,13 +1,15 @@
-// The security guards, built once from the config: API key → rate limit → signature, each a named stage that
-// createApp runs after the request id and before routing. The same checks serve WebSocket upgrades
-// (authenticateUpgrade), which never reach Koa.
+// The security guards, built once from the config and installed on each route from the facts it declares (its
+// access, whether it takes a raw workflow, which parameter names its scenario, its body limit): API key → rate
+// limit → signature, each a named stage in front of the route's body parser. One more guard stands in front of
+// whatever no route matched, so that an unknown path costs a caller without a key a 401, not a map of the API.
+// The same checks serve WebSocket upgrades (authenticateUpgrade), which never reach Koa.
 import type { IncomingMessage } from 'node:http';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { ConfigError, type Config } from '../config.js';
 import type { GatewayState } from '../http/envelope.js';
-import type { RouteSpec } from '../http/define-route.js';
-import { fail, isGatewayError } from '../errors.js';
-import { createAccessPolicy } from './access-policy.js';
+import { jsonLimitOf } from '../http/define-route.js';
+import { isOpenAccess, type Access, type MountedFacts, type RouteFacts } from '../http/route-facts.js';
+import { fail, isGatewayError, type GatewayError } from '../errors.js';
 import { createKeyRing, presentedKey, readKeyFile, type ApiKey } from './api-keys.js';
 import { createFailedAuthLimiter } from './failed-auth.js';
 import { createNonceCache } from './nonce-cache.js';
@@ -16,49 +18,38 @@ import { bufferBody, hasBody } from './raw-body.js';
 import { createSignatureVerifier, loadPublicKeys, type SignatureVerifier } from './signature.js';
 
 /**
- * `mayRunWorkflows`: false for a key limited to some scenarios (it may watch progress, not submit graphs).
- * `submitNeedsSignature`: signature groups cover submission and the upgrade was not signed, so the socket may watch
- * progress but not submit.
+ * `mayRunWorkflows`: false for a key limited to some scenarios on a socket that takes raw workflows (it may watch
+ * progress, not submit graphs). `submitNeedsSignature`: signature groups cover submission and the upgrade was not
+ * signed, so the socket may watch progress but not submit. A refusal carries the catalogued error, with the headers
+ * (Retry-After, WWW-Authenticate) the HTTP answer would have.
  */
 export type UpgradeVerdict =
   | { ok: true; key?: string; admin?: boolean; mayRunWorkflows: boolean; submitNeedsSignature: boolean }
-  | { ok: false; status: 401 | 403 | 429; message: string };
+  | { ok: false; error: GatewayError };
 
 export interface Security {
-  guards: Middleware[];
+  /** The guards a route's facts call for (none for a route that is open). */
+  forRoute(facts: MountedFacts): Middleware[];
+  /** For requests no route matched: open only when every route on that path is open, else a key is needed. */
+  unmatched(factsAt: (path: string) => MountedFacts[]): Middleware;
   /** False with no API key configured: one tenant, every request sees every job. */
   multiTenant: boolean;
-  authenticateUpgrade(req: IncomingMessage): UpgradeVerdict;
+  /** The checks of a route with `facts` (the socket's own), for a WebSocket upgrade request. */
+  authenticateUpgrade(req: IncomingMessage, facts: RouteFacts): UpgradeVerdict;
 }
 
 export interface SecurityOptions {
   config: Config;
-  /** The static routes, for their `public` flags. */
-  routes: readonly Pick<RouteSpec, 'path' | 'public'>[];
   now?: () => number;
 }
 
 /** Multipart framing around the file: boundaries and part headers, never near this size. */
 const multipartOverheadBytes = 64 * 1024;
-/** POST /api/v1/scenarios/{name} and anything below it: runs of that scenario. */
-const scenarioRun = /^\/api\/v1\/scenarios\/([^/]+)(?:\/|$)/i;
-/**
- * Routes that would let a key limited to some scenarios get around its list (any graph) or act on everyone's
- * jobs (clearing the shared queue).
- */
-/** Bodies that may carry base64 images get limits.image_body_bytes from their routes: the same limit here. */
-const imageBodyRoutes = /^\/api\/v1\/(scenarios\/[^/]+|workflows\/submit)\/?$/i;
-const rawWorkflowRoutes = /^\/api\/v1\/(workflows\/submit|queue\/clear)\/?$/i;
 
 export function createSecurity(options: SecurityOptions): Security {
   const { config } = options;
   const auth = config.auth;
   const keys = createKeyRing([...auth.api_keys, ...(auth.api_keys_file ? readKeyFile(auth.api_keys_file) : [])]);
-  const policy = createAccessPolicy({
-    routes: options.routes,
-    protectDocs: auth.protect_docs,
-    protectHealth: auth.protect_health,
-  });
   const limiter =
     config.limits.requests_per_second > 0
       ? createRateLimiter({
@@ -77,6 +68,8 @@ export function createSecurity(options: SecurityOptions): Security {
         })
       : undefined;
 
+  const isOpen = (access: Access | undefined) => isOpenAccess(access, auth);
+
   function authenticate(headers: IncomingMessage['headers'], address: string | undefined, queryKey?: string): ApiKey | undefined {
     if (keys.size === 0) return undefined;
     const presented = presentedKey(headers) ?? queryKey;
@@ -92,6 +85,15 @@ export function createSecurity(options: SecurityOptions): Security {
     return key;
   }
 
+  /** What the key may do on a route with these facts; `scenario` is the scenario it names, if any. */
+  function permit(key: ApiKey, facts: RouteFacts, scenario: string | undefined): void {
+    if (facts.access === 'admin' && !key.admin) throw fail.adminOnly();
+    if (key.scenarios && facts.scenarioParam !== undefined && !key.scenarios.has(scenario ?? '')) {
+      throw fail.scenarioForbidden(scenario ?? '');
+    }
+    if (key.scenarios && facts.rawWorkflow) throw fail.rawWorkflowForbidden();
+  }
+
   /** Per key when keys are configured, per client address otherwise. */
   function limit(keyName: string | undefined, ip: string | undefined): void {
     if (!limiter) return;
@@ -99,64 +101,72 @@ export function createSecurity(options: SecurityOptions): Security {
     if (!taken.ok) throw fail.rateLimited(taken.retryAfterSeconds);
   }
 
-  const apiKeyGuard: Middleware = async (ctx, next) => {
-    if (policy.isPublic(ctx.path)) return next();
+  const apiKeyGuard = (facts: RouteFacts): Middleware => async (ctx, next) => {
     const key = authenticate(ctx.headers, ctx.ip);
     if (key) {
       const state = ctx.state as GatewayState;
       state.apiKey = key.name;
       state.caller = { id: key.name, admin: key.admin };
       state.log = state.log.child({ apiKey: key.name });
-      const run = ctx.method === 'POST' ? scenarioRun.exec(ctx.path) : null;
-      if (run && key.scenarios && !key.scenarios.has(safeDecode(run[1] ?? ''))) {
-        throw fail.scenarioForbidden(safeDecode(run[1] ?? ''));
-      }
-      if (key.scenarios && ctx.method === 'POST' && rawWorkflowRoutes.test(ctx.path)) {
-        throw fail.rawWorkflowForbidden();
-      }
+      const params = (ctx as Context & { params?: Record<string, string> }).params;
+      permit(key, facts, facts.scenarioParam !== undefined ? params?.[facts.scenarioParam] : undefined);
     }
     return next();
   };
 
   const rateLimitGuard: Middleware = async (ctx, next) => {
-    if (!policy.isPublic(ctx.path)) limit((ctx.state as GatewayState).apiKey, ctx.ip);
+    limit((ctx.state as GatewayState).apiKey, ctx.ip);
     return next();
   };
 
-  const signatureGuard: Middleware = async (ctx, next) => {
-    if (signature && !policy.isPublic(ctx.path) && signature.applies(ctx.path)) {
+  const signatureGuard = (verifier: SignatureVerifier, facts: RouteFacts): Middleware => {
+    const jsonLimit = jsonLimitOf(facts, {
+      jsonBodyBytes: config.limits.json_body_bytes,
+      imageBodyBytes: config.limits.image_body_bytes,
+    });
+    return async (ctx, next) => {
       // Headers first: an unsigned or stale request is refused without reading its body, and the connection is
       // closed rather than drained, so a large declared body costs nothing.
       try {
-        signature.verifier.precheck(ctx.headers);
+        verifier.precheck(ctx.headers);
       } catch (error) {
         throw isGatewayError(error) && hasBody(ctx.req) ? error.with({ headers: { Connection: 'close' } }) : error;
       }
       const multipart = ctx.is('multipart/form-data') === 'multipart/form-data';
-      const limitBytes = multipart
-        ? config.limits.upload_bytes + multipartOverheadBytes
-        : imageBodyRoutes.test(ctx.path)
-          ? config.limits.image_body_bytes
-          : config.limits.json_body_bytes;
-      const body = await bufferBody(ctx, limitBytes);
-      signature.verifier.verify({
-        method: ctx.method,
-        path: ctx.path,
-        rawQuery: ctx.querystring,
-        body,
-        headers: ctx.headers,
-      });
-    }
-    return next();
+      const body = await bufferBody(ctx, multipart ? config.limits.upload_bytes + multipartOverheadBytes : jsonLimit);
+      verifier.verify({ method: ctx.method, path: ctx.path, rawQuery: ctx.querystring, body, headers: ctx.headers });
+      return next();
+    };
   };
 
+  function forRoute(facts: MountedFacts): Middleware[] {
+    if (isOpen(facts.access)) return [];
+    const guards = [apiKeyGuard(facts), rateLimitGuard];
+    if (signature?.covers(facts.group)) guards.push(signatureGuard(signature.verifier, facts));
+    return guards;
+  }
+
   return {
-    guards: [apiKeyGuard, rateLimitGuard, signatureGuard],
+    forRoute,
+    unmatched(factsAt) {
+      // An unknown path is guarded like a plain keyed route (signed only when every route must be); a known path
+      // asked with another method is guarded like the routes on it, so a public page's 405 stays public.
+      const denied = inSequence(forRoute({ access: 'key', group: '' }));
+      return async (ctx, next) => {
+        const here = factsAt(ctx.path);
+        if (here.length > 0 && here.every((facts) => isOpen(facts.access))) return next();
+        const guards = here.length > 0 ? inSequence(forRoute({ access: 'key', group: here[0]!.group })) : denied;
+        return guards(ctx, next);
+      };
+    },
     multiTenant: keys.size > 0,
-    authenticateUpgrade(req) {
+    authenticateUpgrade(req, facts) {
       try {
+        if (isOpen(facts.access)) return { ok: true, mayRunWorkflows: true, submitNeedsSignature: false };
         const url = new URL(req.url ?? '/', 'http://upgrade.invalid');
         const key = authenticate(req.headers, req.socket.remoteAddress, url.searchParams.get('api_key') ?? undefined);
+        // Only what refuses the socket outright; a raw-workflow route limits what the socket may send instead.
+        if (key) permit(key, { ...facts, rawWorkflow: false }, undefined);
         limit(key?.name, req.socket.remoteAddress);
         // A signed upgrade is checked like any signed request; an unsigned one is refused when every route needs a
         // signature, and otherwise opens without the right to submit when the signed groups cover submission.
@@ -172,12 +182,13 @@ export function createSecurity(options: SecurityOptions): Security {
           });
         }
         const submitNeedsSignature = signature !== undefined && signature.coversSubmission && !signature.global && !signed;
+        const mayRunWorkflows = !(facts.rawWorkflow && key?.scenarios);
         return key
-          ? { ok: true, key: key.name, admin: key.admin, mayRunWorkflows: !key.scenarios, submitNeedsSignature }
-          : { ok: true, mayRunWorkflows: true, submitNeedsSignature };
+          ? { ok: true, key: key.name, admin: key.admin, mayRunWorkflows, submitNeedsSignature }
+          : { ok: true, mayRunWorkflows, submitNeedsSignature };
       } catch (error) {
         if (isGatewayError(error) && (error.status === 401 || error.status === 403 || error.status === 429)) {
-          return { ok: false, status: error.status, message: error.messageIn(config.locale) };
+          return { ok: false, error };
         }
         throw error;
       }
@@ -185,12 +196,18 @@ export function createSecurity(options: SecurityOptions): Security {
   };
 }
 
+/** Runs the guards one after the other, then `next`. */
+function inSequence(guards: readonly Middleware[]): Middleware {
+  return (ctx, next) => guards.reduceRight<() => Promise<unknown>>((after, guard) => () => guard(ctx, after), next)();
+}
+
 interface SignatureStage {
   verifier: SignatureVerifier;
   global: boolean;
   /** The signed groups include a route that submits (workflows or scenarios): so does the WebSocket. */
   coversSubmission: boolean;
-  applies(path: string): boolean;
+  /** Whether the routes of this group must be signed. */
+  covers(group: string): boolean;
 }
 
 function createSignatureStage(config: Config, now?: () => number): SignatureStage | undefined {
@@ -211,23 +228,11 @@ function createSignatureStage(config: Config, now?: () => number): SignatureStag
     }),
     ...(now ? { now } : {}),
   });
-  const prefixes = settings.groups.map((group) => `/api/v1/${group.toLowerCase()}`);
+  const groups = new Set<string>(settings.groups);
   return {
     verifier,
     global: settings.enabled,
-    coversSubmission: settings.enabled || settings.groups.some((group) => group === 'workflows' || group === 'scenarios'),
-    applies(path) {
-      if (settings.enabled) return true;
-      const lower = path.toLowerCase();
-      return prefixes.some((prefix) => lower === prefix || lower.startsWith(`${prefix}/`));
-    },
+    coversSubmission: settings.enabled || groups.has('workflows') || groups.has('scenarios'),
+    covers: (group) => settings.enabled || groups.has(group),
   };
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }

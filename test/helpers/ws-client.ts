@@ -85,7 +85,10 @@ export async function openSocket(url: string, headers?: Record<string, string>):
 }
 
 /** The status an upgrade is refused with (the socket never opens). */
-export function refusedStatus(url: string, headers?: Record<string, string>): Promise<{ status: number; body: string }> {
+export function refusedStatus(
+  url: string,
+  headers?: Record<string, string>,
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, headers ? { headers } : {});
     ws.once('open', () => {
@@ -96,7 +99,7 @@ export function refusedStatus(url: string, headers?: Record<string, string>): Pr
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString()));
       res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, body });
+        resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
         ws.terminate();
       });
     });

@@ -6,7 +6,7 @@ import os from 'node:os';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSocket } from '../helpers/ws-client.js';
+import { openSocket, refusedStatus } from '../helpers/ws-client.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startGuardedApp, type GuardedApp } from '../unit/security/guarded-app.js';
 
@@ -141,12 +141,14 @@ describe('API keys', () => {
   });
 
   it('checks WebSocket upgrades, with the api_key query parameter too', () => {
-    expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc'))).toEqual({
+    const refusal = (verdict: ReturnType<TestGateway['authenticateUpgrade']>) =>
+      verdict.ok ? verdict : { ok: false, status: verdict.error.status, message: verdict.error.messageIn('en') };
+    expect(refusal(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc')))).toEqual({
       ok: false,
       status: 401,
       message: 'Missing or wrong API key',
     });
-    expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc?api_key=wrong'))).toMatchObject({ ok: false, status: 401 });
+    expect(refusal(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc?api_key=wrong')))).toMatchObject({ ok: false, status: 401 });
     expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc?api_key=hashed-key-0002'))).toEqual({
       ok: true,
       key: 'hashed',
@@ -159,6 +161,40 @@ describe('API keys', () => {
       mayRunWorkflows: false,
     });
     expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc', { 'x-api-key': 'plain-key-0001' }))).toMatchObject({ ok: true });
+  });
+});
+
+describe('a refused WebSocket upgrade', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    // One request per key, refilled only after a long while: the second one is over the limit.
+    gw = await startTestGateway({
+      locale: 'en',
+      comfyui: closedComfy,
+      auth: { api_keys: ['plain-key-0001', 'other-key-0002'] },
+      limits: { requests_per_second: 0.001, burst: 1 },
+    });
+  });
+  afterAll(async () => gw.close());
+
+  it('carries the headers the HTTP answer has: WWW-Authenticate on 401, Retry-After on 429', async () => {
+    const wsUrl = gw.url.replace('http', 'ws');
+    const http401 = await gw.call('GET', '/api/v1/queue/status');
+    const ws401 = await refusedStatus(`${wsUrl}/api/v1/ws/c1`);
+    expect([ws401.status, ws401.headers['www-authenticate']]).toEqual([401, http401.headers.get('www-authenticate')]);
+    expect(JSON.parse(ws401.body)).toEqual(http401.json);
+
+    const first = await openSocket(`${wsUrl}/api/v1/ws/c1?api_key=plain-key-0001`);
+    await first.close();
+    const ws429 = await refusedStatus(`${wsUrl}/api/v1/ws/c1?api_key=plain-key-0001`);
+    expect(ws429.status).toBe(429);
+    expect(JSON.parse(ws429.body)).toMatchObject({ code: 429, data: null });
+    expect(Number(ws429.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // The same key over HTTP: the same refusal, with the same header.
+    const http429 = await gw.call('GET', '/api/v1/queue/status', undefined, { 'x-api-key': 'plain-key-0001' });
+    expect(http429.status).toBe(429);
+    expect(Number(http429.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(ws429.body)).toEqual(http429.json);
   });
 });
 

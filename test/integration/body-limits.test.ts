@@ -1,19 +1,33 @@
 // What a caller sees when the body itself is wrong: not JSON, too large, or an upload refused before its handler.
-import { readdir } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
+const fixtures = fileURLToPath(new URL('../fixtures/scenarios/', import.meta.url));
+
 describe('body limits and parse errors', () => {
   let gw: TestGateway;
+  let scenarios: string;
   beforeAll(async () => {
+    // A scenario of our own: its route must refuse a large body in the same words as every other route.
+    scenarios = await mkdtemp(path.join(os.tmpdir(), 'gateway-body-limits-'));
+    for (const file of ['ok_minimal.yaml', 'tiny.json']) {
+      await copyFile(path.join(fixtures, file), path.join(scenarios, file));
+    }
     // No ComfyUI is needed: every request here is refused before the handler would call it.
     gw = await startTestGateway({
       comfyui: { url: 'http://127.0.0.1:9' },
       limits: { json_body_bytes: 1024, upload_bytes: 2048 },
+      folders: { scenarios, templates: scenarios },
     });
   });
-  afterAll(async () => gw.close());
+  afterAll(async () => {
+    await gw.close();
+    await rm(scenarios, { recursive: true, force: true });
+  });
 
   it('malformed JSON is a 400 that says the body is not JSON', async () => {
     const answer = await gw.call('POST', '/api/v1/queue/clear', '{"clear": tru');
@@ -29,6 +43,15 @@ describe('body limits and parse errors', () => {
     expect(answer.status).toBe(413);
     expect(answer.json).toMatchObject({ code: 413, data: null });
     expect(answer.json.message).toContain('1 KiB');
+  });
+
+  it('a scenario body over the limit is refused in the same words as any other route', async () => {
+    expect(gw.registry.current().scenarios.has('ok_minimal')).toBe(true);
+    const big = { width: 8, note: 'x'.repeat(2000) };
+    const scenario = await gw.call('POST', '/api/v1/scenarios/ok_minimal', big);
+    const other = await gw.call('POST', '/api/v1/workflows/interrupt', { prompt_id: 'x'.repeat(2000) });
+    expect(scenario.status).toBe(413);
+    expect(scenario.json).toEqual(other.json);
   });
 
   it('an upload over limits.upload_bytes is a 413 naming the limit', async () => {

@@ -165,6 +165,8 @@ describe('signed requests (enabled for every protected route)', () => {
     const big = JSON.stringify({ text: 'x'.repeat(5000) });
     const declared = await send(app, 'POST', '/api/v1/workflows/echo', { body: big });
     expect(declared.status).toBe(413);
+    // The limit in the unit it was configured in, as the body parser says it on an unsigned route.
+    expect(declared.json.message).toBe('Request body too large (limit 4 KiB)');
     // Signed headers, so the body is read and its size is what refuses it.
     const signed = signRequest(trusted.privateKey, { method: 'POST', path: '/api/v1/workflows/echo', query: '', body: big });
     const streamed = await fetch(new URL('/api/v1/workflows/echo', app.url), {
@@ -174,6 +176,7 @@ describe('signed requests (enabled for every protected route)', () => {
       duplex: 'half',
     } as RequestInit);
     expect(streamed.status).toBe(413);
+    expect(((await streamed.json()) as { message: string }).message).toBe(declared.json.message);
   });
 
   it('leaves public routes unsigned', async () => {

@@ -118,8 +118,8 @@ describe('tenants: two callers and an admin', () => {
 
     const scenario = await call('bob', 'POST', '/api/v1/scenarios/canvas?wait=true', { color: 102, client_id: 'shared' });
     expect((scenario.json.data as JobDocument).status).toBe('succeeded');
-    // Scenario runs are the registry's routes, not static specs: the last test cannot list them, this one runs one.
     ids.bobDone = (scenario.json.data as JobDocument).prompt_id;
+    covered.add('post /api/v1/scenarios/{name}');
 
     sockets.alice.send({ type: 'submit', data: { workflow: emptyImageWorkflow('alice-ws', 103) } });
     const submitted = (await sockets.alice.until((m) => m.type === 'submit_success')).at(-1)!;

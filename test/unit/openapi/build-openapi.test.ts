@@ -46,6 +46,7 @@ const specs: RouteSpec[] = [
     operationId: 'downloadImage',
     summary: 'Download an image',
     tags: ['images'],
+    access: 'public',
     params: { type: 'object', properties: { filename: { type: 'string' } } },
     rawResponse: { contentTypes: ['image/png', 'image/webp'], description: 'The image bytes' },
     errors: [404, 1001],
@@ -155,6 +156,13 @@ describe('buildOpenApi', () => {
     expect(op('/api/v1/scenarios/bare', 'post').tags).toEqual(['scenarios']);
   });
 
+  it('leaves out a spec documented elsewhere (the one route every scenario runs through)', () => {
+    const run: RouteSpec = { method: 'post', path: '/api/v1/scenarios/{name}', operationId: 'runScenario', summary: 'run', tags: ['scenarios'], undocumented: true };
+    const withRun = buildOpenApi({ info, specs: [...specs, run], scenarios });
+    expect(withRun.paths?.['/api/v1/scenarios/{name}']).toBeUndefined();
+    expect(withRun.paths?.['/api/v1/scenarios/cpu_quickly']?.post).toBeDefined();
+  });
+
   it('does not touch the schemas it documents', () => {
     const before = JSON.stringify([specs, scenarios]);
     buildOpenApi({ info, specs, scenarios });
@@ -165,9 +173,8 @@ describe('buildOpenApi', () => {
     expect(doc.tags?.map((t) => t.name)).toEqual(['workflows', 'images', 'img2img', 'scenarios']);
   });
 
-  it('marks operations as needing a key exactly where the access policy says so', async () => {
-    const open = new Set(['/api/v1/images/x']);
-    const secured = buildOpenApi({ info, specs, scenarios, security: { isPublic: (path) => open.has(path) } });
+  it('marks operations as needing a key exactly where their declared access says so', async () => {
+    const secured = buildOpenApi({ info, specs, scenarios, security: { isOpen: (access) => access === 'public' } });
     expect(secured.components?.securitySchemes).toHaveProperty('ApiKey');
     expect(secured.security).toEqual([{ ApiKey: [] }, { BearerKey: [] }]);
     // Templated paths are asked about with a sample value in place of each parameter.
@@ -175,6 +182,8 @@ describe('buildOpenApi', () => {
     expect(secured.paths?.['/api/v1/images/upload']?.post?.security).toBeUndefined();
     expect(secured.paths?.['/api/v1/images/upload']?.post?.responses).toHaveProperty('401');
     expect(secured.paths?.['/api/v1/images/{filename}']?.get?.responses).not.toHaveProperty('401');
+    // Scenario runs are keyed routes.
+    expect(secured.paths?.['/api/v1/scenarios/cpu_quickly']?.post?.responses).toHaveProperty('401');
     expect(await validate(secured)).toEqual({ valid: true });
     expect(doc.security).toBeUndefined();
   });

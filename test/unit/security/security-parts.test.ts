@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createAccessPolicy } from '../../../src/security/access-policy.js';
+import { isOpenAccess } from '../../../src/http/route-facts.js';
 import { createKeyRing, presentedKey } from '../../../src/security/api-keys.js';
 import { canonicalQuery, canonicalString, sha256Hex } from '../../../src/security/canonical.js';
 import { createNonceCache } from '../../../src/security/nonce-cache.js';
@@ -67,30 +67,16 @@ describe('key ring', () => {
   });
 });
 
-describe('access policy', () => {
-  const routes = [{ path: '/metrics', public: true }, { path: '/api/v1/leak', public: true }, { path: '/x/{id}', public: true }];
-  const open = createAccessPolicy({ routes, protectDocs: false, protectHealth: false });
-  const closed = createAccessPolicy({ routes, protectDocs: true, protectHealth: true });
+describe('declared access', () => {
+  const open = { protect_health: false, protect_docs: false };
+  const closed = { protect_health: true, protect_docs: true };
 
-  it('keeps docs, health and declared public routes outside /api/v1 public', () => {
-    for (const path of ['/', '/health', '/docs', '/docs/', '/redoc/redoc.js', '/docs/a/b.css', '/api/v1/openapi.json', '/metrics', '/x/1']) {
-      expect([path, open.isPublic(path)]).toEqual([path, true]);
-    }
-  });
-
-  it('protects everything else, including look-alikes', () => {
-    for (const path of ['/api/v1/queue', '/api/v1/leak', '/docs/../api/v1/queue', '/DOCS', '/health/', '/x/1/2', '/nope']) {
-      expect([path, open.isPublic(path)]).toEqual([path, false]);
-    }
-  });
-
-  it('protects docs and health when asked to', () => {
-    // /metrics tells as much about the service as /health does, so protect_health covers it too.
-    for (const path of ['/', '/health', '/metrics', '/docs', '/docs/x.js', '/api/v1/openapi.json']) {
-      expect([path, closed.isPublic(path)]).toEqual([path, false]);
-    }
-    // A route declared public outside /api/v1 stays public.
-    expect(closed.isPublic('/x/1')).toBe(true);
+  it('leaves public routes open always, health and docs unless protected, keyed and admin routes never', () => {
+    const accesses = ['public', 'health', 'docs', 'key', 'admin', undefined] as const;
+    expect(accesses.map((access) => isOpenAccess(access, open))).toEqual([true, true, true, false, false, false]);
+    expect(accesses.map((access) => isOpenAccess(access, closed))).toEqual([true, false, false, false, false, false]);
+    expect(isOpenAccess('health', { protect_health: true, protect_docs: false })).toBe(false);
+    expect(isOpenAccess('docs', { protect_health: true, protect_docs: false })).toBe(true);
   });
 });
 
