@@ -43,15 +43,14 @@ describe('WebSocket submit: webhook and idempotency_key', () => {
     return taken[taken.length - 1] as Message;
   };
   /** How many prompts the simulator holds (queued, running or finished) whose SaveImage prefix is `prefix`. */
+  /** Prompts whose SaveImage prefix is `prefix`, counted in the simulator's history once its queue has drained. */
   const promptsWith = async (prefix: string): Promise<number> => {
+    await waitFor('the simulator to finish its queue', async () => {
+      const queue = (await fetch(`${sim.url}/queue`).then((r) => r.json())) as { queue_running: unknown[]; queue_pending: unknown[] };
+      return queue.queue_running.length === 0 && queue.queue_pending.length === 0 ? true : undefined;
+    });
     const history = (await fetch(`${sim.url}/history`).then((r) => r.json())) as Record<string, { prompt: unknown[] }>;
-    const queue = (await fetch(`${sim.url}/queue`).then((r) => r.json())) as { queue_running: unknown[][]; queue_pending: unknown[][] };
-    const prompts = [
-      ...Object.values(history).map((h) => h.prompt[2]),
-      ...queue.queue_running.map((q) => q[2]),
-      ...queue.queue_pending.map((q) => q[2]),
-    ];
-    return prompts.filter((p) => JSON.stringify(p).includes(`"filename_prefix":"${prefix}"`)).length;
+    return Object.values(history).filter((h) => JSON.stringify(h.prompt[2]).includes(`"filename_prefix":"${prefix}"`)).length;
   };
 
   beforeAll(async () => {
