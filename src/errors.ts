@@ -76,7 +76,7 @@ export class GatewayError extends Error {
 export const fail = {
   badRequest: (reason: Reason, details?: Record<string, unknown>) =>
     new GatewayError(400, 'error.bad_request', { reason }, { details }),
-  invalidJson: (reason: string) => new GatewayError(400, 'error.invalid_json', { reason }),
+  invalidJson: (reason: string | Message) => new GatewayError(400, 'error.invalid_json', { reason }),
   unauthorized: () =>
     new GatewayError(401, 'error.unauthorized', {}, { headers: { 'WWW-Authenticate': 'Bearer' } }),
   forbidden: (reason: Reason) => new GatewayError(403, 'error.forbidden', { reason }),
@@ -89,14 +89,14 @@ export const fail = {
     }),
   tooLarge: (limit: Reason) => new GatewayError(413, 'error.too_large', { limit }),
   /** A form past one of its limits other than the byte size (too many files or fields), or a part too big. */
-  formLimit: (reason: string, status: 400 | 413) => new GatewayError(status === 413 ? 413 : 400, 'error.form_limit', { reason }, { status }),
+  formLimit: (reason: Message, status: 400 | 413) => new GatewayError(status === 413 ? 413 : 400, 'error.form_limit', { reason }, { status }),
   /** A multipart body whose framing is broken (no boundary, truncated, malformed part headers). */
   badForm: (reason: string) => new GatewayError(400, 'error.bad_form', { reason }),
   /** The body's bytes do not decode as their headers say (corrupt gzip data, invalid UTF-8). */
-  badBodyEncoding: (reason: string) => new GatewayError(400, 'error.bad_body_encoding', { reason }),
+  badBodyEncoding: (reason: Message) => new GatewayError(400, 'error.bad_body_encoding', { reason }),
   /** A Content-Encoding or charset the gateway does not read. */
   requestTimeout: () => new GatewayError(408, 'error.request_timeout'),
-  unsupportedEncoding: (reason: string) => new GatewayError(415, 'error.unsupported_encoding', { reason }),
+  unsupportedEncoding: (reason: Message) => new GatewayError(415, 'error.unsupported_encoding', { reason }),
   rateLimited: (seconds: number) =>
     new GatewayError(429, 'error.rate_limited', { seconds }, { headers: { 'Retry-After': String(seconds) } }),
   internal: (requestId: string, cause?: unknown) => new GatewayError(500, 'error.internal', { requestId }, { cause }),

@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import type { Context, Middleware } from 'koa';
 import { koaBody } from 'koa-body';
 import { fail } from '../errors.js';
+import { message as say } from '../i18n.js';
 import { formatBytes } from './format-bytes.js';
 import { contentEncoding } from './read-json-body.js';
 
@@ -40,7 +41,7 @@ const FILE_SIZE = 1016;
 export async function readForm(ctx: Context, limits: FormLimits): Promise<Release> {
   const encoding = contentEncoding(ctx.req);
   if (encoding !== 'identity') {
-    throw fail.unsupportedEncoding(`Content-Encoding "${encoding}" on a multipart form (send the form uncompressed)`);
+    throw fail.unsupportedEncoding(say('form.encoding', { encoding }));
   }
   const staging = stagingTracker();
   const parse = koaBody({
@@ -107,22 +108,20 @@ function formError(error: unknown, limits: FormLimits): unknown {
   switch (code) {
     case MAX_FILES:
       return fail.formLimit(
-        limits.maxFiles === 1
-          ? 'this route takes one file part; the form sent more'
-          : `at most ${limits.maxFiles} file parts are accepted; the form sent more`,
+        limits.maxFiles === 1 ? say('form.one_file') : say('form.max_files', { max: limits.maxFiles }),
         400,
       );
     case MAX_FIELDS:
-      return fail.formLimit(`at most ${limits.maxFields ?? 1000} text fields are accepted; the form sent more`, 400);
+      return fail.formLimit(say('form.max_fields', { max: limits.maxFields ?? 1000 }), 400);
     case FILE_SIZE:
-      return fail.formLimit(`a file part is larger than ${formatBytes(limits.maxFileBytes)} (limits.upload_bytes)`, 413);
+      return fail.formLimit(say('form.file_size', { limit: formatBytes(limits.maxFileBytes) }), 413);
     case TOTAL_FILE_SIZE:
       return fail.formLimit(
-        `the file parts together are larger than ${formatBytes(limits.maxFileBytes * limits.maxFiles)} (limits.upload_bytes for each of at most ${limits.maxFiles} parts)`,
+        say('form.total_size', { limit: formatBytes(limits.maxFileBytes * limits.maxFiles), max: limits.maxFiles }),
         413,
       );
     case MAX_FIELDS_SIZE:
-      return fail.formLimit(`the text fields together are larger than ${formatBytes(limits.maxFieldsBytes ?? 20 * 1024 * 1024)}`, 413);
+      return fail.formLimit(say('form.fields_size', { limit: formatBytes(limits.maxFieldsBytes ?? 20 * 1024 * 1024) }), 413);
     case MALFORMED:
     case NO_BOUNDARY:
     case TRANSFER_ENCODING:

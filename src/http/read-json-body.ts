@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Context } from 'koa';
 import { fail } from '../errors.js';
+import { message } from '../i18n.js';
 import { formatBytes } from './format-bytes.js';
 
 const DECODERS: Record<string, (() => NodeJS.ReadWriteStream) | undefined> = {
@@ -21,7 +22,7 @@ export function decodedBody(req: IncomingMessage): Readable {
   if (encoding === 'identity') return req;
   const create = DECODERS[encoding];
   if (!create) {
-    throw fail.unsupportedEncoding(`Content-Encoding "${encoding}" (send the body as is, or with gzip, deflate or br)`);
+    throw fail.unsupportedEncoding(message('body.encoding_unknown', { encoding }));
   }
   const decoder = create();
   req.pipe(decoder);
@@ -40,7 +41,7 @@ export function checkJsonCharset(contentType: string): void {
   if (!match) return;
   const charset = (match[2] ?? '').trim().toLowerCase();
   if (charset !== 'utf-8' && charset !== 'utf8') {
-    throw fail.unsupportedEncoding(`charset "${match[2] ?? ''}" (JSON bodies are read as UTF-8 only; send charset=utf-8 or none)`);
+    throw fail.unsupportedEncoding(message('body.charset', { charset: match[2] ?? '' }));
   }
 }
 
@@ -54,11 +55,11 @@ export async function readJsonBody(ctx: Context, limitBytes: number): Promise<un
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw fail.badBodyEncoding('the body is not valid UTF-8 (JSON must be sent as UTF-8)');
+    throw fail.badBodyEncoding(message('body.not_utf8'));
   }
   if (text.trim() === '') return {};
   const first = /\S/.exec(text)?.[0];
-  if (first !== '{' && first !== '[') throw fail.invalidJson('only an object or an array is accepted at the top level');
+  if (first !== '{' && first !== '[') throw fail.invalidJson(message('body.top_level'));
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
@@ -92,10 +93,10 @@ function readLimited(stream: Readable, req: IncomingMessage, limitBytes: number)
     stream.on('end', () => settle());
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (stream !== req && typeof error.code === 'string' && error.code.startsWith('Z_')) {
-        settle(fail.badBodyEncoding(`the body is not valid ${contentEncoding(req)} data (${error.message})`));
-      } else settle(fail.badRequest(`request body could not be read (${error.message})`));
+        settle(fail.badBodyEncoding(message('body.not_decodable', { encoding: contentEncoding(req), detail: error.code })));
+      } else settle(fail.badRequest(message('body.unreadable', { detail: error.message })));
     });
-    req.on('aborted', () => settle(fail.badRequest('request body could not be read (the client aborted the request)')));
-    if (stream !== req) req.on('error', (error) => settle(fail.badRequest(`request body could not be read (${error.message})`)));
+    req.on('aborted', () => settle(fail.badRequest(message('body.aborted'))));
+    if (stream !== req) req.on('error', (error) => settle(fail.badRequest(message('body.unreadable', { detail: error.message }))));
   });
 }

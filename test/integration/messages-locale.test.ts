@@ -113,6 +113,24 @@ describe.each(['zh-CN', 'en'] as const)('messages under %s', (locale) => {
     expect(body.message).toContain(locale === 'en' ? 'is not an integer' : '不是整数');
   });
 
+  it('refuses what the body reader cannot read (encoding, charset, UTF-8, too many file parts) in one language', async () => {
+    const url = `${stack.gw.url}/api/v1/scenarios/probe`;
+    const refusals: Response[] = [
+      await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'zstd' }, body: '{}' }),
+      await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: 'x' }),
+      await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-16' }, body: '{}' }),
+      await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from([0x7b, 0xff, 0x7d]) }),
+    ];
+    const form = new FormData();
+    for (let i = 0; i < 20; i++) form.append(`f${i}`, new Blob([Buffer.from('x')]), `f${i}.png`);
+    refusals.push(await fetch(`${stack.gw.url}/api/v1/images/upload`, { method: 'POST', body: form }));
+    for (const response of refusals) {
+      const { message } = (await response.json()) as { message: string };
+      expect([400, 413, 415]).toContain(response.status);
+      expect(language(locale)(message), `${message}\n(English runs: ${englishSentences(message).join(' | ')})`).toBe(true);
+    }
+  });
+
   it('lists a broken manifest in GET /api/v1/scenarios in one language, with file:line:column', async () => {
     const answer = await stack.gw.call('GET', '/api/v1/scenarios');
     const text = JSON.stringify(answer.json.data);
