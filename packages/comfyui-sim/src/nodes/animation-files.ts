@@ -1,8 +1,9 @@
 // Animated images from an IMAGE batch. WebP goes through libvips (sharp); APNG, which libvips does not write, is
 // assembled here from the PNG and APNG chunk layouts. Like the recorded ComfyUI (PIL), consecutive identical
 // frames become one frame shown for their combined time: a batch of one colour is a single frame.
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
+import { pngChunk } from './png.js';
 import type { ImageBatch } from './types.js';
 
 interface Run {
@@ -30,15 +31,6 @@ export async function animatedWebp(batch: ImageBatch, fps: number, quality: numb
     .toBuffer();
 }
 
-function chunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body) >>> 0);
-  return Buffer.concat([len, body, crc]);
-}
-
 /** One frame's zlib stream: every scanline with filter type 0. */
 function pixels(frame: Buffer, width: number, height: number, level: number): Buffer {
   const row = width * 3;
@@ -56,8 +48,8 @@ export function animatedPng(batch: ImageBatch, fps: number, compressLevel: numbe
   ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, deflate, adaptive filtering, no interlace
   const actl = Buffer.alloc(8);
   actl.writeUInt32BE(frames.length, 0); // num_frames; num_plays 0 = loop forever
-  const parts = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('acTL', actl)];
-  for (const [k, v] of texts) parts.push(chunk('tEXt', Buffer.from(`${k}\0${v}`, 'latin1')));
+  const parts = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('acTL', actl)];
+  for (const [k, v] of texts) parts.push(pngChunk('tEXt', Buffer.from(`${k}\0${v}`, 'latin1')));
   let sequence = 0;
   frames.forEach((run, i) => {
     const fctl = Buffer.alloc(26);
@@ -67,16 +59,16 @@ export function animatedPng(batch: ImageBatch, fps: number, compressLevel: numbe
     // x/y offsets 0; delay = count/fps seconds as a fraction with a 1000 denominator; dispose none, blend source.
     fctl.writeUInt16BE(Math.min(65535, Math.round((1000 * run.count) / fps)), 20);
     fctl.writeUInt16BE(1000, 22);
-    parts.push(chunk('fcTL', fctl));
+    parts.push(pngChunk('fcTL', fctl));
     const data = pixels(run.frame, width, height, compressLevel);
     if (i === 0) {
-      parts.push(chunk('IDAT', data));
+      parts.push(pngChunk('IDAT', data));
     } else {
       const seq = Buffer.alloc(4);
       seq.writeUInt32BE(sequence++);
-      parts.push(chunk('fdAT', Buffer.concat([seq, data])));
+      parts.push(pngChunk('fdAT', Buffer.concat([seq, data])));
     }
   });
-  parts.push(chunk('IEND', Buffer.alloc(0)));
+  parts.push(pngChunk('IEND', Buffer.alloc(0)));
   return Buffer.concat(parts);
 }

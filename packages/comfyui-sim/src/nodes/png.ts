@@ -4,7 +4,8 @@ import type { Sharp } from 'sharp';
 import { crc32 } from 'node:zlib';
 import type { ImageBatch } from './types.js';
 
-function chunk(type: string, data: Buffer): Buffer {
+/** One PNG chunk: length, type, data, CRC-32 of type + data. */
+export function pngChunk(type: string, data: Buffer): Buffer {
   const len = Buffer.alloc(4);
   len.writeUInt32BE(data.length);
   const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
@@ -18,7 +19,7 @@ export function withTextChunks(png: Buffer, texts: [key: string, value: string][
   if (texts.length === 0) return png;
   const head = png.subarray(0, 33);
   const rest = png.subarray(33);
-  const chunks = texts.map(([k, v]) => chunk('tEXt', Buffer.from(`${k}\0${v}`, 'latin1')));
+  const chunks = texts.map(([k, v]) => pngChunk('tEXt', Buffer.from(`${k}\0${v}`, 'latin1')));
   return Buffer.concat([head, ...chunks, rest]);
 }
 
