@@ -10,6 +10,7 @@ import { chromium, type Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { shrinkWorkflow } from '../helpers/workflows.js';
 
 const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
   (candidate): candidate is string => Boolean(candidate && existsSync(candidate)),
@@ -24,14 +25,6 @@ fields:
 workflow: shrink.json
 outputs: [3]
 `;
-const SHRINK_WORKFLOW = {
-  '1': { class_type: 'LoadImage', inputs: { image: 'example.png' } },
-  '2': {
-    class_type: 'ImageScale',
-    inputs: { upscale_method: 'bilinear', width: 512, height: 512, crop: 'disabled', image: ['1', 0] },
-  },
-  '3': { class_type: 'SaveImage', inputs: { filename_prefix: 'shrink', images: ['2', 0] } },
-};
 
 describe.skipIf(!executablePath)(`Swagger UI uploads a file to an image scenario (Chromium: ${executablePath ?? 'not found; set CHROMIUM_PATH'})`, () => {
   let stack: Stack;
@@ -43,7 +36,7 @@ describe.skipIf(!executablePath)(`Swagger UI uploads a file to an image scenario
     await mkdir(path.join(dir, 'scenarios'));
     await mkdir(path.join(dir, 'templates'));
     await writeFile(path.join(dir, 'scenarios', 'shrink.yaml'), SHRINK);
-    await writeFile(path.join(dir, 'templates', 'shrink.json'), JSON.stringify(SHRINK_WORKFLOW));
+    await writeFile(path.join(dir, 'templates', 'shrink.json'), JSON.stringify(shrinkWorkflow()));
     await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 90, b: 20 } } })
       .png()
       .toFile(path.join(dir, 'photo.png'));

@@ -31,3 +31,15 @@ export function samplerWorkflow(steps: number, seed: number) {
   Object.assign(workflow['5']!.inputs, { width: 64, height: 64 });
   return workflow;
 }
+
+/** LoadImage → ImageScale (width/height from the request) → SaveImage: an image scenario with an upload field. */
+export function shrinkWorkflow() {
+  return {
+    '1': { class_type: 'LoadImage', inputs: { image: 'example.png' } },
+    '2': {
+      class_type: 'ImageScale',
+      inputs: { upscale_method: 'bilinear', width: 512, height: 512, crop: 'disabled', image: ['1', 0] },
+    },
+    '3': { class_type: 'SaveImage', inputs: { filename_prefix: 'shrink', images: ['2', 0] } },
+  };
+}

@@ -9,6 +9,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { shrinkWorkflow } from '../helpers/workflows.js';
 
 interface Schema {
   type?: string;
@@ -54,14 +55,6 @@ fields:
 workflow: shrink.json
 outputs: [3]
 `;
-const SHRINK_WORKFLOW = {
-  '1': { class_type: 'LoadImage', inputs: { image: 'example.png' } },
-  '2': {
-    class_type: 'ImageScale',
-    inputs: { upscale_method: 'bilinear', width: 512, height: 512, crop: 'disabled', image: ['1', 0] },
-  },
-  '3': { class_type: 'SaveImage', inputs: { filename_prefix: 'shrink', images: ['2', 0] } },
-};
 const TEXT_ONLY = `
 summary: text only
 fields:
@@ -82,7 +75,7 @@ describe('OpenAPI: an image scenario documents its multipart body, and a request
     await mkdir(path.join(dir, 'templates'));
     await writeFile(path.join(dir, 'scenarios', 'shrink.yaml'), SHRINK);
     await writeFile(path.join(dir, 'scenarios', 'text_only.yaml'), TEXT_ONLY);
-    await writeFile(path.join(dir, 'templates', 'shrink.json'), JSON.stringify(SHRINK_WORKFLOW));
+    await writeFile(path.join(dir, 'templates', 'shrink.json'), JSON.stringify(shrinkWorkflow()));
     png = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 10, g: 120, b: 200 } } })
       .png()
       .toBuffer();
