@@ -230,6 +230,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       deps.log.info({ promptId: id, backend: backend.name, attempts }, 'job sent to backend');
     } catch (error) {
       await deps.slots.release(backend.name, id);
+      // A failover may have put it back in line meanwhile (its backend left while this POST was in flight).
+      if (queue.get(id)) return;
       deps.tracker.update(id, { backend: undefined, attempts: attempts - 1 });
       if (unreachable(error)) {
         backend.reportFailure(error);
