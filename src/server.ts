@@ -29,6 +29,7 @@ import { watchScenarios, type ScenarioWatcher } from './scenarios/watch.js';
 import { scenarioRoutes } from './routes/scenarios.js';
 import { scenarioImages } from './routes/scenario-images.js';
 import { createImageInputsFromConfig } from './images/resolve-image-input.js';
+import { createInputStore, type InputStore } from './images/input-store.js';
 import { translate } from './i18n.js';
 import { createMetrics, type GatewayMetrics } from './metrics/metrics.js';
 import { httpMetrics } from './metrics/http-metrics.js';
@@ -72,6 +73,8 @@ export interface Gateway {
   watchdog: Watchdog;
   /** Copies the finished results of mirrored jobs (jobs.mirror_outputs, or a manifest's outputs.mirror) to output/<prompt_id>/. */
   mirror: OutputMirror;
+  /** Input images the gateway keeps (folders.input) and sends to ComfyUI when a prompt names them. */
+  inputs: InputStore;
   /** What Idempotency-Key answers hold now (entries and bytes), within idempotency.max_keys / max_bytes. */
   idempotency: Pick<IdempotencyStore, 'size' | 'bytes'>;
   log: Logger;
@@ -95,9 +98,32 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     ...(metrics ? { onOutcome: metrics.upstreamCall } : {}),
   });
 
+  // Every input image given to the gateway is kept here first; the one ComfyUI is the backend `default`, sent
+  // each image once (again after its event stream dropped: it may have restarted with an empty input folder).
+  const inputs = await createInputStore({
+    dir: config.folders.input,
+    maxPixels: config.limits.image_pixels,
+    limits: {
+      maxBytes: config.images.input_store.max_bytes,
+      maxFiles: config.images.input_store.max_files,
+      maxAgeMs: config.images.input_store.max_age_s * 1000,
+      minAgeMs: config.images.input_store.min_age_s * 1000,
+    },
+    sweepIntervalMs: config.images.input_store.sweep_interval_s * 1000,
+    log,
+  });
+  const defaultBackend = { name: 'default', client: comfy };
+  const deliverInput = (name: string) => inputs.ensureOn(defaultBackend, [name]);
+
   const upstreamClientId = `gateway-${randomUUID()}`;
   const tracker = createJobTracker();
-  const submit = createSubmitter({ comfy, tracker, upstreamClientId, mirrorAll: config.jobs.mirror_outputs });
+  const submit = createSubmitter({
+    comfy,
+    tracker,
+    upstreamClientId,
+    mirrorAll: config.jobs.mirror_outputs,
+    beforeSend: (prompt) => inputs.ensureOn(defaultBackend, inputs.namesIn(prompt)),
+  });
   const imageUrl = createImageUrlBuilder({
     mode: config.images.url_mode,
     publicUrl: config.server.public_url,
@@ -144,7 +170,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   await registry.load();
 
   // Image values in any form (file name, data URL, base64, URL, form part) → a name in ComfyUI's input folder.
-  const images = await createImageInputsFromConfig(config, comfy);
+  const images = await createImageInputsFromConfig(config, inputs, deliverInput);
   const scenarioImageStage = scenarioImages({
     images,
     maxFileBytes: config.limits.upload_bytes,
@@ -156,7 +182,13 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     ...(metrics ? [metricsRoutes({ metrics })] : []),
     workflowRoutes({ config, comfy, submitJob, tracker, jobs, images }),
     queueRoutes({ comfy, tracker }),
-    await imageRoutes({ config, comfy, findJob: async (id) => tracker.get(id) ?? (await jobDeps.recover(id)) }),
+    await imageRoutes({
+      config,
+      comfy,
+      store: inputs,
+      deliver: deliverInput,
+      findJob: async (id) => tracker.get(id) ?? (await jobDeps.recover(id)),
+    }),
     scenarioRoutes({
       registry,
       submitJob,
@@ -226,6 +258,9 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const hub = createClientHub();
   const relay = createProgressRelay({ events, tracker, hub, imageUrl, log });
   const unwireMetrics = metrics ? wireMetrics(metrics, { events, tracker, hub }) : () => undefined;
+  const stopForgetting = events.onConnectionChange((connected) => {
+    if (!connected) inputs.forgetBackend(defaultBackend.name);
+  });
   const stopCatchUp = catchUpAfterReconnect({ events, tracker, comfy, replay: relay.receive, log });
   const watchdog = createWatchdog({
     tracker,
@@ -281,6 +316,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     mirror,
     registry,
     idempotency: idempotencyStore,
+    inputs,
     log,
     metrics,
     async close() {
@@ -302,6 +338,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       await mirror.idle();
       unwireMetrics();
       stopCatchUp();
+      stopForgetting();
+      inputs.close();
       await events.close();
       // Past the deadline nobody waits for ComfyUI's answers any more: abort them instead of waiting.
       await comfy.close({ force: !result.drained });

@@ -37,11 +37,14 @@ export function createSubmitter(deps: {
   upstreamClientId: string;
   /** jobs.mirror_outputs: every job is mirrored, whatever its input says. */
   mirrorAll?: boolean;
+  /** Runs right before the prompt goes to ComfyUI (the input images it names are sent there); a throw stops it. */
+  beforeSend?: (prompt: Workflow) => Promise<void>;
 }): Submitter {
   return async (input) => {
     const promptId = randomUUID();
     const mirror = deps.mirrorAll === true || input.mirror === true;
     const submittedAt = Date.now();
+    await deps.beforeSend?.(input.workflow);
     const answer = await deps.comfy.submitPrompt({
       prompt: input.workflow,
       prompt_id: promptId,
