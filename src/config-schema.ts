@@ -330,7 +330,7 @@ export const configSchema: JSONSchemaType<Config> = {
             max_bytes: positiveInt(2 * 1024 * 1024 * 1024, Number.MAX_SAFE_INTEGER),
             max_files: positiveInt(100_000, 100_000_000),
             max_age_s: { type: 'integer', minimum: 0, maximum: 10 * 365 * 86_400, default: 7 * 86_400 },
-            min_age_s: { type: 'integer', minimum: 0, maximum: 365 * 86_400, default: 3_600 },
+            min_age_s: { type: 'integer', minimum: 1, maximum: 365 * 86_400, default: 3_600 },
             sweep_interval_s: positiveInt(600, 86_400),
           },
         },

@@ -229,6 +229,25 @@ export async function createInputStore(options: InputStoreOptions): Promise<Inpu
     return sweeping;
   }
 
+  /**
+   * Synchronous up to the push for an image whose hash is known, so that calls made together find each other's
+   * upload in flight and share it.
+   */
+  function ensureOne(backend: Backend, name: string): Promise<void> {
+    const entry = entries.get(name);
+    // Not (or no longer) ours: the backend's own file of that name is used, or ComfyUI says it is missing.
+    if (!entry) return Promise.resolve();
+    entry.lastUsed = now();
+    if (entry.sha256 === undefined) return shaOf(entry).then(() => ensureOne(backend, name), () => forget(name));
+    const filepath = path.join(dir, name);
+    return pushes.push(backend, { name, filepath, sha256: entry.sha256 }).catch((error: unknown) => {
+      // Removed from the folder behind the gateway's back: no longer ours to send.
+      const cause = (error as { cause?: { code?: unknown } }).cause;
+      if (cause?.code !== 'ENOENT') throw error;
+      if (entries.get(name) === entry) forget(name);
+    });
+  }
+
   function release(key: string): void {
     for (const name of holds.get(key) ?? []) {
       const entry = entries.get(name);
@@ -255,16 +274,7 @@ export async function createInputStore(options: InputStoreOptions): Promise<Inpu
       return [...found];
     },
     async ensureOn(backend, names) {
-      await Promise.all(
-        [...new Set(names)].map(async (name) => {
-          const entry = await lookup(name);
-          // Not (or no longer) ours: the backend's own file of that name is used, or ComfyUI says it is missing.
-          if (!entry || entry === 'taken') return;
-          entry.lastUsed = now();
-          const sha256 = await shaOf(entry);
-          await pushes.push(backend, { name, filepath: path.join(dir, name), sha256 });
-        }),
-      );
+      await Promise.all([...new Set(names)].map((name) => ensureOne(backend, name)));
     },
     forgetBackend: (name) => pushes.forget(name),
     hold(key, names) {
