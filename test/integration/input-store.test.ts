@@ -155,8 +155,11 @@ describe('input store', () => {
     const before = proxyB.count(UPLOAD);
     proxyB.hold(UPLOAD);
     const calls = [1, 2, 3].map(() => gw.inputs.ensureOn(backendB(), [name]));
-    await waitFor('the upload to reach backend B', () => proxyB.count(UPLOAD) > before);
-    proxyB.release();
+    try {
+      await waitFor('the upload to reach backend B', () => proxyB.count(UPLOAD) > before);
+    } finally {
+      proxyB.release();
+    }
     await Promise.all(calls);
     expect(proxyB.count(UPLOAD)).toBe(before + 1);
   });
