@@ -105,6 +105,7 @@ describe('input store bounds', () => {
     const c = await put(store, dir, await freshPng());
     await store.sweep();
     expect(await images(dir)).toEqual([a, c].sort());
+    expect(store.namesIn({ '1': { class_type: 'LoadImage', inputs: { image: b } } })).toEqual([]);
 
     // Everything held or young: nothing goes, even over the cap.
     const d = await put(store, dir, await freshPng());
