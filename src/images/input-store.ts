@@ -100,7 +100,8 @@ export async function createInputStore(options: InputStoreOptions): Promise<Inpu
     if (!found.isFile() || found.name.startsWith('.') || !IMAGE_EXTENSION.test(found.name)) continue;
     const info = await lstat(path.join(dir, found.name)).catch(() => undefined);
     if (!info?.isFile()) continue;
-    add({ name: found.name, size: info.size, sha256: CONTENT_NAME.exec(found.name)?.[1], lastUsed: info.mtimeMs, holds: 0 });
+    // Hashed when first needed, content names too: what a file holds is read, never inferred from its name.
+    add({ name: found.name, size: info.size, sha256: undefined, lastUsed: info.mtimeMs, holds: 0 });
   }
 
   function add(entry: Entry): void {
@@ -156,6 +157,9 @@ export async function createInputStore(options: InputStoreOptions): Promise<Inpu
     const stem = safe.slice(0, safe.length - ext.length);
     for (let i = 0; ; i++) {
       const name = i === 0 ? safe : `${stem} (${i})${ext}`;
+      // A content address belongs to that content only: an upload may not claim another image's name.
+      const claimed = CONTENT_NAME.exec(name)?.[1];
+      if (claimed !== undefined && claimed !== sha256) continue;
       const entry = await lookup(name);
       if (entry === 'taken') continue;
       if (entry && (await shaOf(entry)) === sha256) {
@@ -178,7 +182,8 @@ export async function createInputStore(options: InputStoreOptions): Promise<Inpu
       if (how.by === 'content') {
         name = filename = `${sha256}.${kind.extensions[0] ?? 'bin'}`;
         const entry = await lookup(name);
-        if (entry && entry !== 'taken') entry.lastUsed = now();
+        // Its content is checked, not assumed: a file put there by hand may hold something else.
+        if (entry && entry !== 'taken' && (await shaOf(entry)) === sha256) entry.lastUsed = now();
         else await keep(staged, name, sha256, locale);
       } else {
         filename = safeUploadName(file.originalFilename, kind.extensions);

@@ -123,6 +123,19 @@ describe('input store', () => {
     expect(proxyA.count(UPLOAD)).toBe(before + 2);
   });
 
+  it('an upload cannot claim the content name of other bytes', async () => {
+    const real = await freshPng();
+    const name = `${sha256(real)}.png`;
+    const squatter = await upload(await freshPng(), name, 'true');
+    expect(squatter.json.data.name).toBe(`${sha256(real)} (1).png`);
+    const answer = await gw.call('POST', '/api/v1/workflows/submit?wait=true&timeout=20', {
+      workflow: invertWorkflow('placeholder.png', 'real'),
+      images: { '1': `data:image/png;base64,${real.toString('base64')}` },
+    });
+    expect((answer.json.data as { images: Record<string, string> }).images).toEqual({ '1': name });
+    expect(await readFile(path.join(simA.dataDir, 'input', name))).toEqual(real);
+  });
+
   it('a name whose content changed (overwrite) is sent again', async () => {
     const before = proxyA.count(UPLOAD);
     await upload(await freshPng(), 'changing.png', 'true');
