@@ -9,7 +9,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from 'comfyui-sim';
 import { createComfyClient, type ComfyClient } from '../../src/comfy/client.js';
+import { holdJobInputs } from '../../src/images/hold-job-inputs.js';
 import { createInputStore, type InputStore } from '../../src/images/input-store.js';
+import { createJobTracker } from '../../src/jobs/tracker.js';
 import type { CleanupLimits } from '../../src/images/input-cleanup.js';
 import { createLogger } from '../../src/log.js';
 import { startCountingProxy, type CountingProxy } from '../helpers/counting-proxy.js';
@@ -88,6 +90,24 @@ describe('input store bounds', () => {
     expect(await store.sweep()).toEqual([a]);
     expect(await images(dir)).toEqual([]);
     expect([store.files, store.bytes]).toEqual([0, 0]);
+    store.close();
+  });
+
+  it('a job holds the images its prompt names until the tracker says it ended', async () => {
+    clock = 0;
+    const { store, dir } = await newStore({ maxAgeMs: HOUR });
+    const tracker = createJobTracker();
+    const holds = holdJobInputs({ inputs: store, tracker });
+    const [used, unused] = [await put(store, dir, await freshPng()), await put(store, dir, await freshPng())];
+    tracker.record({ promptId: 'p1', clientId: undefined, scenario: undefined, submittedAt: 0, number: 1 });
+    holds.hold('p1', { '1': { class_type: 'LoadImage', inputs: { image: used } } });
+
+    clock = 10 * HOUR;
+    expect(await store.sweep()).toEqual([unused]);
+    tracker.apply('p1', { type: 'execution_success', data: { prompt_id: 'p1' } });
+    clock = 12 * HOUR;
+    expect(await store.sweep()).toEqual([used]);
+    holds.stop();
     store.close();
   });
 
