@@ -23,6 +23,8 @@ export interface InputPushes {
   /** Resolves when the backend has the image (uploaded now, earlier, or by a concurrent call); else a 1001. */
   push(backend: Backend, item: PushItem): Promise<void>;
   forget(backend: string): void;
+  /** The store no longer holds this image: what any backend had of it is no longer worth remembering. */
+  drop(name: string): void;
   /** Images being uploaded right now (never removed from the store meanwhile). */
   busy(name: string): boolean;
 }
@@ -83,6 +85,9 @@ export function createInputPushes(): InputPushes {
     forget(backend) {
       pushed.delete(backend);
       generations.set(backend, (generations.get(backend) ?? 0) + 1);
+    },
+    drop(name) {
+      for (const names of pushed.values()) names.delete(name);
     },
     busy: (name) => busyNames.has(name),
   };

@@ -117,6 +117,7 @@ export async function createInputStore(options: InputStoreOptions): Promise<Inpu
     if (!entry) return;
     bytes -= entry.size;
     entries.delete(name);
+    pushes.drop(name);
   }
 
   async function shaOf(entry: Entry): Promise<string> {
