@@ -29,7 +29,8 @@ import { watchScenarios, type ScenarioWatcher } from './scenarios/watch.js';
 import { scenarioRoutes } from './routes/scenarios.js';
 import { scenarioImages } from './routes/scenario-images.js';
 import { createImageInputsFromConfig } from './images/resolve-image-input.js';
-import { createInputStore, type InputStore } from './images/input-store.js';
+import type { InputStore } from './images/input-store.js';
+import { createInputStoreFromConfig } from './images/input-store-from-config.js';
 import { translate } from './i18n.js';
 import { createMetrics, type GatewayMetrics } from './metrics/metrics.js';
 import { httpMetrics } from './metrics/http-metrics.js';
@@ -100,18 +101,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
 
   // Every input image given to the gateway is kept here first; the one ComfyUI is the backend `default`, sent
   // each image once (again after its event stream dropped: it may have restarted with an empty input folder).
-  const inputs = await createInputStore({
-    dir: config.folders.input,
-    maxPixels: config.limits.image_pixels,
-    limits: {
-      maxBytes: config.images.input_store.max_bytes,
-      maxFiles: config.images.input_store.max_files,
-      maxAgeMs: config.images.input_store.max_age_s * 1000,
-      minAgeMs: config.images.input_store.min_age_s * 1000,
-    },
-    sweepIntervalMs: config.images.input_store.sweep_interval_s * 1000,
-    log,
-  });
+  const inputs = await createInputStoreFromConfig(config, log);
   const defaultBackend = { name: 'default', client: comfy };
   const deliverInput = (name: string) => inputs.ensureOn(defaultBackend, [name]);
 
@@ -169,7 +159,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   });
   await registry.load();
 
-  // Image values in any form (file name, data URL, base64, URL, form part) → a name in ComfyUI's input folder.
+  // Image values in any form (file name, data URL, base64, URL, form part) → a name kept in the input store.
   const images = await createImageInputsFromConfig(config, inputs, deliverInput);
   const scenarioImageStage = scenarioImages({
     images,

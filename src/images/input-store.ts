@@ -4,9 +4,7 @@
 // `<sha256>.<ext>`: the same bytes are one file under one name on every backend, and a second copy costs nothing.
 // The upload route keeps the caller's (safe) name, as ComfyUI did: a clash with other content is renamed
 // `name (1).ext`, or replaced with overwrite. Bounded by images.input_store (input-cleanup.ts).
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Workflow } from '../comfy/types.js';
 import { fail } from '../errors.js';
@@ -14,6 +12,7 @@ import { translate, type Locale } from '../i18n.js';
 import type { Logger } from '../log.js';
 import { checkImageFile } from './check-image.js';
 import { pickForRemoval, type CleanupLimits } from './input-cleanup.js';
+import { hashFile, listImages } from './input-folder.js';
 import { createInputPushes, type Backend } from './input-pushes.js';
 import { safeUploadName } from './safe-filename.js';
 
@@ -79,8 +78,6 @@ interface Entry {
 }
 
 const CONTENT_NAME = /^([0-9a-f]{64})\.[a-z]+$/;
-/** The extensions sniff.ts gives the formats it accepts: what a file found at start-up must end with. */
-const IMAGE_EXTENSION = /\.(png|jpe?g|jpe|jfif|webp|gif|bmp|tiff?)$/i;
 
 export async function createInputStore(options: InputStoreOptions): Promise<InputStore> {
   const now = options.now ?? Date.now;
@@ -96,13 +93,7 @@ export async function createInputStore(options: InputStoreOptions): Promise<Inpu
   let naming: Promise<unknown> = Promise.resolve();
   let sweeping: Promise<string[]> | undefined;
 
-  for (const found of await readdir(dir, { withFileTypes: true })) {
-    if (!found.isFile() || found.name.startsWith('.') || !IMAGE_EXTENSION.test(found.name)) continue;
-    const info = await lstat(path.join(dir, found.name)).catch(() => undefined);
-    if (!info?.isFile()) continue;
-    // Hashed when first needed, content names too: what a file holds is read, never inferred from its name.
-    add({ name: found.name, size: info.size, sha256: undefined, lastUsed: info.mtimeMs, holds: 0 });
-  }
+  for (const found of await listImages(dir)) add({ ...found, sha256: undefined, holds: 0 });
 
   function add(entry: Entry): void {
     const old = entries.get(entry.name);
@@ -301,10 +292,4 @@ export async function createInputStore(options: InputStoreOptions): Promise<Inpu
       if (timer) clearInterval(timer);
     },
   };
-}
-
-async function hashFile(filepath: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(filepath)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
