@@ -101,7 +101,7 @@ export const fail = {
     new GatewayError(429, 'error.rate_limited', { seconds }, { headers: { 'Retry-After': String(seconds) } }),
   internal: (requestId: string, cause?: unknown) => new GatewayError(500, 'error.internal', { requestId }, { cause }),
   /** ComfyUI unreachable or timed out. 503 when no backend is healthy at all. */
-  upstream: (address: string, reason: string, options: { status?: number; cause?: unknown } = {}) =>
+  upstream: (address: string, reason: Reason, options: { status?: number; cause?: unknown } = {}) =>
     new GatewayError(1001, 'error.upstream', { address, reason }, options),
   upstreamBadAnswer: (address: string, reason: string, cause?: unknown) =>
     new GatewayError(1001, 'error.upstream_bad_answer', { address, reason }, { cause }),

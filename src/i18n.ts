@@ -155,6 +155,11 @@ const catalogue = {
     'no image file: send it as the multipart/form-data field "file" (curl -F "file=@image.png")',
   ],
   'reason.storage_failed': ['无法保存本地副本: {reason}', 'could not keep the local copy: {reason}'],
+  // Pushing a kept input image to a ComfyUI backend (src/images/input-pushes.ts).
+  'reason.input_push_failed': [
+    '后端 "{backend}" 未能接收输入图片 "{name}": {reason}',
+    'backend "{backend}" did not take the input image "{name}": {reason}',
+  ],
   // Image inputs of scenarios and workflows (src/images/resolve-image-input.ts, fetch-remote-image.ts).
   'reason.image_input_kind': [
     '{field}: 既不是 ComfyUI input 目录中的文件名，也不是 data URL、base64 图片或 http(s) URL',

@@ -28,6 +28,8 @@ import { watchScenarios, type ScenarioWatcher } from './scenarios/watch.js';
 import { scenarioRoutes } from './routes/scenarios.js';
 import { scenarioImages } from './routes/scenario-images.js';
 import { createImageInputsFromConfig } from './images/resolve-image-input.js';
+import type { InputStore } from './images/input-store.js';
+import { createInputStoreFromConfig } from './images/input-store-from-config.js';
 import { translate } from './i18n.js';
 import { createMetrics, type GatewayMetrics } from './metrics/metrics.js';
 import { httpMetrics } from './metrics/http-metrics.js';
@@ -45,6 +47,7 @@ import { createSubmitJob } from './jobs/submit-job.js';
 import { createIdempotencyStore, type IdempotencyStore } from './http/idempotency-store.js';
 import { restoreInlined, takeInlined } from './jobs/outputs.js';
 import { answerClientError } from './http/client-error.js';
+import { createPoolInputs } from './pool/pool-inputs.js';
 import { startPool, type GatewayPool } from './pool/start-pool.js';
 import { backendRoutes } from './routes/backends.js';
 
@@ -75,6 +78,8 @@ export interface Gateway {
   watchdog: Watchdog;
   /** Copies the finished results of mirrored jobs (jobs.mirror_outputs, or a manifest's outputs.mirror) to output/<prompt_id>/. */
   mirror: OutputMirror;
+  /** Input images the gateway keeps (folders.input) and sends to ComfyUI when a prompt names them. */
+  inputs: InputStore;
   /** What Idempotency-Key answers hold now (entries and bytes), within idempotency.max_keys / max_bytes. */
   idempotency: Pick<IdempotencyStore, 'size' | 'bytes'>;
   log: Logger;
@@ -93,8 +98,13 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const metrics = config.metrics.enabled ? createMetrics() : undefined;
   const upstreamClientId = `gateway-${randomUUID()}`;
   const tracker = createJobTracker();
+  // Every input image given to the gateway is kept here first and pushed to the backend a job goes to.
+  const inputs = await createInputStoreFromConfig(config, log);
+  const poolInputs = createPoolInputs(inputs, () => pool.backends);
   // Every backend: its client, event stream, health and catalogue; the gateway's queue and the dispatcher.
-  const pool = await startPool({ config, tracker, upstreamClientId, log, metrics });
+  const pool = await startPool({ config, tracker, upstreamClientId, log, metrics, beforeSend: poolInputs.beforeSend });
+  const stopInputWatch = poolInputs.watch(pool.backends);
+  const deliverInput = poolInputs.deliver;
   const comfy: ComfyClient = pool.client;
   const submit: Submitter = pool.dispatcher.submit;
   const imageUrl = createImageUrlBuilder({
@@ -148,8 +158,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   });
   await registry.load();
 
-  // Image values in any form (file name, data URL, base64, URL, form part) → a name in ComfyUI's input folder.
-  const images = await createImageInputsFromConfig(config, comfy);
+  // Image values in any form (file name, data URL, base64, URL, form part) → a name kept in the input store.
+  const images = await createImageInputsFromConfig(config, inputs, deliverInput);
   const scenarioImageStage = scenarioImages({
     images,
     maxFileBytes: config.limits.upload_bytes,
@@ -162,7 +172,13 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     ...(metrics ? [metricsRoutes({ metrics })] : []),
     workflowRoutes({ config, comfy, submitJob, tracker, jobs, images }),
     queueRoutes({ comfy, tracker, pool }),
-    await imageRoutes({ config, comfy, findJob: async (id) => tracker.get(id) ?? (await jobDeps.recover(id)) }),
+    await imageRoutes({
+      config,
+      comfy,
+      store: inputs,
+      deliver: deliverInput,
+      findJob: async (id) => tracker.get(id) ?? (await jobDeps.recover(id)),
+    }),
     scenarioRoutes({
       registry,
       submitJob,
@@ -272,6 +288,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     mirror,
     registry,
     idempotency: idempotencyStore,
+    inputs,
     log,
     metrics,
     async close() {
@@ -292,6 +309,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       mirror.stop();
       await mirror.idle();
       unwireMetrics();
+      stopInputWatch();
+      inputs.close();
       // Past the deadline nobody waits for ComfyUI's answers any more: abort them instead of waiting.
       await pool.close({ force: !result.drained });
     },

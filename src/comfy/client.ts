@@ -56,7 +56,8 @@ export interface ComfyClient {
   getHistory(promptId: string): Promise<HistoryEntry | undefined>;
   getHistoryList(maxItems?: number): Promise<HistoryResponse>;
   uploadImage(upload: {
-    data: Uint8Array;
+    /** A file-backed Blob (fs.openAsBlob) is streamed from disk, not read into memory first. */
+    data: Uint8Array | Blob;
     filename: string;
     subfolder?: string;
     type?: ImageType;
@@ -184,7 +185,7 @@ export function createComfyClient(options: ComfyClientOptions): ComfyClient {
 
     async uploadImage(upload) {
       const form = new FormData();
-      form.set('image', new Blob([upload.data]), upload.filename);
+      form.set('image', upload.data instanceof Blob ? upload.data : new Blob([upload.data]), upload.filename);
       if (upload.subfolder) form.set('subfolder', upload.subfolder);
       form.set('type', upload.type ?? 'input');
       form.set('overwrite', upload.overwrite === false ? 'false' : 'true');

@@ -1,11 +1,10 @@
 // One image value from a caller, in any of its forms, → the file name ComfyUI's LoadImage reads. Recognised in
 // this order: a data URL, long bare base64, an http(s) URL (fetched by the gateway), else a file name already in
 // ComfyUI's input folder. Bytes of the first three go through the one upload pipeline (accept-upload.ts): sniffed,
-// pixel-checked, safely named, stored in ComfyUI and copied into input/.
-import { createHash, randomUUID } from 'node:crypto';
+// pixel-checked, kept in the gateway's input store under their content address (`<sha256>.<ext>`), and delivered.
+import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ComfyClient } from '../comfy/client.js';
 import type { Config } from '../config.js';
 import { fail } from '../errors.js';
 import { translate, type Locale } from '../i18n.js';
@@ -13,6 +12,7 @@ import { createUploader, type StagedFile, type Uploader } from './accept-upload.
 import { decodeInlineImage } from './decode-data-url.js';
 import { createRemoteFetcher, type FetchContext, type RemoteFetcher } from './fetch-remote-image.js';
 import { findPathProblem } from './image-ref.js';
+import type { InputStore } from './input-store.js';
 import { createUrlPolicy } from './url-policy.js';
 
 export type ImageValue =
@@ -21,7 +21,7 @@ export type ImageValue =
   | { kind: 'file'; name: string };
 
 export interface ImageInputs {
-  /** The name to put into the workflow: ComfyUI's name for uploaded bytes, or the checked file name as given. */
+  /** The name to put into the workflow: the content name of given bytes, or the checked file name as given. */
   resolve(value: string, context: FetchContext): Promise<string>;
   /** A file the multipart parser already streamed into `stagingDir`. */
   uploadStaged(file: StagedFile, context: FetchContext): Promise<string>;
@@ -65,15 +65,13 @@ export function createImageInputs(options: ImageInputsOptions): ImageInputs {
     if (bytes.length > options.maxBytes) throw fail.tooLarge(translate(context.locale, 'reason.inline_too_large', { limit: options.maxBytes, field: context.field }));
     const filepath = path.join(stagingDir, randomUUID());
     await writeFile(filepath, bytes, { flag: 'wx' });
-    // Named by content: the same image sent twice is one file in ComfyUI, and ComfyUI's cache keeps working.
-    const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
-    return uploadStaged({ filepath, originalFilename: `image-${hash}`, size: bytes.length }, context);
+    return uploadStaged({ filepath, originalFilename: null, size: bytes.length }, context);
   }
 
   async function uploadStaged(file: StagedFile, context: FetchContext): Promise<string> {
-    // overwrite=false: a different image under a name already taken gets a new name instead of replacing the
-    // file another request's prompt may still be about to read.
-    const result = await uploader(file, false, context.locale);
+    // Named by content: the same image sent twice is one file under one name, on every backend, and a name
+    // never changes content under a prompt that is still waiting to read it.
+    const result = await uploader(file, { by: 'content' }, context.locale);
     return result.name;
   }
 
@@ -93,15 +91,17 @@ export function createImageInputs(options: ImageInputsOptions): ImageInputs {
   };
 }
 
-/** The composition for server.ts: its own staging folder beside the images route's, the same pipeline. */
-export async function createImageInputsFromConfig(config: Config, comfy: ComfyClient): Promise<ImageInputs> {
+/**
+ * The composition for server.ts: its own staging folder beside the images route's, the same store. `deliver` sends
+ * a kept image on at once (the single ComfyUI); without it, images wait in the store for the prompt's dispatch.
+ */
+export async function createImageInputsFromConfig(
+  config: Config,
+  store: InputStore,
+  deliver: (name: string) => Promise<void> = async () => undefined,
+): Promise<ImageInputs> {
   const stagingDir = path.join(config.folders.input, '.resolving');
-  const uploader = await createUploader({
-    comfy,
-    inputDir: config.folders.input,
-    stagingDir,
-    maxPixels: config.limits.image_pixels,
-  });
+  const uploader = await createUploader({ store, stagingDir, deliver });
   const settings = config.images.fetch;
   let policy;
   try {

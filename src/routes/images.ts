@@ -1,4 +1,4 @@
-// Images: upload into ComfyUI's input folder (checked by content, kept locally too), stream one back from
+// Images: upload into the gateway's input store and on to ComfyUI's input folder (checked by content), stream one back from
 // ComfyUI's /view (or from the gateway's copy of a mirrored job), or hand out a link to it.
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -13,6 +13,7 @@ import { ok, stateOf } from '../http/envelope.js';
 import { originOf } from '../http/origin.js';
 import { message } from '../i18n.js';
 import { createUploader, type StagedFile } from '../images/accept-upload.js';
+import type { InputStore } from '../images/input-store.js';
 import { findPathProblem } from '../images/image-ref.js';
 import { buildImageUrl, type ImageUrlSettings } from '../images/image-url.js';
 import { openMirrored } from '../jobs/mirror.js';
@@ -22,6 +23,10 @@ import { maySee } from '../security/caller.js';
 export interface ImageRouteDeps {
   config: Config;
   comfy: ComfyClient;
+  /** Where uploads are kept (folders.input). */
+  store: InputStore;
+  /** Sends an upload on at once (the single ComfyUI); without it, it waits in the store for a prompt's dispatch. */
+  deliver?: (name: string) => Promise<void>;
   /** The job a download's `prompt_id` names (remembered, or rebuilt from ComfyUI), to check whose it is. */
   findJob: (promptId: string) => Promise<JobRecord | undefined>;
 }
@@ -87,10 +92,9 @@ export async function imageRoutes(deps: ImageRouteDeps): Promise<RouteGroup> {
   const { config, comfy } = deps;
   const stagingDir = path.join(config.folders.input, '.uploading');
   const accept = await createUploader({
-    comfy,
-    inputDir: config.folders.input,
+    store: deps.store,
     stagingDir,
-    maxPixels: config.limits.image_pixels,
+    deliver: deps.deliver ?? (async () => undefined),
   });
   const urlSettings: ImageUrlSettings = {
     mode: config.images.url_mode,
@@ -107,8 +111,10 @@ export async function imageRoutes(deps: ImageRouteDeps): Promise<RouteGroup> {
       'multipart/form-data with the image in `file`. The content must be png, jpeg, webp, gif, bmp or tiff ' +
       '(judged by its bytes, not its name or claimed type), at most `limits.upload_bytes` bytes (413 otherwise) ' +
       'and `limits.image_pixels` pixels. The name is made safe (directories and unsafe characters removed, the ' +
-      'extension matched to the content). `name` is what ComfyUI stored: with `overwrite=false` a clash with ' +
-      'different content is renamed (`cat (1).png`). Use `name` in workflows and scenarios.',
+      'extension matched to the content). The gateway keeps the image in its input folder and sends it to ComfyUI. ' +
+      '`name` is the name it is kept under: with `overwrite=false` a clash with different content is renamed ' +
+      '(`cat (1).png`); the same content under the same name is kept once and sent once. Use `name` in workflows ' +
+      'and scenarios.',
     tags: ['images'],
     bodyType: 'multipart',
     body: {
@@ -116,15 +122,19 @@ export async function imageRoutes(deps: ImageRouteDeps): Promise<RouteGroup> {
       required: ['file'],
       properties: {
         file: { type: 'string', format: 'binary', description: 'The image file' },
-        overwrite: { type: 'boolean', default: true, description: 'Replace a file of the same name' },
+        overwrite: {
+          type: 'boolean',
+          default: true,
+          description: 'Replace an image of the same name and other content (false: keep it, take `name (1).ext`)',
+        },
       },
     },
     response: {
       type: 'object',
       required: ['filename', 'name', 'local_path'],
       properties: {
-        filename: { type: 'string', description: 'The safe name the gateway asked for', example: 'image.png' },
-        name: { type: 'string', description: 'The name ComfyUI stored it under', example: 'image.png' },
+        filename: { type: 'string', description: 'The safe name made from the uploaded file\'s name', example: 'image.png' },
+        name: { type: 'string', description: 'The name it is stored under: use it in workflows', example: 'image.png' },
         local_path: { type: 'string', description: 'The gateway\'s own copy', example: '/srv/gateway/input/image.png' },
       },
     },
@@ -132,8 +142,8 @@ export async function imageRoutes(deps: ImageRouteDeps): Promise<RouteGroup> {
     async handler(ctx, { body }) {
       const file = stagedFile(ctx);
       if (!file) throw fail.badRequest(message('reason.upload_missing_file'));
-      const result = await accept(file, body.overwrite, stateOf(ctx).locale);
-      ok(ctx, result, 'image.uploaded');
+      const stored = await accept(file, { by: 'caller', overwrite: body.overwrite }, stateOf(ctx).locale);
+      ok(ctx, { filename: stored.filename, name: stored.name, local_path: stored.local_path }, 'image.uploaded');
     },
   });
 

@@ -2,6 +2,7 @@
 // (allow-listed test server), a multipart part straight to the scenario route, and the `images` map of
 // workflows/submit. SSRF refusals are asserted without any connection to the refused address: loopback ones are
 // checked against a counting test server, and 10.x / 169.254.x are IP literals the policy refuses before connecting.
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +19,11 @@ const IMAGE_BODY_LIMIT = 64 * 1024;
 interface Built {
   workflow: Record<string, { inputs: Record<string, unknown> }>;
   params: Record<string, unknown>;
+}
+
+/** The name the gateway keeps given bytes under: their content address. */
+function contentName(bytes: Buffer, extension: string): string {
+  return `${createHash('sha256').update(bytes).digest('hex')}.${extension}`;
 }
 
 /** A noisy PNG: its base64 is longer than the 256 characters bare base64 needs to be recognised. */
@@ -104,14 +110,16 @@ describe('image inputs', () => {
     const before = hits.get('/cat.png') ?? 0;
     const answer = await dryRun(open, `http://127.0.0.1:${imagesPort}/hop`);
     expect(answer.status).toBe(200);
-    expect(loadImageOf(answer.json.data)).toBe('cat.png');
-    expectUploaded('cat.png');
+    expect(loadImageOf(answer.json.data)).toBe(contentName(png, 'png'));
+    expectUploaded(contentName(png, 'png'));
     expect(hits.get('/cat.png')).toBe(before + 1);
   });
 
   it('a multipart part named after the image field is uploaded; text fields are coerced', async () => {
     const form = new FormData();
-    form.set('input_image', new Blob([await sampleImage('jpeg')], { type: 'image/jpeg' }), 'holiday photo.jpg');
+    const jpeg = await sampleImage('jpeg');
+    const name = contentName(jpeg, 'jpg');
+    form.set('input_image', new Blob([jpeg], { type: 'image/jpeg' }), 'holiday photo.jpg');
     const response = await fetch(`${open.url}/api/v1/scenarios/resize?dry_run=true`, {
       method: 'POST',
       body: (() => {
@@ -123,9 +131,10 @@ describe('image inputs', () => {
     const answer = (await response.json()) as { code: number; message: string; data: Built };
     expect(response.status, answer.message).toBe(200);
     const loadImage = Object.values(answer.data.workflow).find((node) => 'image' in node.inputs && typeof node.inputs.image === 'string');
-    expect(loadImage?.inputs.image).toBe('holiday photo.jpg');
-    expect(answer.data.params).toMatchObject({ input_image: 'holiday photo.jpg', width: 32, height: 24 });
-    expect(existsSync(path.join(sim.dataDir, 'input', 'holiday photo.jpg'))).toBe(true);
+    // Named by content, not by the part's file name: the same bytes are one file under one name on every backend.
+    expect(loadImage?.inputs.image).toBe(name);
+    expect(answer.data.params).toMatchObject({ input_image: name, width: 32, height: 24 });
+    expect(existsSync(path.join(sim.dataDir, 'input', name))).toBe(true);
   });
 
   it('a multipart upload to the invert scenario runs for real: the simulator accepts the job', async () => {
@@ -135,7 +144,7 @@ describe('image inputs', () => {
     const answer = (await response.json()) as { code: number; message: string; data: { prompt_id: string; params: Record<string, unknown> } };
     expect(response.status, answer.message).toBe(200);
     expect(answer.data.prompt_id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(answer.data.params.input_image).toBe('to-invert.png');
+    expect(answer.data.params.input_image).toBe(contentName(png, 'png'));
   });
 
   it('a file part for a field that is not an image field is refused with 400', async () => {

@@ -1,0 +1,34 @@
+// Reading the input folder: the images already at its top level when the store starts (left by an earlier run, or
+// put there by hand), and the sha256 of a file, streamed (never read whole into memory).
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
+import path from 'node:path';
+
+/** The extensions sniff.ts gives the formats it accepts: what a file found there must end with to count. */
+const IMAGE_EXTENSION = /\.(png|jpe?g|jpe|jfif|webp|gif|bmp|tiff?)$/i;
+
+export interface FoundImage {
+  name: string;
+  size: number;
+  /** Its modification time: a restart does not make old images look freshly used. */
+  lastUsed: number;
+}
+
+/** Regular files with an image extension; hidden names (the staging folders) and links are left out. */
+export async function listImages(dir: string): Promise<FoundImage[]> {
+  const found: FoundImage[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (!entry.isFile() || entry.name.startsWith('.') || !IMAGE_EXTENSION.test(entry.name)) continue;
+    const info = await lstat(path.join(dir, entry.name)).catch(() => undefined);
+    // What a file holds is hashed when first needed, content names too: never inferred from the name.
+    if (info?.isFile()) found.push({ name: entry.name, size: info.size, lastUsed: info.mtimeMs });
+  }
+  return found;
+}
+
+export async function hashFile(filepath: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(filepath)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
