@@ -5,6 +5,7 @@
 // The upload route keeps the caller's (safe) name, as ComfyUI did: a clash with other content is renamed
 // `name (1).ext`, or replaced with overwrite. Bounded by images.input_store (input-cleanup.ts).
 import { lstat, mkdir, rename, rm } from 'node:fs/promises';
+import type { ReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Workflow } from '../comfy/types.js';
 import { fail } from '../errors.js';
@@ -12,7 +13,7 @@ import { translate, type Locale } from '../i18n.js';
 import type { Logger } from '../log.js';
 import { checkImageFile } from './check-image.js';
 import { pickForRemoval, type CleanupLimits } from './input-cleanup.js';
-import { hashFile, listImages } from './input-folder.js';
+import { hashFile, listImages, openImage } from './input-folder.js';
 import { createInputPushes, type Backend } from './input-pushes.js';
 import { safeUploadName } from './safe-filename.js';
 
@@ -41,6 +42,8 @@ export interface StoredInput {
 export interface InputStore {
   /** Checks a staged file (sniffed, pixel-checked, safely named) and keeps it; the staged file is gone afterwards. */
   put(file: StagedFile, naming: InputNaming, locale: Locale): Promise<StoredInput>;
+  /** The gateway's copy of an image it holds, to serve (GET /api/v1/images/download?img_type=input). */
+  open(name: string): Promise<{ stream: ReadStream; size: number } | undefined>;
   /** Names in this prompt's string inputs that this store holds. */
   namesIn(prompt: Readonly<Workflow>): string[];
   /** Sends each name to the backend's input folder unless it already has that content; failure: 1001 naming it. */
@@ -261,6 +264,7 @@ export async function createInputStore(options: InputStoreOptions): Promise<Inpu
 
   return {
     put,
+    open: async (name) => (entries.has(name) ? openImage(dir, name) : undefined),
     namesIn(prompt) {
       const found = new Set<string>();
       for (const node of Object.values(prompt)) {
