@@ -95,6 +95,7 @@ export async function createInputStore(options: InputStoreOptions): Promise<Inpu
   /** Caller-named puts decide their name one at a time (two uploads of `cat.png` must not both take it). */
   let naming: Promise<unknown> = Promise.resolve();
   let sweeping: Promise<string[]> | undefined;
+  let lastOverSweep = -Infinity;
 
   for (const found of await listImages(dir)) add({ ...found, sha256: undefined, holds: 0 });
 
@@ -144,7 +145,11 @@ export async function createInputStore(options: InputStoreOptions): Promise<Inpu
     }
     add({ name, size: file.size, sha256, lastUsed: now(), holds: 0 });
     const limits = options.limits;
-    if (bytes > limits.maxBytes || entries.size > limits.maxFiles) void sweep();
+    // At most one such sweep a second: while everything is in use, a burst of uploads must not sort the folder each.
+    if ((bytes > limits.maxBytes || entries.size > limits.maxFiles) && now() - lastOverSweep >= 1000) {
+      lastOverSweep = now();
+      void sweep();
+    }
   }
 
   async function byCaller(file: StagedFile, safe: string, sha256: string, overwrite: boolean, locale: Locale) {
