@@ -74,7 +74,7 @@ export interface InputStoreOptions {
 interface Entry {
   name: string;
   size: number;
-  /** Undefined for a file found at start-up under a caller's name, until something needs its hash. */
+  /** Undefined for a file found on disk (at start-up, or put there by hand) until something needs its hash. */
   sha256: string | undefined;
   lastUsed: number;
   holds: number;
@@ -90,7 +90,7 @@ export async function createInputStore(options: InputStoreOptions): Promise<Inpu
   let bytes = 0;
   const pushes = createInputPushes();
   const holds = new Map<string, readonly string[]>();
-  /** Removals under way: a put or a push of that name waits for it, so a removal never lands after a new write. */
+  /** Removals under way: a put of that name waits for it, so a removal never lands after a new write. */
   const removing = new Map<string, Promise<void>>();
   /** Caller-named puts decide their name one at a time (two uploads of `cat.png` must not both take it). */
   let naming: Promise<unknown> = Promise.resolve();
