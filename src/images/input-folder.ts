@@ -1,8 +1,8 @@
 // Reading the input folder: the images already at its top level when the store starts (left by an earlier run, or
-// put there by hand), and the sha256 of a file, streamed (never read whole into memory).
+// put there by hand), the sha256 of a file, streamed (never read whole into memory), and one image to serve.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
+import { constants, createReadStream, type ReadStream } from 'node:fs';
+import { lstat, open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The extensions sniff.ts gives the formats it accepts: what a file found there must end with to count. */
@@ -31,4 +31,25 @@ export async function hashFile(filepath: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(filepath)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/** A regular file at the top of the folder, opened for streaming (not a link: O_NOFOLLOW); undefined if absent. */
+export async function openImage(dir: string, name: string): Promise<{ stream: ReadStream; size: number } | undefined> {
+  let handle;
+  try {
+    handle = await open(path.join(dir, path.basename(name)), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    if (['ENOENT', 'ENOTDIR', 'ELOOP'].includes((error as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw error;
+  }
+  // Stat the opened handle, not the path: the file served is the one checked.
+  const info = await handle.stat().catch(async (error: unknown) => {
+    await handle.close();
+    throw error;
+  });
+  if (!info.isFile()) {
+    await handle.close();
+    return undefined;
+  }
+  return { stream: handle.createReadStream(), size: info.size };
 }

@@ -5,6 +5,7 @@
 // The upload route keeps the caller's (safe) name, as ComfyUI did: a clash with other content is renamed
 // `name (1).ext`, or replaced with overwrite. Bounded by images.input_store (input-cleanup.ts).
 import { lstat, mkdir, rename, rm } from 'node:fs/promises';
+import type { ReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Workflow } from '../comfy/types.js';
 import { fail } from '../errors.js';
@@ -12,7 +13,7 @@ import { translate, type Locale } from '../i18n.js';
 import type { Logger } from '../log.js';
 import { checkImageFile } from './check-image.js';
 import { pickForRemoval, type CleanupLimits } from './input-cleanup.js';
-import { hashFile, listImages } from './input-folder.js';
+import { hashFile, listImages, openImage } from './input-folder.js';
 import { createInputPushes, type Backend } from './input-pushes.js';
 import { safeUploadName } from './safe-filename.js';
 
@@ -41,6 +42,8 @@ export interface StoredInput {
 export interface InputStore {
   /** Checks a staged file (sniffed, pixel-checked, safely named) and keeps it; the staged file is gone afterwards. */
   put(file: StagedFile, naming: InputNaming, locale: Locale): Promise<StoredInput>;
+  /** The gateway's copy of an image it holds, to serve (GET /api/v1/images/download?img_type=input). */
+  open(name: string): Promise<{ stream: ReadStream; size: number } | undefined>;
   /** Names in this prompt's string inputs that this store holds. */
   namesIn(prompt: Readonly<Workflow>): string[];
   /** Sends each name to the backend's input folder unless it already has that content; failure: 1001 naming it. */
@@ -71,7 +74,7 @@ export interface InputStoreOptions {
 interface Entry {
   name: string;
   size: number;
-  /** Undefined for a file found at start-up under a caller's name, until something needs its hash. */
+  /** Undefined for a file found on disk (at start-up, or put there by hand) until something needs its hash. */
   sha256: string | undefined;
   lastUsed: number;
   holds: number;
@@ -87,11 +90,12 @@ export async function createInputStore(options: InputStoreOptions): Promise<Inpu
   let bytes = 0;
   const pushes = createInputPushes();
   const holds = new Map<string, readonly string[]>();
-  /** Removals under way: a put or a push of that name waits for it, so a removal never lands after a new write. */
+  /** Removals under way: a put of that name waits for it, so a removal never lands after a new write. */
   const removing = new Map<string, Promise<void>>();
   /** Caller-named puts decide their name one at a time (two uploads of `cat.png` must not both take it). */
   let naming: Promise<unknown> = Promise.resolve();
   let sweeping: Promise<string[]> | undefined;
+  let lastOverSweep = -Infinity;
 
   for (const found of await listImages(dir)) add({ ...found, sha256: undefined, holds: 0 });
 
@@ -141,7 +145,11 @@ export async function createInputStore(options: InputStoreOptions): Promise<Inpu
     }
     add({ name, size: file.size, sha256, lastUsed: now(), holds: 0 });
     const limits = options.limits;
-    if (bytes > limits.maxBytes || entries.size > limits.maxFiles) void sweep();
+    // At most one such sweep a second: while everything is in use, a burst of uploads must not sort the folder each.
+    if ((bytes > limits.maxBytes || entries.size > limits.maxFiles) && now() - lastOverSweep >= 1000) {
+      lastOverSweep = now();
+      void sweep();
+    }
   }
 
   async function byCaller(file: StagedFile, safe: string, sha256: string, overwrite: boolean, locale: Locale) {
@@ -261,6 +269,7 @@ export async function createInputStore(options: InputStoreOptions): Promise<Inpu
 
   return {
     put,
+    open: async (name) => (entries.has(name) ? openImage(dir, name) : undefined),
     namesIn(prompt) {
       const found = new Set<string>();
       for (const node of Object.values(prompt)) {

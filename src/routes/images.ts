@@ -157,7 +157,8 @@ export async function imageRoutes(deps: ImageRouteDeps): Promise<RouteGroup> {
       'Paths that try to leave the folder ("..", absolute paths, backslashes, NUL, encoded separators) are refused. ' +
       'With `prompt_id` (in the output links of a mirrored job), the gateway\'s own copy of that job\'s result is ' +
       'served first, so the link keeps working after ComfyUI\'s output folder is cleaned. A `prompt_id` of another ' +
-      'caller\'s job (or an unknown one) answers 404 to a caller\'s key.',
+      'caller\'s job (or an unknown one) answers 404 to a caller\'s key. With `img_type=input`, an image the gateway ' +
+      'keeps (uploaded, or given to a job) is served from its own input folder.',
     tags: ['images'],
     query: downloadQuery,
     rawResponse: { contentTypes: ['image/png', 'image/jpeg', 'image/webp', 'application/octet-stream'], description: 'The file' },
@@ -173,9 +174,12 @@ export async function imageRoutes(deps: ImageRouteDeps): Promise<RouteGroup> {
       const file = { filename: query.filename, subfolder: query.subfolder, type: query.img_type, backend: query.backend };
       // The copy first: it is this job's own result, while ComfyUI's file of that name may since have been
       // cleaned, or replaced by another job's once its file counter started again.
+      // An input image the gateway keeps is its own to serve: whichever ComfyUI has (or lost) a copy.
       const copy = query.prompt_id && query.img_type === 'output'
         ? await openMirrored(config.folders.output, query.prompt_id, file)
-        : undefined;
+        : query.img_type === 'input' && query.subfolder === ''
+          ? await deps.store.open(query.filename)
+          : undefined;
       if (copy) {
         // No upstream type to trust: the extension decides, through the same filter.
         ctx.attachment(path.basename(query.filename), { type: 'inline' });

@@ -3,7 +3,7 @@
 // stream dropped), sent to a second backend when asked, uploaded once for concurrent needs, and a backend that
 // fails is a 1001 naming its address.
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -204,6 +204,16 @@ describe('input store', () => {
     } finally {
       await down.close();
     }
+  });
+
+  it('an input image the gateway keeps is downloaded from its own folder, even when ComfyUI lost it', async () => {
+    const png = await freshPng();
+    await upload(png, 'served.png');
+    await rm(path.join(simA.dataDir, 'input', 'served.png'));
+    const response = await fetch(`${gw.url}/api/v1/images/download?filename=served.png&img_type=input`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await response.arrayBuffer())).toEqual(png);
   });
 
   it('the upload route answers 1001 naming the address when the one ComfyUI fails', async () => {
