@@ -1,0 +1,167 @@
+// Two real gateway processes on one real Redis (a redis-server of this test's own, on a free port, so it can be
+// stopped and started again): what one process remembers, the other honours, and a Redis outage answers 503 then
+// heals by itself.
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { startSimulator, type Simulator } from 'comfyui-sim';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signRequest } from '../../src/security/canonical.js';
+import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
+import { ownRedis, type OwnRedis } from '../helpers/redis.js';
+import { waitFor } from '../helpers/wait.js';
+import { emptyImageWorkflow } from '../helpers/workflows.js';
+
+const ALICE = { 'x-api-key': 'alice-key-0123456789' };
+const RATED = { 'x-api-key': 'rated-key-0123456789' };
+const BURST = 20;
+const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+
+function hasRedisServer(): boolean {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    // CI promises Redis (.ci/run installs it): there, its absence is a failure, not a skip.
+    if (process.env.TEST_REDIS_URL) throw new Error('TEST_REDIS_URL is set but redis-server is not installed');
+    return false;
+  }
+}
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  json: { code: number; message: string; data: Record<string, unknown> | null };
+}
+
+async function call(gw: GatewayProcess, method: string, target: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  const init: RequestInit = { method, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) } };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  const response = await fetch(gw.url + target, init);
+  return { status: response.status, headers: response.headers, json: (await response.json()) as Answer['json'] };
+}
+
+const enabled = hasRedisServer();
+if (!enabled) console.warn('redis-server is not installed: the two-process Redis tests are skipped');
+
+describe.runIf(enabled)('two gateway processes on one Redis', { timeout: 60_000 }, () => {
+  let sim: Simulator;
+  let redis: OwnRedis;
+  let dir: string;
+  let a: GatewayProcess;
+  let b: GatewayProcess;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ port: 0, host: '127.0.0.1' });
+    redis = await ownRedis();
+    await redis.start();
+    dir = await mkdtemp(path.join(os.tmpdir(), 'scale-redis-'));
+    const pem = path.join(dir, 'trusted.pem');
+    await writeFile(pem, keys.publicKey.export({ type: 'spki', format: 'pem' }));
+    const config = {
+      comfyui: { url: sim.url },
+      store: { kind: 'redis', url: redis.url, key_prefix: 'scale-test:', command_timeout_ms: 500 },
+      locale: 'en',
+      auth: {
+        api_keys: [{ key: ALICE['x-api-key'], name: 'alice' }, { key: RATED['x-api-key'], name: 'rated' }],
+        signature: { groups: ['queue'], public_keys: [pem] },
+      },
+      // Nearly no refill: a bucket holds BURST requests for the whole test.
+      limits: { requests_per_second: 0.001, burst: BURST },
+    };
+    [a, b] = await Promise.all([spawnGateway(config), spawnGateway(config)]);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await redis?.stop();
+    await sim?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Prompts ComfyUI knows whose SaveImage prefix is `prefix`: queued, running or done. */
+  async function promptsIn(prefix: string): Promise<number> {
+    const [history, queue] = await Promise.all([
+      fetch(`${sim.url}/history`).then((r) => r.json() as Promise<Record<string, { prompt: unknown[] }>>),
+      fetch(`${sim.url}/queue`).then((r) => r.json() as Promise<{ queue_running: unknown[][]; queue_pending: unknown[][] }>),
+    ]);
+    const prompts = [
+      ...Object.values(history).map((entry) => entry.prompt[2]),
+      ...queue.queue_running.map((item) => item[2]),
+      ...queue.queue_pending.map((item) => item[2]),
+    ];
+    return prompts.filter((p) => JSON.stringify(p).includes(`"filename_prefix":"${prefix}"`)).length;
+  }
+
+  it('an Idempotency-Key used on A is replayed on B, and ComfyUI gets one prompt', async () => {
+    const body = { workflow: emptyImageWorkflow('scale-idem', 3) };
+    const headers = { ...ALICE, 'Idempotency-Key': 'order-across' };
+    const first = await call(a, 'POST', '/api/v1/workflows/submit', body, headers);
+    expect(first.status).toBe(200);
+    const second = await call(b, 'POST', '/api/v1/workflows/submit', body, headers);
+    expect(second.status).toBe(200);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(second.json).toEqual(first.json);
+    expect(await promptsIn('scale-idem')).toBe(1);
+    // Another request under the key is refused on either process.
+    const other = await call(b, 'POST', '/api/v1/workflows/submit', { workflow: emptyImageWorkflow('scale-idem', 4) }, headers);
+    expect(other.status).toBe(400);
+  });
+
+  it('duplicates racing through A and B at once submit one prompt', async () => {
+    const body = { workflow: emptyImageWorkflow('scale-race', 5) };
+    const headers = { ...ALICE, 'Idempotency-Key': 'order-race' };
+    const answers = await Promise.all([a, b].map((gw) => call(gw, 'POST', '/api/v1/workflows/submit', body, headers)));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    expect(answers[1]!.json.data).toEqual(answers[0]!.json.data);
+    expect(await promptsIn('scale-race')).toBe(1);
+  });
+
+  it('a signature nonce used on A is refused on B', async () => {
+    const signature = signRequest(keys.privateKey, { method: 'GET', path: '/api/v1/queue/status', query: '', body: '' });
+    const first = await call(a, 'GET', '/api/v1/queue/status', undefined, { ...ALICE, ...signature });
+    expect(first.status).toBe(200);
+    const replay = await call(b, 'GET', '/api/v1/queue/status', undefined, { ...ALICE, ...signature });
+    expect(replay.status).toBe(401);
+    expect(replay.json.message).toMatch(/nonce/i);
+  });
+
+  it('a rate limit holds across A and B together', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < BURST + 2; i++) statuses.push((await call(i % 2 ? a : b, 'GET', '/api/v1/scenarios', undefined, RATED)).status);
+    expect(statuses).toEqual([...Array(BURST).fill(200), 429, 429]);
+  });
+
+  it('with Redis stopped both answer a 503 envelope (logged once per outage), and recover when it returns', async () => {
+    await redis.stop();
+    const body = { workflow: emptyImageWorkflow('scale-outage', 6) };
+    for (let i = 0; i < 3; i++) {
+      for (const gw of [a, b]) {
+        const refused = await call(gw, 'POST', '/api/v1/workflows/submit', body, { ...ALICE, 'Idempotency-Key': `outage-${i}` });
+        expect(refused.status).toBe(503);
+        expect(refused.json).toEqual({
+          code: 503,
+          message: 'The shared state store (Redis) is unavailable; retry shortly',
+          data: null,
+        });
+        expect(refused.headers.get('retry-after')).toBe('1');
+      }
+    }
+    // What needs no shared state still answers: the processes are alive.
+    expect((await call(a, 'GET', '/health')).status).toBe(200);
+    expect(await promptsIn('scale-outage')).toBe(0);
+    for (const gw of [a, b]) expect(gw.lines.filter((line) => line.includes('redis is unavailable'))).toHaveLength(1);
+
+    await redis.start();
+    for (const gw of [a, b]) {
+      const back = await waitFor('the gateway to use Redis again', async () => {
+        const answer = await call(gw, 'POST', '/api/v1/workflows/submit', body, { ...ALICE, 'Idempotency-Key': 'after-outage' });
+        return answer.status === 503 ? undefined : answer;
+      });
+      expect(back.status).toBe(200);
+      expect(gw.lines.filter((line) => line.includes('redis is back'))).toHaveLength(1);
+    }
+    expect(await promptsIn('scale-outage')).toBe(1);
+  });
+});
