@@ -126,9 +126,10 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   };
   const jobs = createJobAnswers(jobDeps);
   // Job ends → signed POSTs (src/webhooks); Idempotency-Key on the two submit routes.
-  const webhooks = createWebhooksFromConfig({ config, tracker, imageUrl, log });
-  // Idempotency answers, signature nonces and rate buckets: this process's memory, or Redis shared by every gateway.
+  // Idempotency answers, signature nonces, rate buckets and the webhook outbox: this process's memory, or Redis
+  // shared by every gateway process.
   const store = await createStoreFromConfig(config, log);
+  const webhooks = createWebhooksFromConfig({ config, tracker, imageUrl, log, store });
   const idempotencyStore = store.idempotency({
     maxKeys: config.idempotency.max_keys,
     maxBytes: config.idempotency.max_bytes,

@@ -9,6 +9,7 @@ import {
 } from '../http/idempotency-store.js';
 import { createNonceCache } from '../security/nonce-cache.js';
 import { createRateLimiter } from '../security/rate-limit.js';
+import { createMemoryOutbox } from './memory-outbox.js';
 import type { IdempotencyAnswers, IdempotencyHolder, StateStore } from './types.js';
 
 export function createMemoryStore(): StateStore {
@@ -17,6 +18,7 @@ export function createMemoryStore(): StateStore {
     idempotency: (options) => memoryAnswers(createIdempotencyStore(options)),
     nonces: (options) => createNonceCache(options),
     rateLimiter: (options) => createRateLimiter(options),
+    outbox: createMemoryOutbox,
     close: async () => undefined,
   };
 }

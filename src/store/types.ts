@@ -70,11 +70,47 @@ export interface RateLimitOptions {
   now?: () => number;
 }
 
+/** One webhook message on its way: everything a process needs to send it, or to pick it up from a process that died. */
+export interface OutboxItem {
+  id: string;
+  url: string;
+  type: string;
+  /** The signed body, the same on every attempt. */
+  body: string;
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+}
+
+export interface LeasedItem {
+  item: OutboxItem;
+  /** Proof of the claim: retry() and finish() only act under the lease that is still current. */
+  lease: string;
+}
+
+/**
+ * Webhook deliveries not finished yet. claim() hands each due item to one caller for `leaseMs`; if the caller neither
+ * retries nor finishes it in that time (its process died), the item is due again and another process takes it.
+ */
+export interface WebhookOutbox {
+  add(item: OutboxItem, dueAt: number): Promise<void>;
+  claim(now: number, leaseMs: number, limit: number): Promise<LeasedItem[]>;
+  /** Back in the outbox with its new state, due at `dueAt`. */
+  retry(leased: LeasedItem, dueAt: number): Promise<void>;
+  /** Delivered or given up: gone. */
+  finish(leased: LeasedItem): Promise<void>;
+}
+
 export interface StateStore {
   readonly kind: 'memory' | 'redis';
   idempotency(options: IdempotencyOptions): IdempotencyAnswers;
   nonces(options: NonceOptions): NonceStore;
   rateLimiter(options: RateLimitOptions): RateLimitStore;
+  /**
+   * The webhook outbox. The gateway sends through it only with a shared store: with the memory store an outbox in
+   * the process would die with it anyway, so deliveries keep running in the dispatcher's own loop as they always did.
+   */
+  outbox(): WebhookOutbox;
   /** Ends the connection (Redis); nothing for memory. */
   close(): Promise<void>;
 }

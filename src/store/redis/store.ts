@@ -4,6 +4,7 @@ import type { StateStore } from '../types.js';
 import { createRedisConnection, type RedisConnection } from './connection.js';
 import { redisAnswers } from './idempotency.js';
 import { redisNonces } from './nonces.js';
+import { redisOutbox } from './outbox.js';
 import { redisRateLimiter } from './rate-limit.js';
 
 export interface RedisStoreOptions {
@@ -26,6 +27,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     idempotency: (settings) => redisAnswers(connection, prefix, settings),
     nonces: (settings) => redisNonces(connection, prefix, settings),
     rateLimiter: (settings) => redisRateLimiter(connection, prefix, settings),
+    outbox: () => redisOutbox(connection, prefix),
     close: () => connection.close(),
   };
 }

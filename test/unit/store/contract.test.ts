@@ -201,4 +201,41 @@ describe.each(kinds)('state store contract: %s', (kind) => {
       expect(results.filter((r) => r.ok)).toHaveLength(4);
     });
   });
+
+  describe('webhook outbox', () => {
+    const item = (id: string) => ({ id, url: 'http://receiver.test/hook', type: 'job.succeeded', body: '{}', attempts: 0, lastStatus: null, lastError: null });
+
+    test('hands each due item to one claimer, under a lease that lapses', async () => {
+      const [a, b] = await pair((store) => store.outbox());
+      const id = fresh('msg');
+      const t0 = 10_000_000 + run * 1_000_000;
+      await a.add(item(id), t0);
+      expect(await b.claim(t0 - 1, 1_000, 10)).toEqual([]);
+      const claims = await Promise.all([a.claim(t0, 1_000, 10), b.claim(t0, 1_000, 10)]);
+      const mine = claims.flat().filter((leased) => leased.item.id === id);
+      expect(mine).toHaveLength(1);
+      // Not finished within the lease (its process died): due again, for anyone.
+      expect((await a.claim(t0 + 999, 1_000, 10)).some((leased) => leased.item.id === id)).toBe(false);
+      const again = (await b.claim(t0 + 1_000, 1_000, 10)).filter((leased) => leased.item.id === id);
+      expect(again).toHaveLength(1);
+      // The lapsed lease no longer counts: its holder cannot finish what another now holds.
+      await a.finish(mine[0]!);
+      expect((await a.claim(t0 + 2_000, 1_000, 10)).some((leased) => leased.item.id === id)).toBe(true);
+    });
+
+    test('retry keeps the new state and the new due time; finish removes the item', async () => {
+      const [a, b] = await pair((store) => store.outbox());
+      const id = fresh('retry');
+      const t0 = 10_000_000 + run * 1_000_000;
+      await a.add(item(id), t0);
+      const [leased] = (await a.claim(t0, 1_000, 10)).filter((entry) => entry.item.id === id);
+      leased!.item.attempts = 1;
+      leased!.item.lastStatus = 500;
+      await a.retry(leased!, t0 + 50);
+      const [next] = (await b.claim(t0 + 50, 1_000, 10)).filter((entry) => entry.item.id === id);
+      expect(next?.item).toMatchObject({ attempts: 1, lastStatus: 500 });
+      await b.finish(next!);
+      expect((await a.claim(t0 + 1_000_000, 1_000, 10)).some((entry) => entry.item.id === id)).toBe(false);
+    });
+  });
 });
