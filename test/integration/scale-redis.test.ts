@@ -4,6 +4,9 @@
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import os from 'node:os';
 import path from 'node:path';
 import { startSimulator, type Simulator } from 'comfyui-sim';
@@ -18,6 +21,7 @@ const ALICE = { 'x-api-key': 'alice-key-0123456789' };
 const RATED = { 'x-api-key': 'rated-key-0123456789' };
 const BURST = 20;
 const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const SECRET = `whsec_${Buffer.from('a 32 byte secret for the tests!!').toString('base64')}`;
 
 function hasRedisServer(): boolean {
   try {
@@ -52,12 +56,26 @@ describe.runIf(enabled)('two gateway processes on one Redis', { timeout: 60_000 
   let dir: string;
   let a: GatewayProcess;
   let b: GatewayProcess;
+  let receiver: Server;
+  let hookUrl: string;
+  /** What the receiver answers now, and every attempt it saw (webhook-id, the status it answered). */
+  let receiverStatus = 503;
+  const received: { id: string; status: number }[] = [];
 
   beforeAll(async () => {
     sim = await startSimulator({ port: 0, host: '127.0.0.1' });
     redis = await ownRedis();
     await redis.start();
     dir = await mkdtemp(path.join(os.tmpdir(), 'scale-redis-'));
+    receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        received.push({ id: String(req.headers['webhook-id']), status: receiverStatus });
+        res.writeHead(receiverStatus).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     const pem = path.join(dir, 'trusted.pem');
     await writeFile(pem, keys.publicKey.export({ type: 'spki', format: 'pem' }));
     const config = {
@@ -68,6 +86,7 @@ describe.runIf(enabled)('two gateway processes on one Redis', { timeout: 60_000 
         api_keys: [{ key: ALICE['x-api-key'], name: 'alice' }, { key: RATED['x-api-key'], name: 'rated' }],
         signature: { groups: ['queue'], public_keys: [pem] },
       },
+      webhooks: { secret: SECRET, initial_delay_ms: 100, max_delay_ms: 300, max_attempts: 100, timeout_ms: 1_000, allow_hosts: ['127.0.0.1'] },
       // Nearly no refill: a bucket holds BURST requests for the whole test.
       limits: { requests_per_second: 0.001, burst: BURST },
     };
@@ -77,6 +96,8 @@ describe.runIf(enabled)('two gateway processes on one Redis', { timeout: 60_000 
     await Promise.all([a?.stop(), b?.stop()]);
     await redis?.stop();
     await sim?.close();
+    receiver?.closeAllConnections();
+    await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -163,5 +184,26 @@ describe.runIf(enabled)('two gateway processes on one Redis', { timeout: 60_000 
       expect(gw.lines.filter((line) => line.includes('redis is back'))).toHaveLength(1);
     }
     expect(await promptsIn('scale-outage')).toBe(1);
+  });
+
+  // Last: it stops A.
+  it('a webhook still retrying when A stops is delivered by B, once', async () => {
+    const submitted = await call(a, 'POST', '/api/v1/workflows/submit', { workflow: emptyImageWorkflow('scale-hook', 7), webhook: hookUrl }, ALICE);
+    expect(submitted.status).toBe(200);
+    const first = await waitFor('a first (refused) attempt from A', () => received[0]);
+    await a.stop();
+    receiverStatus = 204;
+    await waitFor('the delivery from B', () => received.some((attempt) => attempt.status === 204) || undefined);
+    const delivered = received.filter((attempt) => attempt.status === 204);
+    expect(delivered).toEqual([{ id: first.id, status: 204 }]);
+    expect(received.every((attempt) => attempt.id === first.id)).toBe(true);
+    // Nothing is left to send: the outbox is empty, so no process can deliver it again.
+    const client = new Redis(redis.url);
+    try {
+      expect(await client.zcard('scale-test:outbox:due')).toBe(0);
+      expect(await client.hlen('scale-test:outbox:items')).toBe(0);
+    } finally {
+      client.disconnect();
+    }
   });
 });
