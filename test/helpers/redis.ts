@@ -50,6 +50,9 @@ export interface OwnRedis {
   port: number;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a Redis that holds connections open and answers nothing. */
+  pause(): void;
+  resume(): void;
 }
 
 export async function ownRedis(): Promise<OwnRedis> {
@@ -74,6 +77,12 @@ export async function ownRedis(): Promise<OwnRedis> {
         });
       });
       started.removeAllListeners('exit');
+    },
+    pause() {
+      if (child?.pid) process.kill(child.pid, 'SIGSTOP');
+    },
+    resume() {
+      if (child?.pid) process.kill(child.pid, 'SIGCONT');
     },
     async stop() {
       const running = child;
