@@ -226,3 +226,36 @@ describe.runIf(enabled)('two gateway processes on one Redis', { timeout: 60_000 
     }
   });
 });
+
+describe.runIf(enabled)('a gateway whose Redis is not there yet at start', { timeout: 60_000 }, () => {
+  let sim: Simulator;
+  let redis: OwnRedis;
+  let gw: GatewayProcess;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ port: 0, host: '127.0.0.1' });
+    redis = await ownRedis();
+    gw = await spawnGateway({
+      comfyui: { url: sim.url },
+      store: { kind: 'redis', url: redis.url, key_prefix: 'late-test:', command_timeout_ms: 2_000 },
+      locale: 'en',
+      auth: { api_keys: [{ key: ALICE['x-api-key'], name: 'alice' }] },
+      limits: { requests_per_second: 100, burst: 100 },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await gw?.stop();
+    await redis?.stop();
+    await sim?.close();
+  });
+
+  it('starts anyway, answers 503 where it needs Redis, and serves once Redis comes up', async () => {
+    const refused = await call(gw, 'GET', '/api/v1/scenarios', undefined, ALICE);
+    expect(refused.status).toBe(503);
+    expect(refused.json.message).toBe('The shared state store (Redis) is unavailable; retry shortly');
+    expect((await call(gw, 'GET', '/health')).status).toBe(200);
+    await redis.start();
+    await waitFor('the gateway to reach Redis', async () => ((await call(gw, 'GET', '/api/v1/scenarios', undefined, ALICE)).status === 200) || undefined);
+    expect(gw.lines.filter((line) => line.includes('redis is unavailable'))).toHaveLength(1);
+  });
+});
