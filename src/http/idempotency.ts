@@ -2,18 +2,19 @@
 // of a second prompt in ComfyUI. The gate knows no request: a route names the claim (idempotencyClaim / claimOf)
 // and the submission runs its step through `once`, so the WebSocket submit shares it with the HTTP routes.
 // - Same key, different request (body or query) → 400: the key names one request, not a slot to reuse.
-// - A duplicate arriving while the first still runs waits for the first's outcome rather than submitting again.
+// - A duplicate arriving while the first still runs waits for the first's outcome rather than submitting again
+//   (in the same process on the first's promise; in another process sharing a Redis store, by polling the store).
 // - Only successes are kept: after a 4xx/5xx the caller fixes the input and retries with the same key.
 // - The scope is the matched route (its template), not the raw path: `/submit`, `/submit/` and `/SUBMIT` are one
 //   route to the router, so they are one scope here too and the variants replay the first answer.
 // - Images inlined into an answer (`?output=base64`) are not kept: the record keeps the rest of the answer and
 //   which outputs to re-read, and a replay reads them again from ComfyUI's output folder.
 import { createHash } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Context } from 'koa';
 import { fail } from '../errors.js';
 import { message } from '../i18n.js';
 import { stateOf } from './envelope.js';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { IdempotencyStore, StoredAnswer } from './idempotency-store.js';
 import { memoryAnswers } from '../store/memory.js';
 import type { IdempotencyAnswers, IdempotencyHolder } from '../store/types.js';
@@ -116,7 +117,6 @@ export function createIdempotency(store: IdempotencyAnswers | IdempotencyStore, 
       reject(error);
       throw error;
     }
-    settle();
     const kept = keep(answer, inline);
     // The prompt is submitted: its answer goes back even when the store cannot keep it (the claim then lapses).
     await Promise.resolve()
@@ -124,6 +124,7 @@ export function createIdempotency(store: IdempotencyAnswers | IdempotencyStore, 
         if (!(await answers.put(claim.scope, token, claim.fingerprint, kept))) await answers.release(claim.scope, token);
       })
       .catch(() => undefined);
+    settle();
     resolve(kept);
     return answer;
   }
