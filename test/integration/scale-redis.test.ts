@@ -15,6 +15,7 @@ import { signRequest } from '../../src/security/canonical.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 import { ownRedis, type OwnRedis } from '../helpers/redis.js';
 import { waitFor } from '../helpers/wait.js';
+import { openSocket, refusedStatus } from '../helpers/ws-client.js';
 import { emptyImageWorkflow } from '../helpers/workflows.js';
 
 const ALICE = { 'x-api-key': 'alice-key-0123456789' };
@@ -83,7 +84,11 @@ describe.runIf(enabled)('two gateway processes on one Redis', { timeout: 60_000 
       store: { kind: 'redis', url: redis.url, key_prefix: 'scale-test:', command_timeout_ms: 2_000 },
       locale: 'en',
       auth: {
-        api_keys: [{ key: ALICE['x-api-key'], name: 'alice' }, { key: RATED['x-api-key'], name: 'rated' }],
+        api_keys: [
+          { key: ALICE['x-api-key'], name: 'alice' },
+          { key: RATED['x-api-key'], name: 'rated' },
+          { key: 'socket-key-0123456789', name: 'socket' },
+        ],
         signature: { groups: ['queue'], public_keys: [pem] },
       },
       webhooks: { secret: SECRET, initial_delay_ms: 100, max_delay_ms: 300, max_attempts: 100, timeout_ms: 1_000, allow_hosts: ['127.0.0.1'] },
@@ -154,6 +159,20 @@ describe.runIf(enabled)('two gateway processes on one Redis', { timeout: 60_000 
     expect(statuses).toEqual([...Array(BURST).fill(200), 429, 429]);
   });
 
+  it('WebSocket upgrades take from the same shared rate bucket', async () => {
+    const keyed = { 'x-api-key': 'socket-key-0123456789' };
+    // One client id per socket: the per-client socket cap stays out of the way.
+    const ws = (gw: GatewayProcess, i: number) => `${gw.url.replace('http', 'ws')}/api/v1/ws/scale-client-${i}`;
+    const sockets = [];
+    for (let i = 0; i < BURST; i++) sockets.push(await openSocket(ws(i % 2 ? a : b, i), keyed));
+    try {
+      const refused = await refusedStatus(ws(a, BURST), keyed);
+      expect(refused.status).toBe(429);
+    } finally {
+      await Promise.all(sockets.map((socket) => socket.close()));
+    }
+  });
+
   it('with Redis stopped both answer a 503 envelope (logged once per outage), and recover when it returns', async () => {
     // Counted from here: a loaded machine may have had a slow command (an outage too) before.
     const seen = [a.lines.length, b.lines.length];
@@ -172,6 +191,9 @@ describe.runIf(enabled)('two gateway processes on one Redis', { timeout: 60_000 
         expect(refused.headers.get('retry-after')).toBe('1');
       }
     }
+    const upgrade = await refusedStatus(`${b.url.replace('http', 'ws')}/api/v1/ws/outage-client`, ALICE);
+    expect(upgrade.status).toBe(503);
+    expect(JSON.parse(upgrade.body)).toMatchObject({ code: 503 });
     // What needs no shared state still answers: the processes are alive.
     expect((await call(a, 'GET', '/health')).status).toBe(200);
     expect(await promptsIn('scale-outage')).toBe(0);
