@@ -139,7 +139,8 @@ export async function startGatewayProcess(options: GatewayChildOptions): Promise
     const { child, value: url, spawnedAt, readyAt } = await spawnUntil(
       path.join(repoRoot, options.built ? 'dist/src/main.js' : 'src/main.ts'),
       [],
-      { env: { GATEWAY_CONFIG: path.join(dir, 'gateway.yaml'), DEBUG: '' }, ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}) },
+      // REDIS_URL of the shell would turn a memory-store gateway into a Redis one: the generated config decides.
+      { env: { GATEWAY_CONFIG: path.join(dir, 'gateway.yaml'), DEBUG: '', REDIS_URL: '' }, ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}) },
       (line) => {
         if (!line.includes('gateway listening')) return undefined;
         return (JSON.parse(line) as { url: string }).url;

@@ -16,9 +16,10 @@ import { waitLatency } from './cases/wait-latency.js';
 import { dispatchCost } from './cases/dispatch-cost.js';
 import { idempotencySoak } from './cases/idempotency-soak.js';
 import { pool } from './cases/pool.js';
+import { scale } from './cases/scale.js';
 
 const cases: BenchCase[] = [
-  upstreamDown, scenarioReload, submitOverhead, waitLatency, streaming, loadProof, footprint, fanout, dispatchCost, idempotencySoak, pool,
+  upstreamDown, scenarioReload, submitOverhead, waitLatency, streaming, loadProof, footprint, fanout, dispatchCost, idempotencySoak, pool, scale,
 ];
 
 async function main(): Promise<void> {

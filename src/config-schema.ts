@@ -129,6 +129,16 @@ export interface Config {
   };
   /** Idempotency-Key on the submit routes: how long and how many first answers are kept. */
   idempotency: { ttl_s: number; max_keys: number; max_bytes: number };
+  /** Where shared state lives (src/store): this process's memory, or a Redis several gateways share. */
+  store: {
+    kind: 'memory' | 'redis';
+    /** redis://[user:password@]host:port[/db]; env REDIS_URL sets it and selects redis. */
+    url: string;
+    /** Prepended to every key, so several gateway deployments can share one Redis. */
+    key_prefix: string;
+    /** A Redis command answers within this or the request that needs it answers 503. */
+    command_timeout_ms: number;
+  };
   auth: {
     api_keys: ApiKeyEntry[];
     /** '' for none; else a file of keys, resolved against the config file's folder. */
@@ -227,7 +237,7 @@ const authSchema = {
 export const configSchema: JSONSchemaType<Config> = {
   type: 'object',
   additionalProperties: false,
-  required: ['server', 'comfyui', 'folders', 'scenarios', 'limits', 'images', 'websocket', 'jobs', 'webhooks', 'idempotency', 'auth', 'locale', 'log', 'metrics'],
+  required: ['server', 'comfyui', 'folders', 'scenarios', 'limits', 'images', 'websocket', 'jobs', 'webhooks', 'idempotency', 'store', 'auth', 'locale', 'log', 'metrics'],
   properties: {
     server: {
       type: 'object',
@@ -423,6 +433,18 @@ export const configSchema: JSONSchemaType<Config> = {
         max_keys: positiveInt(10_000, 10_000_000),
         // Kept answers never hold inline images (they are re-read on replay), so this is job documents' worth.
         max_bytes: positiveInt(64 * 1024 * 1024, 1024 * 1024 * 1024),
+      },
+    },
+    store: {
+      type: 'object',
+      additionalProperties: false,
+      default: emptySection,
+      required: ['kind', 'url', 'key_prefix', 'command_timeout_ms'],
+      properties: {
+        kind: { type: 'string', enum: ['memory', 'redis'], default: 'memory' },
+        url: { type: 'string', default: 'redis://127.0.0.1:6379', pattern: '^rediss?://[^\\s]+$' },
+        key_prefix: { type: 'string', default: 'comfy-gateway:', maxLength: 200 },
+        command_timeout_ms: positiveInt(1_000, 60_000),
       },
     },
     auth: authSchema,

@@ -125,6 +125,13 @@ function applyEnvironment(raw: Raw, env: NodeJS.ProcessEnv, sources: Map<string,
     sources.set('comfyui.backends', 'environment variable COMFYUI_URLS');
     urls.forEach((_, i) => sources.set(`comfyui.backends.${i}.url`, 'environment variable COMFYUI_URLS'));
   }
+  // REDIS_URL both names the server and says to use it: nobody sets it to keep state in memory.
+  if (env.REDIS_URL !== undefined && env.REDIS_URL.trim() !== '') {
+    set(raw, 'store.url', env.REDIS_URL.trim());
+    set(raw, 'store.kind', 'redis');
+    sources.set('store.url', 'environment variable REDIS_URL');
+    sources.set('store.kind', 'environment variable REDIS_URL');
+  }
   // API_KEYS is a list (comma-separated), which the one-key-one-value table above cannot say.
   if (env.API_KEYS !== undefined && env.API_KEYS.trim() !== '') {
     set(raw, 'auth.api_keys', env.API_KEYS.split(',').map((key) => key.trim()).filter(Boolean));

@@ -3,7 +3,7 @@
 import type { Locale, Message, MessageKey } from './i18n.js';
 import { translate } from './i18n.js';
 
-export type ErrorCode = 400 | 401 | 403 | 404 | 405 | 408 | 413 | 415 | 429 | 500 | 1001 | 1002 | 1003;
+export type ErrorCode = 400 | 401 | 403 | 404 | 405 | 408 | 413 | 415 | 429 | 500 | 503 | 1001 | 1002 | 1003;
 
 const defaultStatus: Record<ErrorCode, number> = {
   400: 400,
@@ -16,6 +16,7 @@ const defaultStatus: Record<ErrorCode, number> = {
   415: 415,
   429: 429,
   500: 500,
+  503: 503,
   1001: 502,
   1002: 422,
   1003: 400,
@@ -100,6 +101,9 @@ export const fail = {
   rateLimited: (seconds: number) =>
     new GatewayError(429, 'error.rate_limited', { seconds }, { headers: { 'Retry-After': String(seconds) } }),
   internal: (requestId: string, cause?: unknown) => new GatewayError(500, 'error.internal', { requestId }, { cause }),
+  /** The shared state store (Redis) did not answer: the request cannot be checked or kept, so it is not run. */
+  storeUnavailable: (cause?: unknown) =>
+    new GatewayError(503, 'error.store_unavailable', {}, { cause, headers: { 'Retry-After': '1' } }),
   /** ComfyUI unreachable or timed out. 503 when no backend is healthy at all. */
   upstream: (address: string, reason: Reason, options: { status?: number; cause?: unknown } = {}) =>
     new GatewayError(1001, 'error.upstream', { address, reason }, options),

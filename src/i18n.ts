@@ -319,6 +319,10 @@ const catalogue = {
   'error.unsupported_encoding': ['不支持的请求体编码: {reason}', 'Unsupported request body encoding: {reason}'],
   'error.rate_limited': ['请求过于频繁，请 {seconds} 秒后重试', 'Too many requests; retry in {seconds} s'],
   'error.internal': ['服务器内部错误（请求 ID {requestId}）', 'Internal server error (request id {requestId})'],
+  'error.store_unavailable': [
+    '共享状态存储（Redis）暂时不可用，请稍后重试',
+    'The shared state store (Redis) is unavailable; retry shortly',
+  ],
   'error.upstream': ['ComfyUI 连接失败: {address} ({reason})', 'ComfyUI unreachable: {address} ({reason})'],
   'error.upstream_bad_answer': [
     'ComfyUI 返回了无法识别的响应: {address} ({reason})',

@@ -44,7 +44,10 @@ import { createHttpDrain } from './shutdown.js';
 import { createWebhooksFromConfig } from './webhooks/from-config.js';
 import { createIdempotency } from './http/idempotency.js';
 import { createSubmitJob } from './jobs/submit-job.js';
-import { createIdempotencyStore, type IdempotencyStore } from './http/idempotency-store.js';
+import type { IdempotencyStore } from './http/idempotency-store.js';
+import { createStoreFromConfig } from './store/from-config.js';
+import { isPromise } from './store/maybe.js';
+import type { StateStore } from './store/types.js';
 import { restoreInlined, takeInlined } from './jobs/outputs.js';
 import { answerClientError } from './http/client-error.js';
 import { createPoolInputs } from './pool/pool-inputs.js';
@@ -62,8 +65,15 @@ export interface Gateway {
   upstreamClientId: string;
   /** Every static route's spec (what the OpenAPI document and the auth tests enumerate). */
   specs: readonly RouteSpec[];
-  /** API key, rate limit and (when on for all routes) signature checks for a WebSocket upgrade request. */
+  /**
+   * API key, rate limit and (when on for all routes) signature checks for a WebSocket upgrade request, answered
+   * synchronously: with the memory store only (a shared store answers later: checkUpgrade).
+   */
   authenticateUpgrade(req: IncomingMessage): UpgradeVerdict;
+  /** The same checks with any store. */
+  checkUpgrade(req: IncomingMessage): Promise<UpgradeVerdict>;
+  /** Where shared state lives (gateway.yaml `store`). */
+  store: StateStore;
   /** The first backend's event stream (one WebSocket per backend, all under upstreamClientId). */
   events: UpstreamEvents;
   /** The backends, the gateway's queue and the dispatcher in front of them. */
@@ -131,8 +141,11 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   };
   const jobs = createJobAnswers(jobDeps);
   // Job ends → signed POSTs (src/webhooks); Idempotency-Key on the two submit routes.
-  const webhooks = createWebhooksFromConfig({ config, tracker, imageUrl, log });
-  const idempotencyStore = createIdempotencyStore({
+  // Idempotency answers, signature nonces, rate buckets and the webhook outbox: this process's memory, or Redis
+  // shared by every gateway process.
+  const store = await createStoreFromConfig(config, log);
+  const webhooks = createWebhooksFromConfig({ config, tracker, imageUrl, log, store });
+  const idempotencyStore = store.idempotency({
     maxKeys: config.idempotency.max_keys,
     maxBytes: config.idempotency.max_bytes,
     ttlMs: config.idempotency.ttl_s * 1000,
@@ -198,7 +211,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     }),
   ];
   // Keys, public keys and limits are read here, once: a bad one stops the start with its config key's name.
-  const security = createSecurity({ config });
+  const security = createSecurity({ config, store });
   const { app, specs } = createApp({
     config,
     log,
@@ -279,7 +292,13 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     submit,
     upstreamClientId,
     specs,
-    authenticateUpgrade: (req) => security.authenticateUpgrade(req, SOCKET_FACTS),
+    authenticateUpgrade: (req) => {
+      const verdict = security.authenticateUpgrade(req, SOCKET_FACTS);
+      if (isPromise(verdict)) throw new Error('authenticateUpgrade answers synchronously only with the memory store: use checkUpgrade');
+      return verdict;
+    },
+    checkUpgrade: async (req) => security.authenticateUpgrade(req, SOCKET_FACTS),
+    store,
     events,
     pool,
     hub,
@@ -313,6 +332,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       inputs.close();
       // Past the deadline nobody waits for ComfyUI's answers any more: abort them instead of waiting.
       await pool.close({ force: !result.drained });
+      await store.close();
     },
   };
 }

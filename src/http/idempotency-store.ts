@@ -1,9 +1,9 @@
 // The memory behind Idempotency-Key: scope → the first request's fingerprint and either its answer (kept for ttl)
-// or, while it runs, a promise of it. This is the seam a shared store (Redis) would implement; the one here lives in
-// the process, so keys are forgotten on restart. Bounded three ways: by count (max_keys), by bytes (max_bytes,
-// counted over scope, fingerprint and kept body), and by time (an expired answer is dropped when next looked at).
-// Least recently used scopes go first when either bound is crossed; an answer larger than the whole byte bound is
-// not kept at all.
+// or, while it runs, a promise of it. It lives in the process, so keys are forgotten on restart; the state seam
+// (src/store) wraps it as the memory store and keeps the same bounds in Redis. Bounded three ways: by count
+// (max_keys), by bytes (max_bytes, counted over scope, fingerprint and kept body), and by time (an expired answer
+// is dropped when next looked at). Least recently used scopes go first when either bound is crossed; an answer
+// larger than the whole byte bound is not kept at all.
 
 export interface StoredAnswer {
   status: number;

@@ -2,18 +2,22 @@
 // of a second prompt in ComfyUI. The gate knows no request: a route names the claim (idempotencyClaim / claimOf)
 // and the submission runs its step through `once`, so the WebSocket submit shares it with the HTTP routes.
 // - Same key, different request (body or query) → 400: the key names one request, not a slot to reuse.
-// - A duplicate arriving while the first still runs waits for the first's outcome rather than submitting again.
+// - A duplicate arriving while the first still runs waits for the first's outcome rather than submitting again
+//   (in the same process on the first's promise; in another process sharing a Redis store, by polling the store).
 // - Only successes are kept: after a 4xx/5xx the caller fixes the input and retries with the same key.
 // - The scope is the matched route (its template), not the raw path: `/submit`, `/submit/` and `/SUBMIT` are one
 //   route to the router, so they are one scope here too and the variants replay the first answer.
 // - Images inlined into an answer (`?output=base64`) are not kept: the record keeps the rest of the answer and
 //   which outputs to re-read, and a replay reads them again from ComfyUI's output folder.
 import { createHash } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Context } from 'koa';
 import { fail } from '../errors.js';
 import { message } from '../i18n.js';
 import { stateOf } from './envelope.js';
-import type { IdempotencyStore, PendingEntry, StoredAnswer } from './idempotency-store.js';
+import type { IdempotencyStore, StoredAnswer } from './idempotency-store.js';
+import { memoryAnswers } from '../store/memory.js';
+import type { IdempotencyAnswers, IdempotencyHolder } from '../store/types.js';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
@@ -66,34 +70,76 @@ export function claimOf(ctx: Context, route: string, request: unknown): Idempote
   return idempotencyClaim(key, stateOf(ctx).apiKey, route, request, ctx.querystring);
 }
 
-export function createIdempotency(store: IdempotencyStore, inline?: InlineParts): IdempotencyGate {
+export function createIdempotency(store: IdempotencyAnswers | IdempotencyStore, inline?: InlineParts): IdempotencyGate {
+  const answers = 'renew' in store ? store : memoryAnswers(store);
+  // The outcome of each claim running in this process: a duplicate here waits on it (and answers the first's error
+  // when it fails); a duplicate in another process only sees the store, and polls it.
+  const running = new Map<string, Promise<StoredAnswer>>();
+
+  /** The holder's answer, or undefined once the holder gave up (failed, or its process stopped): claim again. */
+  async function answerOf(scope: string, holder: IdempotencyHolder): Promise<StoredAnswer | undefined> {
+    const here = running.get(holder.token);
+    if (here) return here;
+    for (let wait = 20; ; wait = Math.min(250, wait * 2)) {
+      await delay(wait);
+      const now = await answers.peek(scope);
+      if (now?.answer && now.fingerprint === holder.fingerprint) return now.answer;
+      if (!now || now.token !== holder.token) return undefined;
+    }
+  }
+
+  async function run<T extends object>(claim: IdempotencyClaim, token: string, produce: () => Promise<T>): Promise<T> {
+    let resolve!: (answer: StoredAnswer) => void;
+    let reject!: (error: unknown) => void;
+    const outcome = new Promise<StoredAnswer>((res, rej) => ((resolve = res), (reject = rej)));
+    // Without waiters nobody awaits a rejection: keep it from being reported as unhandled.
+    outcome.catch(() => undefined);
+    running.set(token, outcome);
+    const renewal = answers.renewEveryMs === undefined ? undefined : setInterval(() => {
+      void Promise.resolve()
+        .then(() => answers.renew(claim.scope, token))
+        .catch(() => undefined);
+    }, answers.renewEveryMs);
+    renewal?.unref();
+    const settle = () => {
+      clearInterval(renewal);
+      running.delete(token);
+    };
+    let answer: T;
+    try {
+      answer = await produce();
+    } catch (error) {
+      // A store that cannot be told lets the claim lapse at the end of its lease instead.
+      await Promise.resolve()
+        .then(() => answers.release(claim.scope, token))
+        .catch(() => undefined);
+      settle();
+      reject(error);
+      throw error;
+    }
+    const kept = keep(answer, inline);
+    // The prompt is submitted: its answer goes back even when the store cannot keep it (the claim then lapses).
+    await Promise.resolve()
+      .then(async () => {
+        if (!(await answers.put(claim.scope, token, claim.fingerprint, kept))) await answers.release(claim.scope, token);
+      })
+      .catch(() => undefined);
+    settle();
+    resolve(kept);
+    return answer;
+  }
+
   return {
     async once<T extends object>(claim: IdempotencyClaim, produce: () => Promise<T>) {
-      let resolve!: (answer: StoredAnswer) => void;
-      let reject!: (error: unknown) => void;
-      const pending = new Promise<StoredAnswer>((res, rej) => ((resolve = res), (reject = rej)));
-      // Without waiters nobody awaits a rejection: keep it from being reported as unhandled.
-      pending.catch(() => undefined);
-      const entry: PendingEntry = { fingerprint: claim.fingerprint, pending };
-      const holder = store.claim(claim.scope, entry);
-      if (holder !== entry) {
+      for (;;) {
+        const taken = await answers.claim(claim.scope, claim.fingerprint);
+        if (taken.claimed) return { answer: await run(claim, taken.token, produce), replayed: false };
+        const { holder } = taken;
         if (holder.fingerprint !== claim.fingerprint) throw fail.badRequest(message('reason.idempotency_reused'));
-        // A failed first attempt rejects here, and this duplicate answers the same error.
-        const kept = 'answer' in holder ? holder.answer : await holder.pending;
-        return { answer: (await reread(kept, inline)) as T, replayed: true };
+        // A failed first attempt in this process rejects here, and this duplicate answers the same error.
+        const kept = holder.answer ?? (await answerOf(claim.scope, holder));
+        if (kept) return { answer: (await reread(kept, inline)) as T, replayed: true };
       }
-      let answer: T;
-      try {
-        answer = await produce();
-      } catch (error) {
-        store.release(claim.scope, entry);
-        reject(error);
-        throw error;
-      }
-      const kept = keep(answer, inline);
-      if (!store.put(claim.scope, claim.fingerprint, kept)) store.release(claim.scope, entry);
-      resolve(kept);
-      return { answer, replayed: false };
     },
   };
 }

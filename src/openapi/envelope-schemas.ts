@@ -43,6 +43,11 @@ const codes = {
   },
   429: { meaning: 'Rate limited (see Retry-After)', key: 'error.rate_limited', params: { seconds: '1' } },
   500: { meaning: 'Internal error (the message never carries a stack)', key: 'error.internal', params: { requestId: '…' } },
+  503: {
+    meaning: 'The shared state store (Redis, store.kind: redis) did not answer; retry shortly (see Retry-After)',
+    key: 'error.store_unavailable',
+    params: {},
+  },
   1001: {
     meaning: 'ComfyUI unreachable, timed out, or answered something unusable (503 when no backend is healthy)',
     key: 'error.upstream',

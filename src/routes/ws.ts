@@ -39,7 +39,7 @@ export interface GatewaySocketsDeps {
    * Runs before a socket is accepted, with the socket's facts (API key, rate limit, signature): a refusal is
    * answered like the HTTP one, envelope and headers.
    */
-  guard?: (request: IncomingMessage, facts: RouteFacts) => UpgradeCheck;
+  guard?: (request: IncomingMessage, facts: RouteFacts) => UpgradeCheck | Promise<UpgradeCheck>;
 }
 
 /** The security layer's verdict on an upgrade request (structurally its UpgradeVerdict). */
@@ -91,7 +91,8 @@ export function createGatewaySockets(deps: GatewaySocketsDeps): GatewaySockets {
     if (clientId === undefined || !clientIdPattern.test(clientId)) {
       throw fail.badRequest(message('reason.ws_client_id', { pattern: clientIdPattern.source }));
     }
-    const verdict = deps.guard?.(request, SOCKET_FACTS);
+    // Awaited before the caps below, which are then checked and taken with no await in between.
+    const verdict = await deps.guard?.(request, SOCKET_FACTS);
     if (verdict && !verdict.ok) throw verdict.error;
     // The socket's client is the client_id within its key: another key's /ws/<same id> is another client.
     const owner = verdict?.ok ? verdict.key : undefined;

@@ -1,8 +1,8 @@
 // Nonces seen within the signature window. Every entry lives for the same time, so insertion order is expiry
 // order: expired entries are dropped from the front in O(1) each. Memory is capped; when the cap is reached by
 // nonces still inside the window, new requests are refused rather than old nonces forgotten (forgetting one would
-// let its request be replayed). This is the seam a shared store (Redis) would implement: remember() must stay one
-// atomic check-and-remember. The one here lives in the process, so nonces are forgotten on restart.
+// let its request be replayed). This is the memory store's nonce store (src/store); remember() is one atomic
+// check-and-remember. It lives in the process, so nonces are forgotten on restart (the Redis store keeps them).
 export interface NonceCache {
   readonly size: number;
   /** 'new' records the nonce; 'replayed' means it was seen; `full` says when the oldest entry will expire. */

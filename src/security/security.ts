@@ -12,8 +12,9 @@ import { isOpenAccess, type Access, type MountedFacts, type RouteFacts } from '.
 import { fail, isGatewayError, type GatewayError } from '../errors.js';
 import { createKeyRing, presentedKey, readKeyFile, type ApiKey } from './api-keys.js';
 import { createFailedAuthLimiter } from './failed-auth.js';
-import { createNonceCache } from './nonce-cache.js';
-import { createRateLimiter } from './rate-limit.js';
+import { createMemoryStore } from '../store/memory.js';
+import { andThen, isPromise, type MaybePromise } from '../store/maybe.js';
+import type { StateStore } from '../store/types.js';
 import { bufferBody, hasBody } from './raw-body.js';
 import { createSignatureVerifier, loadPublicKeys, type SignatureVerifier } from './signature.js';
 
@@ -34,12 +35,17 @@ export interface Security {
   unmatched(factsAt: (path: string) => MountedFacts[]): Middleware;
   /** False with no API key configured: one tenant, every request sees every job. */
   multiTenant: boolean;
-  /** The checks of a route with `facts` (the socket's own), for a WebSocket upgrade request. */
-  authenticateUpgrade(req: IncomingMessage, facts: RouteFacts): UpgradeVerdict;
+  /**
+   * The checks of a route with `facts` (the socket's own), for a WebSocket upgrade request: synchronous with the
+   * memory store, later with a shared one (its rate limit and nonce checks ask Redis).
+   */
+  authenticateUpgrade(req: IncomingMessage, facts: RouteFacts): MaybePromise<UpgradeVerdict>;
 }
 
 export interface SecurityOptions {
   config: Config;
+  /** Where rate buckets and signature nonces live; the memory store when absent. */
+  store?: StateStore;
   now?: () => number;
 }
 
@@ -49,16 +55,17 @@ const multipartOverheadBytes = 64 * 1024;
 export function createSecurity(options: SecurityOptions): Security {
   const { config } = options;
   const auth = config.auth;
+  const store = options.store ?? createMemoryStore();
   const keys = createKeyRing([...auth.api_keys, ...(auth.api_keys_file ? readKeyFile(auth.api_keys_file) : [])]);
   const limiter =
     config.limits.requests_per_second > 0
-      ? createRateLimiter({
+      ? store.rateLimiter({
           ratePerSecond: config.limits.requests_per_second,
           burst: config.limits.burst || Math.ceil(config.limits.requests_per_second),
           ...(options.now ? { now: options.now } : {}),
         })
       : undefined;
-  const signature = createSignatureStage(config, options.now);
+  const signature = createSignatureStage(config, store, options.now);
   const failedAuth =
     config.limits.failed_auth_attempts > 0
       ? createFailedAuthLimiter({
@@ -95,10 +102,11 @@ export function createSecurity(options: SecurityOptions): Security {
   }
 
   /** Per key when keys are configured, per client address otherwise. */
-  function limit(keyName: string | undefined, ip: string | undefined): void {
+  function limit(keyName: string | undefined, ip: string | undefined): MaybePromise<void> {
     if (!limiter) return;
-    const taken = limiter.take(keyName !== undefined ? `key:${keyName}` : `ip:${ip ?? '-'}`);
-    if (!taken.ok) throw fail.rateLimited(taken.retryAfterSeconds);
+    return andThen(limiter.take(keyName !== undefined ? `key:${keyName}` : `ip:${ip ?? '-'}`), (taken) => {
+      if (!taken.ok) throw fail.rateLimited(taken.retryAfterSeconds);
+    });
   }
 
   const apiKeyGuard = (facts: RouteFacts): Middleware => async (ctx, next) => {
@@ -115,7 +123,7 @@ export function createSecurity(options: SecurityOptions): Security {
   };
 
   const rateLimitGuard: Middleware = async (ctx, next) => {
-    limit((ctx.state as GatewayState).apiKey, ctx.ip);
+    await limit((ctx.state as GatewayState).apiKey, ctx.ip);
     return next();
   };
 
@@ -134,7 +142,7 @@ export function createSecurity(options: SecurityOptions): Security {
       }
       const multipart = ctx.is('multipart/form-data') === 'multipart/form-data';
       const body = await bufferBody(ctx, multipart ? config.limits.upload_bytes + multipartOverheadBytes : jsonLimit);
-      verifier.verify({ method: ctx.method, path: ctx.path, rawQuery: ctx.querystring, body, headers: ctx.headers });
+      await verifier.verify({ method: ctx.method, path: ctx.path, rawQuery: ctx.querystring, body, headers: ctx.headers });
       return next();
     };
   };
@@ -161,39 +169,50 @@ export function createSecurity(options: SecurityOptions): Security {
     },
     multiTenant: keys.size > 0,
     authenticateUpgrade(req, facts) {
-      try {
-        if (isOpen(facts.access)) return { ok: true, mayRunWorkflows: true, submitNeedsSignature: false };
-        const url = new URL(req.url ?? '/', 'http://upgrade.invalid');
-        const key = authenticate(req.headers, req.socket.remoteAddress, url.searchParams.get('api_key') ?? undefined);
-        // Only what refuses the socket outright; a raw-workflow route limits what the socket may send instead.
-        if (key) permit(key, { ...facts, rawWorkflow: false }, undefined);
-        limit(key?.name, req.socket.remoteAddress);
-        // A signed upgrade is checked like any signed request; an unsigned one is refused when every route needs a
-        // signature, and otherwise opens without the right to submit when the signed groups cover submission.
-        const signed = req.headers['x-signature'] !== undefined;
-        if (signature && (signature.global || signed)) {
-          const at = (req.url ?? '/').indexOf('?');
-          signature.verifier.verify({
-            method: req.method ?? 'GET',
-            path: url.pathname,
-            rawQuery: at === -1 ? '' : (req.url ?? '').slice(at + 1),
-            body: new Uint8Array(0),
-            headers: req.headers,
-          });
-        }
-        const submitNeedsSignature = signature !== undefined && signature.coversSubmission && !signature.global && !signed;
-        const mayRunWorkflows = !(facts.rawWorkflow && key?.scenarios);
-        return key
-          ? { ok: true, key: key.name, admin: key.admin, mayRunWorkflows, submitNeedsSignature }
-          : { ok: true, mayRunWorkflows, submitNeedsSignature };
-      } catch (error) {
+      // Only what refuses the socket outright is a verdict; anything else (a store that does not answer) throws.
+      const refusal = (error: unknown): UpgradeVerdict => {
         if (isGatewayError(error) && (error.status === 401 || error.status === 403 || error.status === 429)) {
           return { ok: false, error };
         }
         throw error;
+      };
+      try {
+        const verdict = checkUpgrade(req, facts);
+        return isPromise(verdict) ? verdict.catch(refusal) : verdict;
+      } catch (error) {
+        return refusal(error);
       }
     },
   };
+
+  function checkUpgrade(req: IncomingMessage, facts: RouteFacts): MaybePromise<UpgradeVerdict> {
+    if (isOpen(facts.access)) return { ok: true, mayRunWorkflows: true, submitNeedsSignature: false };
+    const url = new URL(req.url ?? '/', 'http://upgrade.invalid');
+    const key = authenticate(req.headers, req.socket.remoteAddress, url.searchParams.get('api_key') ?? undefined);
+    // Only what refuses the socket outright; a raw-workflow route limits what the socket may send instead.
+    if (key) permit(key, { ...facts, rawWorkflow: false }, undefined);
+    // A signed upgrade is checked like any signed request; an unsigned one is refused when every route needs a
+    // signature, and otherwise opens without the right to submit when the signed groups cover submission.
+    const signed = req.headers['x-signature'] !== undefined;
+    const verified = andThen(limit(key?.name, req.socket.remoteAddress), () => {
+      if (!signature || !(signature.global || signed)) return;
+      const at = (req.url ?? '/').indexOf('?');
+      return signature.verifier.verify({
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        rawQuery: at === -1 ? '' : (req.url ?? '').slice(at + 1),
+        body: new Uint8Array(0),
+        headers: req.headers,
+      });
+    });
+    return andThen(verified, (): UpgradeVerdict => {
+      const submitNeedsSignature = signature !== undefined && signature.coversSubmission && !signature.global && !signed;
+      const mayRunWorkflows = !(facts.rawWorkflow && key?.scenarios);
+      return key
+        ? { ok: true, key: key.name, admin: key.admin, mayRunWorkflows, submitNeedsSignature }
+        : { ok: true, mayRunWorkflows, submitNeedsSignature };
+    });
+  }
 }
 
 /** Runs the guards one after the other, then `next`. */
@@ -210,7 +229,7 @@ interface SignatureStage {
   covers(group: string): boolean;
 }
 
-function createSignatureStage(config: Config, now?: () => number): SignatureStage | undefined {
+function createSignatureStage(config: Config, store: StateStore, now?: () => number): SignatureStage | undefined {
   const settings = config.auth.signature;
   if (!settings.enabled && settings.groups.length === 0) return undefined;
   const publicKeys = loadPublicKeys(settings.public_keys);
@@ -221,7 +240,7 @@ function createSignatureStage(config: Config, now?: () => number): SignatureStag
     publicKeys,
     toleranceSeconds: settings.tolerance_seconds,
     // A nonce must outlive every timestamp that could still pass: up to `tolerance` in the past or the future.
-    nonces: createNonceCache({
+    nonces: store.nonces({
       ttlMs: 2 * settings.tolerance_seconds * 1000,
       capacity: settings.nonce_cache_size,
       ...(now ? { now } : {}),

@@ -5,7 +5,8 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../config.js';
 import { fail } from '../errors.js';
 import { canonicalString, pssOptions } from './canonical.js';
-import type { NonceCache } from './nonce-cache.js';
+import { andThen, type MaybePromise } from '../store/maybe.js';
+import type { NonceStore } from '../store/types.js';
 
 export interface SignedRequest {
   method: string;
@@ -21,14 +22,17 @@ export interface SignatureVerifier {
    * body is read, so an unsigned request cannot make the gateway buffer its body.
    */
   precheck(headers: SignedRequest['headers']): void;
-  /** Throws the 401 that names the failed check (or 429 when the nonce cache is full). */
-  verify(request: SignedRequest): void;
+  /**
+   * Throws the 401 that names the failed check (or 429 when the nonce cache is full). Synchronous with the memory
+   * store; with a shared store the nonce check answers later.
+   */
+  verify(request: SignedRequest): MaybePromise<void>;
 }
 
 export interface VerifierOptions {
   publicKeys: readonly KeyObject[];
   toleranceSeconds: number;
-  nonces: NonceCache;
+  nonces: NonceStore;
   now?: () => number;
 }
 
@@ -71,9 +75,10 @@ export function createSignatureVerifier(options: VerifierOptions): SignatureVeri
       const good = options.publicKeys.some((key) => verify('sha256', data, { key, ...pssOptions }, bytes));
       if (!good) throw fail.signatureInvalid();
 
-      const seen = options.nonces.remember(nonce);
-      if (seen.result === 'replayed') throw fail.signatureReplayed();
-      if (seen.result === 'full') throw fail.rateLimited(seen.retryAfterSeconds);
+      return andThen(options.nonces.remember(nonce), (seen) => {
+        if (seen.result === 'replayed') throw fail.signatureReplayed();
+        if (seen.result === 'full') throw fail.rateLimited(seen.retryAfterSeconds);
+      });
     },
   };
 }

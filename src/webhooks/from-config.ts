@@ -9,12 +9,16 @@ import type { Logger } from '../log.js';
 import { createWebhookDispatcher } from './dispatcher.js';
 import { createJobWebhooks, type JobWebhooks } from './job-webhooks.js';
 import { createHttpPoster } from './post.js';
+import { createOutboxDispatcher } from './outbox-dispatcher.js';
+import type { StateStore } from '../store/types.js';
 
 export interface WebhooksFromConfigDeps {
   config: Pick<Config, 'webhooks' | 'server'>;
   tracker: JobTracker;
   imageUrl: ImageUrlBuilder;
   log: Logger;
+  /** A shared store keeps pending deliveries in its outbox; with the memory store they run in this process. */
+  store?: StateStore;
   /** Tests shorten the waits between attempts. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -23,20 +27,24 @@ export function createWebhooksFromConfig(deps: WebhooksFromConfigDeps): JobWebho
   const settings = deps.config.webhooks;
   const policy = createUrlPolicy({ allowHosts: settings.allow_hosts, allowCidrs: settings.allow_cidrs });
   const poster = settings.secret ? createHttpPoster({ timeoutMs: settings.timeout_ms, policy }) : undefined;
-  const dispatcher = poster
-    ? createWebhookDispatcher({
-        secret: settings.secret,
-        settings: {
-          maxAttempts: settings.max_attempts,
-          initialDelayMs: settings.initial_delay_ms,
-          maxDelayMs: settings.max_delay_ms,
-          timeoutMs: settings.timeout_ms,
-        },
-        post: poster.post,
-        log: deps.log,
-        ...(deps.sleep ? { sleep: deps.sleep } : {}),
-      })
-    : undefined;
+  const dispatchSettings = {
+    maxAttempts: settings.max_attempts,
+    initialDelayMs: settings.initial_delay_ms,
+    maxDelayMs: settings.max_delay_ms,
+    timeoutMs: settings.timeout_ms,
+  };
+  const shared = deps.store && deps.store.kind !== 'memory' ? deps.store : undefined;
+  const dispatcher = !poster
+    ? undefined
+    : shared
+      ? createOutboxDispatcher({ secret: settings.secret, settings: dispatchSettings, post: poster.post, outbox: shared.outbox(), log: deps.log })
+      : createWebhookDispatcher({
+          secret: settings.secret,
+          settings: dispatchSettings,
+          post: poster.post,
+          log: deps.log,
+          ...(deps.sleep ? { sleep: deps.sleep } : {}),
+        });
   const webhooks = createJobWebhooks({
     tracker: deps.tracker,
     dispatcher,

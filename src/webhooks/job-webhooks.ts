@@ -1,7 +1,8 @@
 // Jobs → webhooks: a submit route asks accept() for the URL (the request's, else the manifest's: refused with 400
 // when there is no secret or the URL is unusable), then attach()es it to the job; when the tracker says the job
 // ended, its document goes out through the dispatcher and each delivery state is written back onto the job, where
-// GET /api/v1/jobs/{id} shows it. State lives in memory only: a restart forgets deliveries still retrying.
+// GET /api/v1/jobs/{id} shows it. Pending deliveries live where the dispatcher keeps them: in this process (memory
+// store), or in the shared outbox (redis store), where they outlive the process.
 import { fail } from '../errors.js';
 import { message } from '../i18n.js';
 import type { UrlPolicy } from '../images/url-policy.js';

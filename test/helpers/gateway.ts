@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type DeepPartial, type Config } from '../../src/config.js';
 import { startGateway, type Gateway, type StartOptions } from '../../src/server.js';
+import { dropKeys, randomPrefix, testRedisUrl } from './redis.js';
 
 export interface TestGateway extends Gateway {
   config: Config;
@@ -20,6 +21,9 @@ export interface Answer {
 
 export async function startTestGateway(overrides: DeepPartial<Config> = {}, options: StartOptions = {}): Promise<TestGateway> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gateway-test-'));
+  // TEST_STORE=redis runs any integration test against the Redis store (TEST_REDIS_URL), under a prefix of its own.
+  const prefix = randomPrefix();
+  const store = process.env.TEST_STORE === 'redis' ? { store: { kind: 'redis' as const, url: testRedisUrl, key_prefix: prefix } } : {};
   const config = loadConfig({
     cwd: dir,
     env: {},
@@ -29,6 +33,7 @@ export async function startTestGateway(overrides: DeepPartial<Config> = {}, opti
         folders: { scenarios: 'scenarios', templates: 'templates', input: 'input', output: 'output' },
         scenarios: { watch: false },
         log: { level: 'silent' as const },
+        ...store,
       },
       overrides,
     ],
@@ -53,6 +58,7 @@ export async function startTestGateway(overrides: DeepPartial<Config> = {}, opti
     async close() {
       await stopGateway();
       await rm(dir, { recursive: true, force: true });
+      if (config.store.kind === 'redis' && config.store.key_prefix === prefix) await dropKeys(prefix, config.store.url);
     },
   });
 }

@@ -1,0 +1,116 @@
+// The state seam: everything several gateway processes must share, or one process must not lose by restarting.
+// Two implementations: memory (src/store/memory.ts, the default, one process, nothing to install) and redis
+// (src/store/redis/, every gateway process on one Redis). The same contract suite runs against both
+// (test/unit/store/contract.test.ts). Job records, the gateway queue, slot leases and the job event bus join later.
+import type { StoredAnswer } from '../http/idempotency-store.js';
+import type { MaybePromise } from './maybe.js';
+
+/** Who holds an Idempotency-Key scope: its fingerprint, the holder's claim token, and the answer once there is one. */
+export interface IdempotencyHolder {
+  fingerprint: string;
+  token: string;
+  answer?: StoredAnswer;
+}
+
+export type IdempotencyClaimResult = { claimed: true; token: string } | { claimed: false; holder: IdempotencyHolder };
+
+/**
+ * Idempotency-Key answers, bounded by count, by bytes and by time; least recently used scopes go first. claim()
+ * is one atomic step: of two requests racing on one scope (in one process or in two) exactly one is `claimed`.
+ */
+export interface IdempotencyAnswers {
+  claim(scope: string, fingerprint: string): MaybePromise<IdempotencyClaimResult>;
+  /** The live holder of a scope (marks it recently used), or undefined. */
+  peek(scope: string): MaybePromise<IdempotencyHolder | undefined>;
+  /** Keeps a running claim alive (a shared store forgets a claim whose process stopped renewing it). */
+  renew(scope: string, token: string): MaybePromise<void>;
+  /** How often a running claim must be renewed; undefined: claims live until put or released. */
+  readonly renewEveryMs?: number;
+  /** Keeps the answer for the ttl in place of the claim; false when it is larger than the whole byte bound. */
+  put(scope: string, token: string, fingerprint: string, answer: StoredAnswer): MaybePromise<boolean>;
+  /** Frees the scope while it is still held under `token` (a newer holder is left alone). */
+  release(scope: string, token: string): MaybePromise<void>;
+  /** Entries and bytes held (for a shared store: as of its last answer). */
+  readonly size: number;
+  readonly bytes: number;
+}
+
+export interface IdempotencyOptions {
+  maxKeys: number;
+  maxBytes: number;
+  ttlMs: number;
+  now?: () => number;
+}
+
+export type NonceResult = { result: 'new' } | { result: 'replayed' } | { result: 'full'; retryAfterSeconds: number };
+
+/** Signature nonces seen within the window: remember() is one atomic check-and-remember. */
+export interface NonceStore {
+  remember(nonce: string): MaybePromise<NonceResult>;
+}
+
+export interface NonceOptions {
+  ttlMs: number;
+  /** The memory store's cap; Redis holds every nonce for its ttl (docs/scaling.md). */
+  capacity: number;
+  now?: () => number;
+}
+
+export type RateResult = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+/** Token buckets per caller; take() is one atomic step. */
+export interface RateLimitStore {
+  take(id: string): MaybePromise<RateResult>;
+}
+
+export interface RateLimitOptions {
+  ratePerSecond: number;
+  burst: number;
+  maxBuckets?: number;
+  now?: () => number;
+}
+
+/** One webhook message on its way: everything a process needs to send it, or to pick it up from a process that died. */
+export interface OutboxItem {
+  id: string;
+  url: string;
+  type: string;
+  /** The signed body, the same on every attempt. */
+  body: string;
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+}
+
+export interface LeasedItem {
+  item: OutboxItem;
+  /** Proof of the claim: retry() and finish() only act under the lease that is still current. */
+  lease: string;
+}
+
+/**
+ * Webhook deliveries not finished yet. claim() hands each due item to one caller for `leaseMs`; if the caller neither
+ * retries nor finishes it in that time (its process died), the item is due again and another process takes it.
+ */
+export interface WebhookOutbox {
+  add(item: OutboxItem, dueAt: number): Promise<void>;
+  claim(now: number, leaseMs: number, limit: number): Promise<LeasedItem[]>;
+  /** Back in the outbox with its new state, due at `dueAt`. */
+  retry(leased: LeasedItem, dueAt: number): Promise<void>;
+  /** Delivered or given up: gone. */
+  finish(leased: LeasedItem): Promise<void>;
+}
+
+export interface StateStore {
+  readonly kind: 'memory' | 'redis';
+  idempotency(options: IdempotencyOptions): IdempotencyAnswers;
+  nonces(options: NonceOptions): NonceStore;
+  rateLimiter(options: RateLimitOptions): RateLimitStore;
+  /**
+   * The webhook outbox. The gateway sends through it only with a shared store: with the memory store an outbox in
+   * the process would die with it anyway, so deliveries keep running in the dispatcher's own loop as they always did.
+   */
+  outbox(): WebhookOutbox;
+  /** Ends the connection (Redis); nothing for memory. */
+  close(): Promise<void>;
+}
