@@ -160,7 +160,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     healthRoutes({ config, comfy, pool }),
     backendRoutes({ pool }),
     ...(metrics ? [metricsRoutes({ metrics })] : []),
-    workflowRoutes({ config, comfy, submitJob, tracker, jobs, images }),
+    workflowRoutes({ config, comfy, submitJob, tracker, jobs, images, pool }),
     queueRoutes({ comfy, tracker, pool }),
     await imageRoutes({ config, comfy, findJob: async (id) => tracker.get(id) ?? (await jobDeps.recover(id)) }),
     scenarioRoutes({

@@ -256,3 +256,94 @@ describe('a backend dying mid-run', () => {
     expect((health.json.data as { backends: { reachable: boolean }[] }).backends.map((b) => b.reachable)).toEqual([true, true, true]);
   });
 });
+
+describe('the gateway queue', () => {
+  let sim: Simulator;
+  let gw: TestGateway;
+  const keys = { alice: 'alice-key-0123456789', bob: 'bob-key-0123456789', low: 'low-key-0123456789', ops: 'ops-key-0123456789' };
+
+  beforeAll(async () => {
+    sim = await startSimulator({ port: 0, runMs: 150 });
+    gw = await startTestGateway({
+      comfyui: { backends: [{ name: 'only', url: sim.url, slots: 1, weight: 1, labels: [] }] },
+      auth: {
+        api_keys: [
+          { key: keys.alice, name: 'alice' },
+          { key: keys.bob, name: 'bob' },
+          { key: keys.low, name: 'low', priority_max: 0 },
+          { key: keys.ops, name: 'ops', role: 'admin' },
+        ],
+      },
+    });
+    await waitFor('the backend stream', () => gw.events.connected);
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await sim?.close();
+  });
+
+  const send = async (who: keyof typeof keys, color: number, priority?: number) => {
+    const answer = await gw.call(
+      'POST',
+      '/api/v1/workflows/submit',
+      { workflow: emptyImageWorkflow('q', color), ...(priority !== undefined ? { priority } : {}) },
+      { 'x-api-key': keys[who] },
+    );
+    expect(answer.status, JSON.stringify(answer.json)).toBe(200);
+    return answer.json.data as { prompt_id: string; status?: string; queue_position?: number };
+  };
+  /** The order prompts started in, from the simulator's own history. */
+  const startOrder = async (ids: string[]): Promise<string[]> => {
+    const history = (await (await fetch(`${sim.url}/history`)).json()) as Record<string, { status: { messages: [string, { timestamp: number }][] } }>;
+    const started = (id: string) => history[id]?.status.messages.find(([type]) => type === 'execution_start')?.[1].timestamp ?? Infinity;
+    return [...ids].sort((a, b) => started(a) - started(b));
+  };
+  const admin = { 'x-api-key': keys.ops };
+  const asAlice = { 'x-api-key': keys.alice };
+
+  it('runs higher priorities first, caps a key at its priority_max, and lets callers take turns', async () => {
+    const blocker = await send('alice', 1);
+    const low = [await send('alice', 2), await send('alice', 3), await send('alice', 4)];
+    expect(low.map((job) => [job.status, job.queue_position])).toEqual([['queued', 1], ['queued', 2], ['queued', 3]]);
+    const capped = await send('low', 5, 50); // asks for 50, may have 0: stays behind the urgent one
+    const urgent = await send('bob', 6, 10);
+    const queued = (await gw.call('GET', `/api/v1/jobs/${urgent.prompt_id}`, undefined, { 'x-api-key': keys.bob })).json.data as JobDoc;
+    expect([queued.status, queued.backend, queued.queue_position]).toEqual(['queued', null, 1]);
+    const all = [blocker, ...low, capped, urgent].map((job) => job.prompt_id);
+    await waitFor('every job done', async () => {
+      const docs = await Promise.all(all.map(async (id) => (await gw.call('GET', `/api/v1/jobs/${id}`, undefined, admin)).json.data as JobDoc | null));
+      return docs.every((doc) => doc?.status === 'succeeded') || undefined;
+    }, 20_000);
+    const order = await startOrder(all);
+    expect(order[0]).toBe(blocker.prompt_id);
+    expect(order[1]).toBe(urgent.prompt_id);
+    // At priority 0, alice and low take turns: alice's first, then low's, then alice's others.
+    expect(order.slice(2)).toEqual([low[0]!.prompt_id, capped.prompt_id, low[1]!.prompt_id, low[2]!.prompt_id]);
+  });
+
+  it('takes a job out of the gateway queue on interrupt or clear, within the caller\'s own jobs', async () => {
+    const blocker = await send('alice', 11);
+    const mine = await send('alice', 12);
+    const theirs = await send('bob', 13);
+    const foreign = await gw.call('POST', '/api/v1/workflows/interrupt', { prompt_id: theirs.prompt_id }, asAlice);
+    expect(foreign.status).toBe(404);
+    const stop = await gw.call('POST', '/api/v1/workflows/interrupt', { prompt_id: mine.prompt_id }, asAlice);
+    expect(stop.json.data).toEqual({ prompt_id: mine.prompt_id, action: 'removed' });
+    const status = (await gw.call('GET', '/api/v1/queue/status', undefined, { 'x-api-key': keys.bob })).json.data as {
+      queue_pending: { prompt_id: string; number: number | null }[];
+    };
+    expect(status.queue_pending).toEqual([expect.objectContaining({ prompt_id: theirs.prompt_id, number: null })]);
+    const cleared = await gw.call('POST', '/api/v1/queue/clear', { clear: true }, { 'x-api-key': keys.bob });
+    expect(cleared.status).toBe(200);
+    const doc = (await gw.call('GET', `/api/v1/jobs/${theirs.prompt_id}`, undefined, { 'x-api-key': keys.bob })).json.data as JobDoc;
+    expect(doc.status).toBe('cancelled');
+    const blocked = await waitFor('the blocker done', async () => {
+      const data = (await gw.call('GET', `/api/v1/jobs/${blocker.prompt_id}`, undefined, admin)).json.data as JobDoc;
+      return data.status === 'succeeded' ? data : undefined;
+    });
+    expect(blocked.attempts).toBe(1);
+    const history = (await (await fetch(`${sim.url}/history`)).json()) as Record<string, unknown>;
+    expect(Object.keys(history)).not.toContain(mine.prompt_id);
+    expect(Object.keys(history)).not.toContain(theirs.prompt_id);
+  });
+});
