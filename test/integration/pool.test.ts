@@ -1,9 +1,13 @@
 // A pool of three simulated ComfyUI servers behind one real gateway: where jobs go (spread, capabilities, model
 // affinity, draining), that every prompt-scoped route answers from the backend that ran the prompt, and that a
 // backend dying mid-run loses nothing and runs nothing twice, then rejoins by itself.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type SimOptions, type Simulator } from 'comfyui-sim';
-import type { DeepPartial, Config } from '../../src/config.js';
+import { loadConfig, type DeepPartial, type Config } from '../../src/config.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { emptyImageWorkflow, samplerWorkflow } from '../helpers/workflows.js';
 import { waitFor } from '../helpers/wait.js';
@@ -345,5 +349,63 @@ describe('the gateway queue', () => {
     const history = (await (await fetch(`${sim.url}/history`)).json()) as Record<string, unknown>;
     expect(Object.keys(history)).not.toContain(mine.prompt_id);
     expect(Object.keys(history)).not.toContain(theirs.prompt_id);
+  });
+});
+
+describe('gateway.yaml reloaded', () => {
+  let sims: Simulator[] = [];
+  let gw: TestGateway | undefined;
+  afterAll(async () => {
+    await gw?.close();
+    for (const sim of sims) await sim.close();
+  });
+
+  it('adds a backend, removes one after it drains, and keeps the pool when the file is bad', async () => {
+    sims = [await startSimulator({ port: 0 }), await startSimulator({ port: 0 }), await startSimulator({ port: 0 })];
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pool-reload-'));
+    const file = path.join(dir, 'gateway.yaml');
+    const entry = (i: number) => ({ name: NAMES[i], url: sims[i]!.url, slots: 1, weight: 1, labels: [] });
+    const write = (indexes: number[], extra = '') =>
+      writeFile(file, `comfyui:\n  probe_interval_ms: 100\n  backends: ${JSON.stringify(indexes.map(entry))}\n${extra}`);
+    await write([0, 1]);
+    const lines: { msg?: string }[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { msg?: string }) });
+    const base = { server: { host: '127.0.0.1', port: 0 }, scenarios: { watch: false } };
+    gw = await startTestGateway(
+      { comfyui: { backends: [entry(0), entry(1)], probe_interval_ms: 100 } },
+      { log, configSource: { file, load: () => loadConfig({ cwd: dir, env: {}, overrides: base }) } },
+    );
+    const names = () => gw!.pool.backends.list().map((backend) => backend.name);
+    expect(names()).toEqual(['gpu-a', 'gpu-b']);
+
+    // Added: it gets work.
+    await write([0, 1, 2]);
+    await waitFor('gpu-c in the pool', () => gw!.pool.backends.get('gpu-c')?.capabilities !== undefined);
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push(await submit(gw, emptyImageWorkflow('reload', 8000 + i)));
+    const docs = await Promise.all(ids.map((id) => finished(gw!, id)));
+    expect(docs.map((doc) => doc.backend)).toContain('gpu-c');
+
+    // Removed while it runs a job: it finishes that job, gets nothing new, then leaves.
+    sims[1]!.faults.runMs = 1_500;
+    const slow: string[] = [];
+    for (let i = 0; i < 3; i++) slow.push(await submit(gw, emptyImageWorkflow('slow', 8100 + i)));
+    const onB = await waitFor('a job on gpu-b', async () => (await Promise.all(slow.map((id) => job(gw!, id)))).find((d) => d.backend === 'gpu-b'));
+    await write([0, 2]);
+    await waitFor('gpu-b gone', () => !names().includes('gpu-b'), 15_000);
+    expect((await finished(gw, onB.prompt_id)).status).toBe('succeeded');
+    const later: string[] = [];
+    for (let i = 0; i < 4; i++) later.push(await submit(gw, emptyImageWorkflow('after-removal', 8200 + i)));
+    const laterDocs = await Promise.all(later.map((id) => finished(gw!, id)));
+    expect(laterDocs.map((doc) => doc.backend)).not.toContain('gpu-b');
+
+    // A bad file changes nothing and says why; other changed keys are named as needing a restart.
+    await writeFile(file, 'comfyui: [unclosed');
+    await waitFor('the refusal in the log', () => lines.some((line) => line.msg?.includes('not applied')));
+    expect(names()).toEqual(['gpu-a', 'gpu-c']);
+    await write([0, 2], 'jobs:\n  max_attempts: 5\n');
+    await waitFor('the restart notice', () => lines.some((line) => line.msg?.includes('after a restart')));
+    expect(names()).toEqual(['gpu-a', 'gpu-c']);
+    await rm(dir, { recursive: true, force: true });
   });
 });
