@@ -122,6 +122,14 @@ describe('a pool of three backends', () => {
     expect(new Set(docs.map((doc) => doc.backend))).toEqual(new Set(NAMES));
     const counts = await historyCounts(pool.sims);
     expect(ids.map((id) => counts.get(id))).toEqual(Array(6).fill(1));
+    // Metrics per backend.
+    const metrics = await (await fetch(`${pool.gw.url}/metrics`)).text();
+    for (const name of NAMES) {
+      expect(metrics).toMatch(new RegExp(`pool_dispatches_total\\{backend="${name}"\\} [1-9]`));
+      expect(metrics).toContain(`pool_run_seconds_count{backend="${name}"}`);
+      expect(metrics).toContain(`pool_slots_busy{backend="${name}"} 0`);
+    }
+    expect(metrics).toContain('pool_queue_waiting 0');
   });
 
   it('sends a prompt only where its nodes and files are, and says what each backend lacks when none has them', async () => {
@@ -248,6 +256,9 @@ describe('a backend dying mid-run', () => {
       return data.backends.find((b) => b.name === 'gpu-b' && !b.up);
     });
     expect(list.last_error).toMatch(/.+/);
+    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(metrics).toMatch(/pool_ejections_total\{backend="gpu-b"\} [1-9]/);
+    expect(metrics).toMatch(/pool_failovers_total\{backend="gpu-b"\} [1-9]/);
 
     // The same address comes back: the pool takes it in again by itself and sends it work.
     pool.sims[1] = await startSimulator({ port: victim.port, runMs: 100 });
