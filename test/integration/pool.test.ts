@@ -233,7 +233,8 @@ describe('a backend dying mid-run', () => {
   afterAll(async () => pool?.close());
 
   it('loses nothing, runs nothing twice, and the backend rejoins when it comes back', async () => {
-    pool = await startPool([{ runMs: 300 }, { runMs: 300 }, { runMs: 300 }]);
+    // gpu-b is slow: whatever it takes is still running when it dies.
+    pool = await startPool([{ runMs: 300 }, { runMs: 20_000 }, { runMs: 300 }]);
     const gw = pool.gw;
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) ids.push(await submit(gw, emptyImageWorkflow('failover', 6000 + i)));
