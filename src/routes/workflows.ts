@@ -184,9 +184,10 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
       if (entry && !visible(entry.prompt)) throw fail.notFound(message('what.history', { id }));
       if (!entry) {
         const queue = await deps.comfy.getQueue();
+        const waiting = deps.pool.dispatcher.position(id) !== undefined && maySee(stateOf(ctx).caller, deps.tracker.get(id)?.owner);
         const state = queue.queue_running.some(mine)
           ? 'running'
-          : queue.queue_pending.some(mine)
+          : queue.queue_pending.some(mine) || waiting
             ? 'pending'
             : undefined;
         throw fail.notFound(

@@ -11,6 +11,7 @@ import { loadConfig, type DeepPartial, type Config } from '../../src/config.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { emptyImageWorkflow, samplerWorkflow } from '../helpers/workflows.js';
 import { waitFor } from '../helpers/wait.js';
+import { closedPort } from '../helpers/ports.js';
 
 interface JobDoc {
   prompt_id: string;
@@ -419,5 +420,30 @@ describe('gateway.yaml reloaded', () => {
     await waitFor('the restart notice', () => lines.some((line) => line.msg?.includes('after a restart')));
     expect(names()).toEqual(['gpu-a', 'gpu-c']);
     await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe('a pool with no backend up', () => {
+  it('answers 1001 at once naming every address', async () => {
+    const ports = [await closedPort(), await closedPort()];
+    const gw = await startTestGateway({
+      comfyui: {
+        backends: ports.map((port, i) => ({ name: NAMES[i], url: `http://127.0.0.1:${port}`, slots: 1, weight: 1, labels: [] })),
+        probe_interval_ms: 50,
+        eject_after_failures: 1,
+      },
+    });
+    try {
+      await waitFor('both out of the pool', () => gw.pool.backends.list().every((backend) => !backend.up));
+      const answer = await gw.call('POST', '/api/v1/workflows/submit', { workflow: emptyImageWorkflow('nobody', 1) });
+      expect([answer.status, answer.json.code]).toEqual([503, 1001]);
+      for (const port of ports) expect(answer.json.message).toContain(`127.0.0.1:${port}`);
+      const health = await gw.call('GET', '/health');
+      expect([health.status, health.json.code]).toEqual([503, 1001]);
+      expect((health.json.details as { backends: unknown[] }).backends).toHaveLength(2);
+      expect((await gw.call('GET', '/api/v1/queue/status')).json.code).toBe(1001);
+    } finally {
+      await gw.close();
+    }
   });
 });
