@@ -447,3 +447,21 @@ describe('a pool with no backend up', () => {
     }
   });
 });
+
+describe('every backend gone while jobs wait', () => {
+  it('fails the waiting jobs after jobs.queue_timeout_s with a reason, and none runs anywhere', async () => {
+    const pool = await startPool([{ runMs: 20_000 }, { runMs: 20_000 }], { jobs: { queue_timeout_s: 1 } });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) ids.push(await submit(pool.gw, emptyImageWorkflow('timeout', 9000 + i)));
+      await waitFor('two running', async () => (await Promise.all(ids.map((id) => job(pool.gw, id)))).filter((d) => d.status === 'running').length === 2 || undefined);
+      for (const sim of pool.sims) await sim.close();
+      const docs = await Promise.all(ids.map((id) => finished(pool.gw, id)));
+      expect(docs.map((doc) => doc.status)).toEqual(Array(4).fill('failed'));
+      const errors = docs.map((doc) => (doc as unknown as { error: { type: string } }).error.type);
+      expect(errors.filter((type) => type === 'queue_timeout').length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await pool.gw.close();
+    }
+  });
+});
