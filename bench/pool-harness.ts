@@ -62,9 +62,15 @@ export interface Execution {
 
 type HistoryEntry = { status?: { status_str: string; messages: [string, { timestamp?: number }][] } };
 
-/** Every execution each server remembers, by prompt_id (a prompt that ran twice has two). */
-export async function readExecutions(simUrls: readonly string[], into = new Map<string, Execution[]>()): Promise<Map<string, Execution[]>> {
+/**
+ * Every execution each server remembers, by prompt_id (a prompt that ran twice has two). A server is known by its
+ * index in `simUrls`; `only` reads some of them.
+ */
+export async function readExecutions(
+  simUrls: readonly string[], into = new Map<string, Execution[]>(), only?: readonly number[],
+): Promise<Map<string, Execution[]>> {
   await Promise.all(simUrls.map(async (url, sim) => {
+    if (only && !only.includes(sim)) return;
     let history: Record<string, HistoryEntry>;
     try {
       history = (await (await fetch(`${url}/history`)).json()) as Record<string, HistoryEntry>;
@@ -95,6 +101,8 @@ export interface RunResult {
   accepted: Map<string, Job>;
   refused: number;
   submittedAt: Map<string, number>;
+  /** The first refusal's text, to tell a dispatcher's own failure from a server's. */
+  firstRefusal?: string;
   executions: Map<string, Execution[]>;
   /** Accepted ids that never appeared in any server's history. */
   missing: string[];
@@ -116,6 +124,7 @@ export async function runJobs(dispatcher: Dispatcher, options: RunOptions): Prom
   const accepted = new Map<string, Job>();
   const submittedAt = new Map<string, number>();
   let refused = 0;
+  let firstRefusal: string | undefined;
   const startedAt = Date.now();
   const submissions = options.jobs.map(async (job) => {
     const wait = startedAt + job.at - Date.now();
@@ -125,8 +134,9 @@ export async function runJobs(dispatcher: Dispatcher, options: RunOptions): Prom
       const id = await dispatcher.submit(options.workflow(job));
       accepted.set(id, job);
       submittedAt.set(id, at);
-    } catch {
+    } catch (error) {
       refused++;
+      firstRefusal ??= error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? '')}` : String(error);
     }
   });
   const executions = new Map<string, Execution[]>();
@@ -147,7 +157,7 @@ export async function runJobs(dispatcher: Dispatcher, options: RunOptions): Prom
     if (allSubmitted && Date.now() - lastProgress > (options.stallMs ?? 15_000)) break;
   }
   const missing = [...accepted.keys()].filter((id) => !executions.has(id));
-  return { accepted, refused, submittedAt, executions, missing, startedAt };
+  return { accepted, refused, submittedAt, executions, missing, startedAt, ...(firstRefusal ? { firstRefusal } : {}) };
 }
 
 /** Makespan (first submission → last end) and waits (submission → first start) by kind, in ms. */

@@ -31,10 +31,13 @@ function fixedJob(job: Job): Record<string, unknown> {
   };
 }
 
-/** A tiny text2img whose length is its step count: 2 steps (short) or 40 (long) of 50 ms. */
-function steppedJob(job: Job): Record<string, unknown> {
+/**
+ * A tiny text2img whose length is its step count: 2 steps (short) or 40 (long) of 50 ms. `run` makes each
+ * dispatcher's prompts new to the servers, which would otherwise answer a repeated prompt from their cache.
+ */
+function steppedJob(job: Job, run: number): Record<string, unknown> {
   return {
-    '3': { class_type: 'KSampler', inputs: { seed: job.index, steps: job.kind === 'long' ? 40 : 2, cfg: 7, sampler_name: 'euler', scheduler: 'normal', denoise: 1, model: ['4', 0], positive: ['6', 0], negative: ['7', 0], latent_image: ['5', 0] } },
+    '3': { class_type: 'KSampler', inputs: { seed: run * 100_000 + job.index, steps: job.kind === 'long' ? 40 : 2, cfg: 7, sampler_name: 'euler', scheduler: 'normal', denoise: 1, model: ['4', 0], positive: ['6', 0], negative: ['7', 0], latent_image: ['5', 0] } },
     '4': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'v1-5-pruned-emaonly-fp16.safetensors' } },
     '5': { class_type: 'EmptyLatentImage', inputs: { width: 16, height: 16, batch_size: 1 } },
     '6': { class_type: 'CLIPTextEncode', inputs: { text: `job ${job.index}`, clip: ['4', 1] } },
@@ -65,6 +68,13 @@ async function run(dispatcher: Dispatcher, sims: SimChild[], jobs: Job[], workfl
   }
 }
 
+/** A row for refused submissions, only when there were any; the first one's text goes to stderr. */
+function refusals(rows: BenchRow[], prefix: string, result: RunResult): void {
+  if (!result.refused) return;
+  rows.push({ case: CASE, metric: `${prefix}: refused submissions`, value: result.refused, unit: 'jobs' });
+  console.error(`  ${prefix}: first refusal: ${result.firstRefusal ?? '?'}`);
+}
+
 async function scaling(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const single: Record<string, number> = {};
@@ -80,6 +90,7 @@ async function scaling(): Promise<BenchRow[]> {
         const throughput = (result.accepted.size - result.missing.length) / (makespan / 1000);
         if (n === 1) single[label] = throughput;
         rows.push({ case: CASE, metric: `scaling, ${label}, ${n} server(s): jobs/s`, value: round(throughput, 2), unit: 'jobs/s' });
+        refusals(rows, `scaling, ${label}, ${n} server(s)`, result);
         rows.push({ case: CASE, metric: `scaling, ${label}, ${n} server(s): jobs run`, value: perSim.reduce((a, b) => a + b, 0), unit: `jobs (${perSim.join('/')})` });
         if (n > 1) {
           const ratio = throughput / (n * (single[label] ?? Number.NaN));
@@ -104,9 +115,9 @@ async function mixed(): Promise<BenchRow[]> {
   const p95: Record<string, number> = {};
   try {
     const results: [string, RunResult][] = [];
-    await withPool(sims, async (gateway) => results.push(['gateway', await run(throughGateway(gateway.url), sims, jobs, steppedJob)]));
-    results.push(['round-robin', await run(roundRobin(urls), sims, jobs, steppedJob)]);
-    results.push(['fewest pending /0.5 s', await run(fewestPending(urls), sims, jobs, steppedJob)]);
+    await withPool(sims, async (gateway) => results.push(['gateway', await run(throughGateway(gateway.url), sims, jobs, (job) => steppedJob(job, 1))]));
+    results.push(['round-robin', await run(roundRobin(urls), sims, jobs, (job) => steppedJob(job, 2))]);
+    results.push(['fewest pending /0.5 s', await run(fewestPending(urls), sims, jobs, (job) => steppedJob(job, 3))]);
     for (const [label, result] of results) {
       const { makespan, waits, perSim } = measure(result);
       const short = summarize(waits.short);
@@ -118,6 +129,7 @@ async function mixed(): Promise<BenchRow[]> {
         { case: CASE, metric: `mixed, ${label}: long jobs' wait p95`, value: Math.round(summarize(waits.long).p95), unit: 'ms' },
         { case: CASE, metric: `mixed, ${label}: jobs run`, value: perSim.reduce((a, b) => a + b, 0), unit: `jobs (${perSim.join('/')})` },
       );
+      refusals(rows, `mixed, ${label}`, result);
     }
     const best = Math.min(p95['round-robin'] ?? Number.NaN, p95['fewest pending /0.5 s'] ?? Number.NaN);
     const gateway = p95.gateway ?? Number.NaN;
@@ -151,7 +163,7 @@ async function killMidRun(dispatcher: Dispatcher, sims: SimChild[], jobs: Job[])
     const deadline = Date.now() + 30_000;
     while (redispatch.size < held.length && Date.now() < deadline) {
       const seen = new Set((await Promise.all(survivors.map((url) => queuedIds(url).catch(() => [])))).flat());
-      for (const [id, runs] of await readExecutions(survivors.map((url) => url))) if (runs.length) seen.add(id);
+      for (const [id, runs] of await readExecutions(survivors)) if (runs.length) seen.add(id);
       for (const id of held) if (seen.has(id) && !redispatch.has(id)) redispatch.set(id, Date.now() - killedAt);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -163,7 +175,7 @@ async function killMidRun(dispatcher: Dispatcher, sims: SimChild[], jobs: Job[])
         if (killedAt || done < 60) return;
         // Read the victim's history and queue last, then kill it at once: what it ran stays counted.
         const victimUrl = urls[victim] as string;
-        await readExecutions([victimUrl], executions).catch(() => undefined);
+        await readExecutions(urls, executions, [victim]).catch(() => undefined);
         held = await queuedIds(victimUrl);
         sims[victim]?.process.kill('SIGKILL');
         killedAt = Date.now();
@@ -192,6 +204,7 @@ async function failover(): Promise<BenchRow[]> {
       const gateway = label === 'gateway';
       rows.push(
         { case: CASE, metric: `failover, ${label}: accepted of ${jobs.length}`, value: result.accepted.size, unit: 'jobs' },
+        { case: CASE, metric: `failover, ${label}: refused (the caller got an error)`, value: result.refused, unit: 'jobs' },
         { case: CASE, metric: `failover, ${label}: lost (accepted, never run)`, value: result.missing.length, unit: 'jobs', ...(gateway ? { target: '= 0', pass: result.missing.length === 0 } : {}) },
         { case: CASE, metric: `failover, ${label}: run twice`, value: ranTwice(result), unit: 'jobs', ...(gateway ? { target: '= 0', pass: ranTwice(result) === 0 } : {}) },
         { case: CASE, metric: `failover, ${label}: held by the killed server`, value: held.length, unit: 'jobs' },
