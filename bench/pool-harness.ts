@@ -7,8 +7,8 @@ import { startSimProcess, type SimChild } from './child-process.js';
 
 export interface Dispatcher {
   label: string;
-  /** Sends one prompt on its way; resolves with the prompt_id it got. */
-  submit(workflow: Record<string, unknown>): Promise<string>;
+  /** Sends one job's prompt on its way; resolves with the prompt_id it got. */
+  submit(workflow: Record<string, unknown>, job: Job): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -131,7 +131,7 @@ export async function runJobs(dispatcher: Dispatcher, options: RunOptions): Prom
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const at = Date.now();
     try {
-      const id = await dispatcher.submit(options.workflow(job));
+      const id = await dispatcher.submit(options.workflow(job), job);
       accepted.set(id, job);
       submittedAt.set(id, at);
     } catch (error) {
@@ -160,9 +160,19 @@ export async function runJobs(dispatcher: Dispatcher, options: RunOptions): Prom
   return { accepted, refused, submittedAt, executions, missing, startedAt, ...(firstRefusal ? { firstRefusal } : {}) };
 }
 
-/** Makespan (first submission → last end) and waits (submission → first start) by kind, in ms. */
-export function measure(result: RunResult): { makespan: number; waits: Record<Job['kind'], number[]>; perSim: number[] } {
+export interface Measured {
+  makespan: number;
+  /** Submission → first execution_start, ms, by kind. */
+  waits: Record<Job['kind'], number[]>;
+  /** execution_start → end as the servers measured it, ms, by kind: shows how far a loaded machine stretched them. */
+  runs: Record<Job['kind'], number[]>;
+  perSim: number[];
+}
+
+/** Makespan (first submission → last end), waits and run times by kind, in ms. */
+export function measure(result: RunResult): Measured {
   const waits: Record<Job['kind'], number[]> = { short: [], long: [] };
+  const runTimes: Record<Job['kind'], number[]> = { short: [], long: [] };
   let last = result.startedAt;
   const perSim: number[] = [];
   for (const [id, job] of result.accepted) {
@@ -170,10 +180,11 @@ export function measure(result: RunResult): { makespan: number; waits: Record<Jo
     if (!runs?.length) continue;
     const first = runs.reduce((a, b) => (a.start <= b.start ? a : b));
     waits[job.kind].push(first.start - (result.submittedAt.get(id) ?? result.startedAt));
+    runTimes[job.kind].push(first.end - first.start);
     last = Math.max(last, ...runs.map((run) => run.end));
     perSim[first.sim] = (perSim[first.sim] ?? 0) + 1;
   }
-  return { makespan: last - result.startedAt, waits, perSim: Array.from(perSim, (n) => n ?? 0) };
+  return { makespan: last - result.startedAt, waits, runs: runTimes, perSim: Array.from(perSim, (n) => n ?? 0) };
 }
 
 /** Prompts that ran more than once across all servers. */
