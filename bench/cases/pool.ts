@@ -3,7 +3,7 @@
 // comfyui.backends, and the jobs' truth read from the servers' own histories (bench/pool-harness.ts):
 //  - scaling: jobs of a fixed 200 ms (--run-ms) on 1, 2 and 4 servers, 25 per server, all submitted at once;
 //    throughput / (N × the one-server throughput) should stay ≥ 0.9. Direct round-robin is shown beside it.
-//  - mixed work: 100 jobs, 20 % long (2 s) and 80 % short (100 ms: KSampler steps of 50 ms), arriving as a Poisson
+//  - mixed work: 100 jobs, 20 % long (2 s) and 80 % short (100 ms; node delays on the servers), arriving as a Poisson
 //    process at 3.5 per second on 3 servers, the same list for each dispatcher: the gateway (once through
 //    workflows/submit, where every job looks alike to it, once through a scenario per kind, whose run times it
 //    learns), round-robin (a plain proxy) and "fewest pending, polled every 0.5 s" (the original design). Makespan
@@ -35,37 +35,39 @@ function fixedJob(job: Job): Record<string, unknown> {
 }
 
 /** The fields that make one job's prompt: new to every run of every dispatcher, which servers would otherwise answer from their cache. */
-function jobFields(job: Job, run: number): { prompt: string; seed: number } {
-  return { prompt: `job ${job.index}`, seed: run * 100_000 + job.index };
+function jobFields(job: Job, run: number): { color: number } {
+  return { color: run * 1_000 + job.index };
 }
 
-/** A tiny text2img whose length is its step count: 2 steps (short) or 40 (long) of 50 ms. */
-function steppedJob(job: Job, run: number): Record<string, unknown> {
-  const { prompt, seed } = jobFields(job, run);
+/**
+ * Short: EmptyImage → PreviewImage; long: EmptyImage → ImageInvert → PreviewImage. Their length comes from the
+ * servers' nodeDelayMs (EmptyImage 100 ms, ImageInvert 1,900 ms): one sleep per node, so a busy machine stretches
+ * them less than many short steps would.
+ */
+function timedJob(job: Job, run: number): Record<string, unknown> {
   const node = (class_type: string, title: string, inputs: Record<string, unknown>) => ({ class_type, inputs, _meta: { title } });
+  const source = node('EmptyImage', 'Empty Image', { width: 8, height: 8, batch_size: 1, color: jobFields(job, run).color });
+  if (job.kind === 'short') return { '1': source, '2': node('PreviewImage', 'Preview', { images: ['1', 0] }) };
   return {
-    '3': node('KSampler', 'KSampler', { seed, steps: job.kind === 'long' ? 40 : 2, cfg: 7, sampler_name: 'euler', scheduler: 'normal', denoise: 1, model: ['4', 0], positive: ['6', 0], negative: ['7', 0], latent_image: ['5', 0] }),
-    '4': node('CheckpointLoaderSimple', 'Load Checkpoint', { ckpt_name: 'v1-5-pruned-emaonly-fp16.safetensors' }),
-    '5': node('EmptyLatentImage', 'Empty Latent Image', { width: 16, height: 16, batch_size: 1 }),
-    '6': node('CLIPTextEncode', 'Positive Prompt', { text: prompt, clip: ['4', 1] }),
-    '7': node('CLIPTextEncode', 'Negative Prompt', { text: '', clip: ['4', 1] }),
-    '8': node('VAEDecode', 'VAE Decode', { samples: ['3', 0], vae: ['4', 2] }),
-    '9': node('PreviewImage', 'Preview', { images: ['8', 0] }),
+    '1': source,
+    '2': node('ImageInvert', 'Invert', { image: ['1', 0] }),
+    '3': node('PreviewImage', 'Preview', { images: ['2', 0] }),
   };
 }
 
-/** Scenarios bench_short and bench_long: the same prompts as steppedJob, so the gateway can tell the two apart. */
+const NODE_DELAYS = { EmptyImage: 100, ImageInvert: 1_900 };
+
+/** Scenarios bench_short and bench_long: the same prompts as timedJob, so the gateway can tell the two apart. */
 function benchScenarios(): { scenarios: Map<string, string>; templates: Map<string, string> } {
   const scenarios = new Map<string, string>();
   const templates = new Map<string, string>();
   for (const kind of ['short', 'long'] as const) {
-    templates.set(`bench_${kind}.json`, JSON.stringify(steppedJob({ index: 0, kind, at: 0 }, 0), null, 2));
+    templates.set(`bench_${kind}.json`, JSON.stringify(timedJob({ index: 0, kind, at: 0 }, 0), null, 2));
     scenarios.set(`bench_${kind}.yaml`, [
       `summary: ${kind} benchmark job`,
       `workflow: bench_${kind}.json`,
       'fields:',
-      '  prompt: { type: string, required: true, to: Positive Prompt.inputs.text }',
-      '  seed: { type: integer, minimum: 0, maximum: 281474976710655, required: true, to: KSampler.inputs.seed }',
+      '  color: { type: integer, minimum: 0, maximum: 16777215, required: true, to: Empty Image.inputs.color }',
       'outputs: [Preview]',
       '',
     ].join('\n'));
@@ -134,8 +136,12 @@ async function scaling(): Promise<BenchRow[]> {
 }
 
 async function mixed(): Promise<BenchRow[]> {
-  const sims = await startSims(3, { stepMs: 50 });
+  const sims = await startSims(3, {});
   const urls = sims.map((sim) => sim.url);
+  for (const url of urls) {
+    const response = await fetch(`${url}/__sim/faults`, { method: 'POST', body: JSON.stringify({ nodeDelayMs: NODE_DELAYS }) });
+    if (!response.ok) throw new Error(`${url}/__sim/faults: HTTP ${response.status}`);
+  }
   const jobs = jobList(100, 0.2, ARRIVALS_PER_S);
   const rows: BenchRow[] = [];
   const p95: Record<string, number> = {};
@@ -143,11 +149,11 @@ async function mixed(): Promise<BenchRow[]> {
   try {
     const results: [string, RunResult][] = [];
     await withPool(sims, async (gateway) => {
-      results.push(['gateway (workflows/submit)', await run(throughGateway(gateway.url), sims, jobs, (job) => steppedJob(job, 1))]);
-      results.push(['gateway (scenarios)', await run(throughScenarios(gateway.url, (job) => jobFields(job, 2)), sims, jobs, (job) => steppedJob(job, 2))]);
+      results.push(['gateway (workflows/submit)', await run(throughGateway(gateway.url), sims, jobs, (job) => timedJob(job, 1))]);
+      results.push(['gateway (scenarios)', await run(throughScenarios(gateway.url, (job) => jobFields(job, 2)), sims, jobs, (job) => timedJob(job, 2))]);
     });
-    results.push(['round-robin', await run(roundRobin(urls), sims, jobs, (job) => steppedJob(job, 3))]);
-    results.push(['fewest pending /0.5 s', await run(fewestPending(urls), sims, jobs, (job) => steppedJob(job, 4))]);
+    results.push(['round-robin', await run(roundRobin(urls), sims, jobs, (job) => timedJob(job, 3))]);
+    results.push(['fewest pending /0.5 s', await run(fewestPending(urls), sims, jobs, (job) => timedJob(job, 4))]);
     for (const [label, result] of results) {
       const { makespan, waits, runs, perSim } = measure(result);
       const short = summarize(waits.short);
