@@ -25,7 +25,6 @@ export type BeforeSend = (backend: { name: string; client: ComfyClient }, prompt
 
 export interface DispatchHooks {
   dispatched?(backend: string, waitedMs: number): void;
-  failedOver?(backend: string): void;
 }
 
 export interface DispatcherDeps {
@@ -307,7 +306,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const job = held.get(promptId);
       if (!job || queue.get(promptId)) return false;
       queue.enqueue(job.queued);
-      deps.hooks?.failedOver?.(promptId);
       pump();
       return true;
     },

@@ -1,12 +1,17 @@
 // A pool of three simulated ComfyUI servers behind one real gateway: where jobs go (spread, capabilities, model
 // affinity, draining), that every prompt-scoped route answers from the backend that ran the prompt, and that a
 // backend dying mid-run loses nothing and runs nothing twice, then rejoins by itself.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type SimOptions, type Simulator } from 'comfyui-sim';
-import type { DeepPartial, Config } from '../../src/config.js';
+import { loadConfig, type DeepPartial, type Config } from '../../src/config.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { emptyImageWorkflow, samplerWorkflow } from '../helpers/workflows.js';
 import { waitFor } from '../helpers/wait.js';
+import { closedPort } from '../helpers/ports.js';
 
 interface JobDoc {
   prompt_id: string;
@@ -118,6 +123,14 @@ describe('a pool of three backends', () => {
     expect(new Set(docs.map((doc) => doc.backend))).toEqual(new Set(NAMES));
     const counts = await historyCounts(pool.sims);
     expect(ids.map((id) => counts.get(id))).toEqual(Array(6).fill(1));
+    // Metrics per backend.
+    const metrics = await (await fetch(`${pool.gw.url}/metrics`)).text();
+    for (const name of NAMES) {
+      expect(metrics).toMatch(new RegExp(`pool_dispatches_total\\{backend="${name}"\\} [1-9]`));
+      expect(metrics).toContain(`pool_run_seconds_count{backend="${name}"}`);
+      expect(metrics).toContain(`pool_slots_busy{backend="${name}"} 0`);
+    }
+    expect(metrics).toContain('pool_queue_waiting 0');
   });
 
   it('sends a prompt only where its nodes and files are, and says what each backend lacks when none has them', async () => {
@@ -221,7 +234,8 @@ describe('a backend dying mid-run', () => {
   afterAll(async () => pool?.close());
 
   it('loses nothing, runs nothing twice, and the backend rejoins when it comes back', async () => {
-    pool = await startPool([{ runMs: 300 }, { runMs: 300 }, { runMs: 300 }]);
+    // gpu-b is slow: whatever it takes is still running when it dies.
+    pool = await startPool([{ runMs: 300 }, { runMs: 20_000 }, { runMs: 300 }]);
     const gw = pool.gw;
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) ids.push(await submit(gw, emptyImageWorkflow('failover', 6000 + i)));
@@ -244,6 +258,9 @@ describe('a backend dying mid-run', () => {
       return data.backends.find((b) => b.name === 'gpu-b' && !b.up);
     });
     expect(list.last_error).toMatch(/.+/);
+    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(metrics).toMatch(/pool_ejections_total\{backend="gpu-b"\} [1-9]/);
+    expect(metrics).toMatch(/pool_failovers_total\{backend="gpu-b"\} [1-9]/);
 
     // The same address comes back: the pool takes it in again by itself and sends it work.
     pool.sims[1] = await startSimulator({ port: victim.port, runMs: 100 });
@@ -254,5 +271,197 @@ describe('a backend dying mid-run', () => {
     expect(again.map((doc) => doc.backend)).toContain('gpu-b');
     const health = await gw.call('GET', '/health');
     expect((health.json.data as { backends: { reachable: boolean }[] }).backends.map((b) => b.reachable)).toEqual([true, true, true]);
+  });
+});
+
+describe('the gateway queue', () => {
+  let sim: Simulator;
+  let gw: TestGateway;
+  const keys = { alice: 'alice-key-0123456789', bob: 'bob-key-0123456789', low: 'low-key-0123456789', ops: 'ops-key-0123456789' };
+
+  beforeAll(async () => {
+    sim = await startSimulator({ port: 0, runMs: 150 });
+    gw = await startTestGateway({
+      comfyui: { backends: [{ name: 'only', url: sim.url, slots: 1, weight: 1, labels: [] }] },
+      auth: {
+        api_keys: [
+          { key: keys.alice, name: 'alice' },
+          { key: keys.bob, name: 'bob' },
+          { key: keys.low, name: 'low', priority_max: 0 },
+          { key: keys.ops, name: 'ops', role: 'admin' },
+        ],
+      },
+    });
+    await waitFor('the backend stream', () => gw.events.connected);
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await sim?.close();
+  });
+
+  const send = async (who: keyof typeof keys, color: number, priority?: number) => {
+    const answer = await gw.call(
+      'POST',
+      '/api/v1/workflows/submit',
+      { workflow: emptyImageWorkflow('q', color), ...(priority !== undefined ? { priority } : {}) },
+      { 'x-api-key': keys[who] },
+    );
+    expect(answer.status, JSON.stringify(answer.json)).toBe(200);
+    return answer.json.data as { prompt_id: string; status?: string; queue_position?: number };
+  };
+  /** The order prompts started in, from the simulator's own history. */
+  const startOrder = async (ids: string[]): Promise<string[]> => {
+    const history = (await (await fetch(`${sim.url}/history`)).json()) as Record<string, { status: { messages: [string, { timestamp: number }][] } }>;
+    const started = (id: string) => history[id]?.status.messages.find(([type]) => type === 'execution_start')?.[1].timestamp ?? Infinity;
+    return [...ids].sort((a, b) => started(a) - started(b));
+  };
+  const admin = { 'x-api-key': keys.ops };
+  const asAlice = { 'x-api-key': keys.alice };
+
+  it('runs higher priorities first, caps a key at its priority_max, and lets callers take turns', async () => {
+    const blocker = await send('alice', 1);
+    const low = [await send('alice', 2), await send('alice', 3), await send('alice', 4)];
+    expect(low.map((job) => [job.status, job.queue_position])).toEqual([['queued', 1], ['queued', 2], ['queued', 3]]);
+    const capped = await send('low', 5, 50); // asks for 50, may have 0: stays behind the urgent one
+    const urgent = await send('bob', 6, 10);
+    const queued = (await gw.call('GET', `/api/v1/jobs/${urgent.prompt_id}`, undefined, { 'x-api-key': keys.bob })).json.data as JobDoc;
+    expect([queued.status, queued.backend, queued.queue_position]).toEqual(['queued', null, 1]);
+    const all = [blocker, ...low, capped, urgent].map((job) => job.prompt_id);
+    await waitFor('every job done', async () => {
+      const docs = await Promise.all(all.map(async (id) => (await gw.call('GET', `/api/v1/jobs/${id}`, undefined, admin)).json.data as JobDoc | null));
+      return docs.every((doc) => doc?.status === 'succeeded') || undefined;
+    }, 20_000);
+    const order = await startOrder(all);
+    expect(order[0]).toBe(blocker.prompt_id);
+    expect(order[1]).toBe(urgent.prompt_id);
+    // At priority 0, alice and low take turns: alice's first, then low's, then alice's others.
+    expect(order.slice(2)).toEqual([low[0]!.prompt_id, capped.prompt_id, low[1]!.prompt_id, low[2]!.prompt_id]);
+  });
+
+  it('takes a job out of the gateway queue on interrupt or clear, within the caller\'s own jobs', async () => {
+    const blocker = await send('alice', 11);
+    const mine = await send('alice', 12);
+    const theirs = await send('bob', 13);
+    const foreign = await gw.call('POST', '/api/v1/workflows/interrupt', { prompt_id: theirs.prompt_id }, asAlice);
+    expect(foreign.status).toBe(404);
+    const stop = await gw.call('POST', '/api/v1/workflows/interrupt', { prompt_id: mine.prompt_id }, asAlice);
+    expect(stop.json.data).toEqual({ prompt_id: mine.prompt_id, action: 'removed' });
+    const status = (await gw.call('GET', '/api/v1/queue/status', undefined, { 'x-api-key': keys.bob })).json.data as {
+      queue_pending: { prompt_id: string; number: number | null }[];
+    };
+    expect(status.queue_pending).toEqual([expect.objectContaining({ prompt_id: theirs.prompt_id, number: null })]);
+    const cleared = await gw.call('POST', '/api/v1/queue/clear', { clear: true }, { 'x-api-key': keys.bob });
+    expect(cleared.status).toBe(200);
+    const doc = (await gw.call('GET', `/api/v1/jobs/${theirs.prompt_id}`, undefined, { 'x-api-key': keys.bob })).json.data as JobDoc;
+    expect(doc.status).toBe('cancelled');
+    const blocked = await waitFor('the blocker done', async () => {
+      const data = (await gw.call('GET', `/api/v1/jobs/${blocker.prompt_id}`, undefined, admin)).json.data as JobDoc;
+      return data.status === 'succeeded' ? data : undefined;
+    });
+    expect(blocked.attempts).toBe(1);
+    const history = (await (await fetch(`${sim.url}/history`)).json()) as Record<string, unknown>;
+    expect(Object.keys(history)).not.toContain(mine.prompt_id);
+    expect(Object.keys(history)).not.toContain(theirs.prompt_id);
+  });
+});
+
+describe('gateway.yaml reloaded', () => {
+  let sims: Simulator[] = [];
+  let gw: TestGateway | undefined;
+  afterAll(async () => {
+    await gw?.close();
+    for (const sim of sims) await sim.close();
+  });
+
+  it('adds a backend, removes one after it drains, and keeps the pool when the file is bad', async () => {
+    sims = [await startSimulator({ port: 0 }), await startSimulator({ port: 0 }), await startSimulator({ port: 0 })];
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pool-reload-'));
+    const file = path.join(dir, 'gateway.yaml');
+    const entry = (i: number) => ({ name: NAMES[i], url: sims[i]!.url, slots: 1, weight: 1, labels: [] });
+    const write = (indexes: number[], extra = '') =>
+      writeFile(file, `comfyui:\n  probe_interval_ms: 100\n  backends: ${JSON.stringify(indexes.map(entry))}\n${extra}`);
+    await write([0, 1]);
+    const lines: { msg?: string }[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { msg?: string }) });
+    const base = { server: { host: '127.0.0.1', port: 0 }, scenarios: { watch: false } };
+    gw = await startTestGateway(
+      { comfyui: { backends: [entry(0), entry(1)], probe_interval_ms: 100 } },
+      { log, configSource: { file, load: () => loadConfig({ cwd: dir, env: {}, overrides: base }) } },
+    );
+    const names = () => gw!.pool.backends.list().map((backend) => backend.name);
+    expect(names()).toEqual(['gpu-a', 'gpu-b']);
+
+    // Added: it gets work.
+    await write([0, 1, 2]);
+    await waitFor('gpu-c in the pool', () => gw!.pool.backends.get('gpu-c')?.capabilities !== undefined);
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push(await submit(gw, emptyImageWorkflow('reload', 8000 + i)));
+    const docs = await Promise.all(ids.map((id) => finished(gw!, id)));
+    expect(docs.map((doc) => doc.backend)).toContain('gpu-c');
+
+    // Removed while it runs a job: it finishes that job, gets nothing new, then leaves.
+    sims[1]!.faults.runMs = 1_500;
+    const slow: string[] = [];
+    for (let i = 0; i < 3; i++) slow.push(await submit(gw, emptyImageWorkflow('slow', 8100 + i)));
+    const onB = await waitFor('a job on gpu-b', async () => (await Promise.all(slow.map((id) => job(gw!, id)))).find((d) => d.backend === 'gpu-b'));
+    await write([0, 2]);
+    await waitFor('gpu-b gone', () => !names().includes('gpu-b'), 15_000);
+    expect((await finished(gw, onB.prompt_id)).status).toBe('succeeded');
+    const later: string[] = [];
+    for (let i = 0; i < 4; i++) later.push(await submit(gw, emptyImageWorkflow('after-removal', 8200 + i)));
+    const laterDocs = await Promise.all(later.map((id) => finished(gw!, id)));
+    expect(laterDocs.map((doc) => doc.backend)).not.toContain('gpu-b');
+
+    // A bad file changes nothing and says why; other changed keys are named as needing a restart.
+    await writeFile(file, 'comfyui: [unclosed');
+    await waitFor('the refusal in the log', () => lines.some((line) => line.msg?.includes('not applied')));
+    expect(names()).toEqual(['gpu-a', 'gpu-c']);
+    await write([0, 2], 'jobs:\n  max_attempts: 5\n');
+    await waitFor('the restart notice', () => lines.some((line) => line.msg?.includes('after a restart')));
+    expect(names()).toEqual(['gpu-a', 'gpu-c']);
+    await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe('a pool with no backend up', () => {
+  it('answers 1001 at once naming every address', async () => {
+    const ports = [await closedPort(), await closedPort()];
+    const gw = await startTestGateway({
+      comfyui: {
+        backends: ports.map((port, i) => ({ name: NAMES[i], url: `http://127.0.0.1:${port}`, slots: 1, weight: 1, labels: [] })),
+        probe_interval_ms: 50,
+        eject_after_failures: 1,
+      },
+    });
+    try {
+      await waitFor('both out of the pool', () => gw.pool.backends.list().every((backend) => !backend.up));
+      const answer = await gw.call('POST', '/api/v1/workflows/submit', { workflow: emptyImageWorkflow('nobody', 1) });
+      expect([answer.status, answer.json.code]).toEqual([503, 1001]);
+      for (const port of ports) expect(answer.json.message).toContain(`127.0.0.1:${port}`);
+      const health = await gw.call('GET', '/health');
+      expect([health.status, health.json.code]).toEqual([503, 1001]);
+      expect((health.json.details as { backends: unknown[] }).backends).toHaveLength(2);
+      expect((await gw.call('GET', '/api/v1/queue/status')).json.code).toBe(1001);
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
+describe('every backend gone while jobs wait', () => {
+  it('fails the waiting jobs after jobs.queue_timeout_s with a reason, and none runs anywhere', async () => {
+    const pool = await startPool([{ runMs: 20_000 }, { runMs: 20_000 }], { jobs: { queue_timeout_s: 1 } });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) ids.push(await submit(pool.gw, emptyImageWorkflow('timeout', 9000 + i)));
+      await waitFor('two running', async () => (await Promise.all(ids.map((id) => job(pool.gw, id)))).filter((d) => d.status === 'running').length === 2 || undefined);
+      for (const sim of pool.sims) await sim.close();
+      const docs = await Promise.all(ids.map((id) => finished(pool.gw, id)));
+      expect(docs.map((doc) => doc.status)).toEqual(Array(4).fill('failed'));
+      const errors = docs.map((doc) => (doc as unknown as { error: { type: string } }).error.type);
+      expect(errors.filter((type) => type === 'queue_timeout').length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await pool.gw.close();
+    }
   });
 });
