@@ -2,9 +2,9 @@
 //  - round-robin: what a plain proxy (nginx upstream) does: each prompt straight to the next server in turn;
 //  - fewest pending: the original service's design notes: poll every server's /queue every 0.5 s and send to the
 //    one with the fewest prompts (running + pending) as last seen; ties go to the first, as min() does;
-//  - the gateway: POST /api/v1/workflows/submit, the gateway's queue and pool decide.
+//  - the gateway: POST /api/v1/workflows/submit, or a scenario route per kind of job; its queue and pool decide.
 // The two baselines talk to the simulators directly, as those designs would.
-import type { Dispatcher } from './pool-harness.js';
+import type { Dispatcher, Job } from './pool-harness.js';
 
 async function postJson(url: string, body: unknown): Promise<Record<string, unknown>> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -61,6 +61,19 @@ export function fewestPending(simUrls: readonly string[], pollMs = 500): Dispatc
       stopped = true;
       await loop;
     },
+  };
+}
+
+/** The gateway's scenario route: the job's kind names the scenario, so the gateway learns each one's run time. */
+export function throughScenarios(gatewayUrl: string, fields: (job: Job) => Record<string, unknown>): Dispatcher {
+  return {
+    label: 'gateway (scenarios)',
+    async submit(_workflow, job) {
+      const answer = await postJson(`${gatewayUrl}/api/v1/scenarios/bench_${job.kind}`, { ...fields(job), client_id: 'bench-pool' });
+      if (answer.code !== 200) throw new Error(`the gateway refused: ${answer.code} ${String(answer.message)}`);
+      return (answer.data as { prompt_id: string }).prompt_id;
+    },
+    close: async () => undefined,
   };
 }
 

@@ -7,8 +7,8 @@ import { startSimProcess, type SimChild } from './child-process.js';
 
 export interface Dispatcher {
   label: string;
-  /** Sends one prompt on its way; resolves with the prompt_id it got. */
-  submit(workflow: Record<string, unknown>): Promise<string>;
+  /** Sends one job's prompt on its way; resolves with the prompt_id it got. */
+  submit(workflow: Record<string, unknown>, job: Job): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -62,9 +62,15 @@ export interface Execution {
 
 type HistoryEntry = { status?: { status_str: string; messages: [string, { timestamp?: number }][] } };
 
-/** Every execution each server remembers, by prompt_id (a prompt that ran twice has two). */
-export async function readExecutions(simUrls: readonly string[], into = new Map<string, Execution[]>()): Promise<Map<string, Execution[]>> {
+/**
+ * Every execution each server remembers, by prompt_id (a prompt that ran twice has two). A server is known by its
+ * index in `simUrls`; `only` reads some of them.
+ */
+export async function readExecutions(
+  simUrls: readonly string[], into = new Map<string, Execution[]>(), only?: readonly number[],
+): Promise<Map<string, Execution[]>> {
   await Promise.all(simUrls.map(async (url, sim) => {
+    if (only && !only.includes(sim)) return;
     let history: Record<string, HistoryEntry>;
     try {
       history = (await (await fetch(`${url}/history`)).json()) as Record<string, HistoryEntry>;
@@ -95,6 +101,8 @@ export interface RunResult {
   accepted: Map<string, Job>;
   refused: number;
   submittedAt: Map<string, number>;
+  /** The first refusal's text, to tell a dispatcher's own failure from a server's. */
+  firstRefusal?: string;
   executions: Map<string, Execution[]>;
   /** Accepted ids that never appeared in any server's history. */
   missing: string[];
@@ -116,17 +124,19 @@ export async function runJobs(dispatcher: Dispatcher, options: RunOptions): Prom
   const accepted = new Map<string, Job>();
   const submittedAt = new Map<string, number>();
   let refused = 0;
+  let firstRefusal: string | undefined;
   const startedAt = Date.now();
   const submissions = options.jobs.map(async (job) => {
     const wait = startedAt + job.at - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const at = Date.now();
     try {
-      const id = await dispatcher.submit(options.workflow(job));
+      const id = await dispatcher.submit(options.workflow(job), job);
       accepted.set(id, job);
       submittedAt.set(id, at);
-    } catch {
+    } catch (error) {
       refused++;
+      firstRefusal ??= error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? '')}` : String(error);
     }
   });
   const executions = new Map<string, Execution[]>();
@@ -147,12 +157,22 @@ export async function runJobs(dispatcher: Dispatcher, options: RunOptions): Prom
     if (allSubmitted && Date.now() - lastProgress > (options.stallMs ?? 15_000)) break;
   }
   const missing = [...accepted.keys()].filter((id) => !executions.has(id));
-  return { accepted, refused, submittedAt, executions, missing, startedAt };
+  return { accepted, refused, submittedAt, executions, missing, startedAt, ...(firstRefusal ? { firstRefusal } : {}) };
 }
 
-/** Makespan (first submission → last end) and waits (submission → first start) by kind, in ms. */
-export function measure(result: RunResult): { makespan: number; waits: Record<Job['kind'], number[]>; perSim: number[] } {
+export interface Measured {
+  makespan: number;
+  /** Submission → first execution_start, ms, by kind. */
+  waits: Record<Job['kind'], number[]>;
+  /** execution_start → end as the servers measured it, ms, by kind: shows how far a loaded machine stretched them. */
+  runs: Record<Job['kind'], number[]>;
+  perSim: number[];
+}
+
+/** Makespan (first submission → last end), waits and run times by kind, in ms. */
+export function measure(result: RunResult): Measured {
   const waits: Record<Job['kind'], number[]> = { short: [], long: [] };
+  const runTimes: Record<Job['kind'], number[]> = { short: [], long: [] };
   let last = result.startedAt;
   const perSim: number[] = [];
   for (const [id, job] of result.accepted) {
@@ -160,10 +180,11 @@ export function measure(result: RunResult): { makespan: number; waits: Record<Jo
     if (!runs?.length) continue;
     const first = runs.reduce((a, b) => (a.start <= b.start ? a : b));
     waits[job.kind].push(first.start - (result.submittedAt.get(id) ?? result.startedAt));
+    runTimes[job.kind].push(first.end - first.start);
     last = Math.max(last, ...runs.map((run) => run.end));
     perSim[first.sim] = (perSim[first.sim] ?? 0) + 1;
   }
-  return { makespan: last - result.startedAt, waits, perSim: Array.from(perSim, (n) => n ?? 0) };
+  return { makespan: last - result.startedAt, waits, runs: runTimes, perSim: Array.from(perSim, (n) => n ?? 0) };
 }
 
 /** Prompts that ran more than once across all servers. */

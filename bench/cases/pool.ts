@@ -3,10 +3,11 @@
 // comfyui.backends, and the jobs' truth read from the servers' own histories (bench/pool-harness.ts):
 //  - scaling: jobs of a fixed 200 ms (--run-ms) on 1, 2 and 4 servers, 25 per server, all submitted at once;
 //    throughput / (N × the one-server throughput) should stay ≥ 0.9. Direct round-robin is shown beside it.
-//  - mixed work: 100 jobs, 20 % long (2 s) and 80 % short (100 ms: KSampler steps of 50 ms), arriving as a Poisson
-//    process at 4.5 per second on 3 servers (about 75 % busy), the same list for each dispatcher: the gateway,
-//    round-robin (a plain proxy) and "fewest pending, polled every 0.5 s" (the original design). Makespan and
-//    p95 wait of the short jobs (submission → execution_start on a server).
+//  - mixed work: 100 jobs, 20 % long (2 s) and 80 % short (100 ms; node delays on the servers), arriving as a Poisson
+//    process at 3.5 per second on 3 servers, the same list for each dispatcher: the gateway (once through
+//    workflows/submit, where every job looks alike to it, once through a scenario per kind, whose run times it
+//    learns), round-robin (a plain proxy) and "fewest pending, polled every 0.5 s" (the original design). Makespan
+//    and p95 wait of the short jobs (submission → execution_start on a server).
 //  - failover: 3 servers, 200 jobs of 200 ms at once through the gateway; once 60 have run, one server is killed
 //    (SIGKILL). Lost (accepted, never run anywhere), run twice (one prompt_id in two servers' histories), and the time
 //    from the death to each prompt the dead server held appearing on another server. Round-robin beside it.
@@ -16,12 +17,14 @@
 import type { SimChild } from '../child-process.js';
 import { startGatewayProcess, type GatewayChild } from '../child-process.js';
 import { round, runAlone, summarize, type BenchCase, type BenchRow } from '../lib.js';
-import { fewestPending, roundRobin, throughGateway } from '../pool-dispatchers.js';
+import { fewestPending, roundRobin, throughGateway, throughScenarios } from '../pool-dispatchers.js';
 import {
   jobList, measure, queuedIds, ranTwice, readExecutions, runJobs, startSims, type Dispatcher, type Job, type RunResult,
 } from '../pool-harness.js';
 
 const CASE = 'pool';
+/** Mixed work: about 57 % of three servers' nominal capacity (a mean job of 0.48 s), so queues come and go. */
+const ARRIVALS_PER_S = 3.5;
 
 /** A prompt whose length the server decides (--run-ms): an 8×8 picture, a new colour each time. */
 function fixedJob(job: Job): Record<string, unknown> {
@@ -31,24 +34,52 @@ function fixedJob(job: Job): Record<string, unknown> {
   };
 }
 
-/** A tiny text2img whose length is its step count: 2 steps (short) or 40 (long) of 50 ms. */
-function steppedJob(job: Job): Record<string, unknown> {
+/** The fields that make one job's prompt: new to every run of every dispatcher, which servers would otherwise answer from their cache. */
+function jobFields(job: Job, run: number): { color: number } {
+  return { color: run * 1_000 + job.index };
+}
+
+/**
+ * Short: EmptyImage → PreviewImage; long: EmptyImage → ImageInvert → PreviewImage. Their length comes from the
+ * servers' nodeDelayMs (EmptyImage 100 ms, ImageInvert 1,900 ms): one sleep per node, so a busy machine stretches
+ * them less than many short steps would.
+ */
+function timedJob(job: Job, run: number): Record<string, unknown> {
+  const node = (class_type: string, title: string, inputs: Record<string, unknown>) => ({ class_type, inputs, _meta: { title } });
+  const source = node('EmptyImage', 'Empty Image', { width: 8, height: 8, batch_size: 1, color: jobFields(job, run).color });
+  if (job.kind === 'short') return { '1': source, '2': node('PreviewImage', 'Preview', { images: ['1', 0] }) };
   return {
-    '3': { class_type: 'KSampler', inputs: { seed: job.index, steps: job.kind === 'long' ? 40 : 2, cfg: 7, sampler_name: 'euler', scheduler: 'normal', denoise: 1, model: ['4', 0], positive: ['6', 0], negative: ['7', 0], latent_image: ['5', 0] } },
-    '4': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'v1-5-pruned-emaonly-fp16.safetensors' } },
-    '5': { class_type: 'EmptyLatentImage', inputs: { width: 16, height: 16, batch_size: 1 } },
-    '6': { class_type: 'CLIPTextEncode', inputs: { text: `job ${job.index}`, clip: ['4', 1] } },
-    '7': { class_type: 'CLIPTextEncode', inputs: { text: '', clip: ['4', 1] } },
-    '8': { class_type: 'VAEDecode', inputs: { samples: ['3', 0], vae: ['4', 2] } },
-    '9': { class_type: 'PreviewImage', inputs: { images: ['8', 0] } },
+    '1': source,
+    '2': node('ImageInvert', 'Invert', { image: ['1', 0] }),
+    '3': node('PreviewImage', 'Preview', { images: ['2', 0] }),
   };
+}
+
+const NODE_DELAYS = { EmptyImage: 100, ImageInvert: 1_900 };
+
+/** Scenarios bench_short and bench_long: the same prompts as timedJob, so the gateway can tell the two apart. */
+function benchScenarios(): { scenarios: Map<string, string>; templates: Map<string, string> } {
+  const scenarios = new Map<string, string>();
+  const templates = new Map<string, string>();
+  for (const kind of ['short', 'long'] as const) {
+    templates.set(`bench_${kind}.json`, JSON.stringify(timedJob({ index: 0, kind, at: 0 }, 0), null, 2));
+    scenarios.set(`bench_${kind}.yaml`, [
+      `summary: ${kind} benchmark job`,
+      `workflow: bench_${kind}.json`,
+      'fields:',
+      '  color: { type: integer, minimum: 0, maximum: 16777215, required: true, to: Empty Image.inputs.color }',
+      'outputs: [Preview]',
+      '',
+    ].join('\n'));
+  }
+  return { scenarios, templates };
 }
 
 async function withPool<T>(
   sims: SimChild[], use: (gateway: GatewayChild) => Promise<T>,
 ): Promise<T> {
   const gateway = await startGatewayProcess({
-    comfyUrl: sims[0]?.url ?? '', comfyUrls: sims.map((sim) => sim.url), extraYaml: 'log: { access: false }',
+    comfyUrl: sims[0]?.url ?? '', comfyUrls: sims.map((sim) => sim.url), extraYaml: 'log: { access: false }', ...benchScenarios(),
   });
   try {
     return await use(gateway);
@@ -63,6 +94,13 @@ async function run(dispatcher: Dispatcher, sims: SimChild[], jobs: Job[], workfl
   } finally {
     await dispatcher.close();
   }
+}
+
+/** A row for refused submissions, only when there were any; the first one's text goes to stderr. */
+function refusals(rows: BenchRow[], prefix: string, result: RunResult): void {
+  if (!result.refused) return;
+  rows.push({ case: CASE, metric: `${prefix}: refused submissions`, value: result.refused, unit: 'jobs' });
+  console.error(`  ${prefix}: first refusal: ${result.firstRefusal ?? '?'}`);
 }
 
 async function scaling(): Promise<BenchRow[]> {
@@ -80,6 +118,7 @@ async function scaling(): Promise<BenchRow[]> {
         const throughput = (result.accepted.size - result.missing.length) / (makespan / 1000);
         if (n === 1) single[label] = throughput;
         rows.push({ case: CASE, metric: `scaling, ${label}, ${n} server(s): jobs/s`, value: round(throughput, 2), unit: 'jobs/s' });
+        refusals(rows, `scaling, ${label}, ${n} server(s)`, result);
         rows.push({ case: CASE, metric: `scaling, ${label}, ${n} server(s): jobs run`, value: perSim.reduce((a, b) => a + b, 0), unit: `jobs (${perSim.join('/')})` });
         if (n > 1) {
           const ratio = throughput / (n * (single[label] ?? Number.NaN));
@@ -97,18 +136,26 @@ async function scaling(): Promise<BenchRow[]> {
 }
 
 async function mixed(): Promise<BenchRow[]> {
-  const sims = await startSims(3, { stepMs: 50 });
+  const sims = await startSims(3, {});
   const urls = sims.map((sim) => sim.url);
-  const jobs = jobList(100, 0.2, 4.5);
+  for (const url of urls) {
+    const response = await fetch(`${url}/__sim/faults`, { method: 'POST', body: JSON.stringify({ nodeDelayMs: NODE_DELAYS }) });
+    if (!response.ok) throw new Error(`${url}/__sim/faults: HTTP ${response.status}`);
+  }
+  const jobs = jobList(100, 0.2, ARRIVALS_PER_S);
   const rows: BenchRow[] = [];
   const p95: Record<string, number> = {};
+  const mean = (values: number[]): number => Math.round(values.reduce((a, b) => a + b, 0) / Math.max(1, values.length));
   try {
     const results: [string, RunResult][] = [];
-    await withPool(sims, async (gateway) => results.push(['gateway', await run(throughGateway(gateway.url), sims, jobs, steppedJob)]));
-    results.push(['round-robin', await run(roundRobin(urls), sims, jobs, steppedJob)]);
-    results.push(['fewest pending /0.5 s', await run(fewestPending(urls), sims, jobs, steppedJob)]);
+    await withPool(sims, async (gateway) => {
+      results.push(['gateway (workflows/submit)', await run(throughGateway(gateway.url), sims, jobs, (job) => timedJob(job, 1))]);
+      results.push(['gateway (scenarios)', await run(throughScenarios(gateway.url, (job) => jobFields(job, 2)), sims, jobs, (job) => timedJob(job, 2))]);
+    });
+    results.push(['round-robin', await run(roundRobin(urls), sims, jobs, (job) => timedJob(job, 3))]);
+    results.push(['fewest pending /0.5 s', await run(fewestPending(urls), sims, jobs, (job) => timedJob(job, 4))]);
     for (const [label, result] of results) {
-      const { makespan, waits, perSim } = measure(result);
+      const { makespan, waits, runs, perSim } = measure(result);
       const short = summarize(waits.short);
       p95[label] = short.p95;
       rows.push(
@@ -116,15 +163,19 @@ async function mixed(): Promise<BenchRow[]> {
         { case: CASE, metric: `mixed, ${label}: short jobs' wait p50`, value: Math.round(short.p50), unit: 'ms' },
         { case: CASE, metric: `mixed, ${label}: short jobs' wait p95`, value: Math.round(short.p95), unit: 'ms' },
         { case: CASE, metric: `mixed, ${label}: long jobs' wait p95`, value: Math.round(summarize(waits.long).p95), unit: 'ms' },
+        { case: CASE, metric: `mixed, ${label}: measured run, short / long (mean)`, value: mean(runs.short), unit: `ms / ${mean(runs.long)} ms` },
         { case: CASE, metric: `mixed, ${label}: jobs run`, value: perSim.reduce((a, b) => a + b, 0), unit: `jobs (${perSim.join('/')})` },
       );
+      refusals(rows, `mixed, ${label}`, result);
     }
     const best = Math.min(p95['round-robin'] ?? Number.NaN, p95['fewest pending /0.5 s'] ?? Number.NaN);
-    const gateway = p95.gateway ?? Number.NaN;
-    rows.push({
-      case: CASE, metric: 'mixed: gateway short-job p95 wait / best baseline', value: round(gateway / best, 3), unit: 'ratio',
-      target: '< 1', pass: gateway < best,
-    });
+    for (const label of ['gateway (workflows/submit)', 'gateway (scenarios)']) {
+      const gateway = p95[label] ?? Number.NaN;
+      rows.push({
+        case: CASE, metric: `mixed: ${label} short-job p95 wait / best baseline`, value: round(gateway / best, 3), unit: 'ratio',
+        target: '< 1', pass: gateway < best,
+      });
+    }
   } finally {
     await Promise.allSettled(sims.map((sim) => sim.stop()));
   }
@@ -151,7 +202,7 @@ async function killMidRun(dispatcher: Dispatcher, sims: SimChild[], jobs: Job[])
     const deadline = Date.now() + 30_000;
     while (redispatch.size < held.length && Date.now() < deadline) {
       const seen = new Set((await Promise.all(survivors.map((url) => queuedIds(url).catch(() => [])))).flat());
-      for (const [id, runs] of await readExecutions(survivors.map((url) => url))) if (runs.length) seen.add(id);
+      for (const [id, runs] of await readExecutions(survivors)) if (runs.length) seen.add(id);
       for (const id of held) if (seen.has(id) && !redispatch.has(id)) redispatch.set(id, Date.now() - killedAt);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -163,7 +214,7 @@ async function killMidRun(dispatcher: Dispatcher, sims: SimChild[], jobs: Job[])
         if (killedAt || done < 60) return;
         // Read the victim's history and queue last, then kill it at once: what it ran stays counted.
         const victimUrl = urls[victim] as string;
-        await readExecutions([victimUrl], executions).catch(() => undefined);
+        await readExecutions(urls, executions, [victim]).catch(() => undefined);
         held = await queuedIds(victimUrl);
         sims[victim]?.process.kill('SIGKILL');
         killedAt = Date.now();
@@ -192,6 +243,7 @@ async function failover(): Promise<BenchRow[]> {
       const gateway = label === 'gateway';
       rows.push(
         { case: CASE, metric: `failover, ${label}: accepted of ${jobs.length}`, value: result.accepted.size, unit: 'jobs' },
+        { case: CASE, metric: `failover, ${label}: refused (the caller got an error)`, value: result.refused, unit: 'jobs' },
         { case: CASE, metric: `failover, ${label}: lost (accepted, never run)`, value: result.missing.length, unit: 'jobs', ...(gateway ? { target: '= 0', pass: result.missing.length === 0 } : {}) },
         { case: CASE, metric: `failover, ${label}: run twice`, value: ranTwice(result), unit: 'jobs', ...(gateway ? { target: '= 0', pass: ranTwice(result) === 0 } : {}) },
         { case: CASE, metric: `failover, ${label}: held by the killed server`, value: held.length, unit: 'jobs' },

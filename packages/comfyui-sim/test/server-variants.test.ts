@@ -90,7 +90,51 @@ describe('models', () => {
   });
 
   it('refuses to start with an input name no class has', async () => {
-    await expect(startSimulator({ port: 0, models: { lora_name: ['x.safetensors'] } })).rejects.toThrow(/file list input named lora_name/);
+    await expect(startSimulator({ port: 0, models: { gligen_name: ['x.safetensors'] } })).rejects.toThrow(/file list input named gligen_name/);
+  });
+});
+
+describe('models of the other loaders', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startTestSim({ models: { lora_name: ['detail.safetensors'], model_name: ['2x-Nomos.pth', '4x-UltraSharp.pth'] } });
+  });
+  afterAll(() => sim.close());
+
+  /** text2img with a LoRA between the checkpoint and the sampler. */
+  const withLora = (lora: string): Record<string, unknown> => {
+    const prompt = text2img(6) as Record<string, { class_type: string; inputs: Record<string, unknown> }>;
+    prompt['10'] = { class_type: 'LoraLoader', inputs: { model: ['4', 0], clip: ['4', 1], lora_name: lora, strength_model: 1, strength_clip: 1 } };
+    (prompt['3'] as { inputs: Record<string, unknown> }).inputs.model = ['10', 0];
+    return prompt;
+  };
+
+  it('lists them in /object_info, old-style and COMBO-style lists alike', async () => {
+    const all = (await request(sim.url, '/object_info')).json() as ObjectInfo;
+    expect(all.LoraLoader?.input.required.lora_name).toEqual([['detail.safetensors'], { tooltip: 'The name of the LoRA.' }]);
+    expect(all.UpscaleModelLoader?.input.required.model_name).toEqual(['COMBO', { multiselect: false, options: ['2x-Nomos.pth', '4x-UltraSharp.pth'] }]);
+    expect(all.VAELoader?.input.required.vae_name).toEqual([['pixel_space']]);
+  });
+
+  it('runs a prompt with a listed LoRA and refuses one with another', async () => {
+    const id = await submit(sim, withLora('detail.safetensors'));
+    expect((await waitHistory(sim, id)).status?.status_str).toBe('success');
+    const r = await postJson(sim.url, '/prompt', { prompt: withLora('anime.safetensors') });
+    expect(r.status).toBe(400);
+    expect((r.json() as Refusal).node_errors['10']?.errors[0]?.details).toBe("lora_name: 'anime.safetensors' not in ['detail.safetensors']");
+  });
+
+  it('upscales by the factor the upscaler names', async () => {
+    const id = await submit(sim, {
+      '1': { class_type: 'EmptyImage', inputs: { width: 16, height: 8, batch_size: 1, color: 0 } },
+      '2': { class_type: 'UpscaleModelLoader', inputs: { model_name: '2x-Nomos.pth' } },
+      '3': { class_type: 'ImageUpscaleWithModel', inputs: { upscale_model: ['2', 0], image: ['1', 0] } },
+      '4': { class_type: 'SaveImage', inputs: { images: ['3', 0], filename_prefix: 'up' } },
+    });
+    const image = (await waitHistory(sim, id)).outputs['4']?.images[0];
+    const view = await request(sim.url, `/view?filename=${image?.filename ?? ''}&type=output`);
+    expect(view.body.readUInt32BE(16)).toBe(32);
+    expect(view.body.readUInt32BE(20)).toBe(16);
   });
 });
 

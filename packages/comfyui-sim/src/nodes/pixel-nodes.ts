@@ -37,7 +37,7 @@ const KERNELS: Record<string, keyof KernelEnum> = {
 };
 
 /** comfy.utils.common_upscale: optional centre crop to the target aspect, then resize. */
-async function commonUpscale(image: ImageBatch, width: number, height: number, method: string, crop: string): Promise<ImageBatch> {
+export async function commonUpscale(image: ImageBatch, width: number, height: number, method: string, crop: string): Promise<ImageBatch> {
   let x = 0;
   let y = 0;
   if (crop === 'center') {

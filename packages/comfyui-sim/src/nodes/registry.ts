@@ -7,6 +7,7 @@ import {
   CreateVideo, EmptyAudio, PreviewAudio, SaveAnimatedPNG, SaveAnimatedWEBP, SaveAudio, SaveAudioMP3, SaveVideo, SaveWEBM,
 } from './media-nodes.js';
 import { PreviewAny, PrimitiveString, StringConcatenate } from './text-nodes.js';
+import { ImageUpscaleWithModel, LoraLoader, UNETLoader, UpscaleModelLoader, VAELoader } from './loader-nodes.js';
 import type { NodeImpl } from './types.js';
 
 export const NODE_IMPLEMENTATIONS: ReadonlyMap<string, NodeImpl> = new Map<string, NodeImpl>([
@@ -36,4 +37,9 @@ export const NODE_IMPLEMENTATIONS: ReadonlyMap<string, NodeImpl> = new Map<strin
   ['PrimitiveString', PrimitiveString],
   ['StringConcatenate', StringConcatenate],
   ['PreviewAny', PreviewAny],
+  ['LoraLoader', LoraLoader],
+  ['VAELoader', VAELoader],
+  ['UNETLoader', UNETLoader],
+  ['UpscaleModelLoader', UpscaleModelLoader],
+  ['ImageUpscaleWithModel', ImageUpscaleWithModel],
 ]);

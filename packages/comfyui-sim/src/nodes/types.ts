@@ -30,7 +30,7 @@ export interface Latent {
 }
 
 export interface ModelHandle {
-  kind: 'MODEL' | 'CLIP' | 'VAE';
+  kind: 'MODEL' | 'CLIP' | 'VAE' | 'UPSCALE_MODEL';
   name: string;
 }
 
