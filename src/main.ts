@@ -14,10 +14,17 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // A signal during start-up is kept and acted on once the gateway has started, so it still closes cleanly.
+  let signalled: string | undefined;
+  let stop = (signal: string): void => {
+    signalled ??= signal;
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
   // gateway.yaml is watched: its backend list is taken over without a restart (src/pool/watch-config.ts).
   const gateway = await startGateway(config, { configSource: { file: configFilePath(), load: () => loadConfig() } });
   let stopping = false;
-  const stop = (signal: string) => {
+  stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     gateway.log.info({ signal }, 'shutting down');
@@ -31,8 +38,7 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  if (signalled) stop(signalled);
 }
 
 main().catch((error: unknown) => {

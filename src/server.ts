@@ -253,10 +253,6 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const { port } = server.address() as AddressInfo;
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  log.info({ url, comfyui: pool.backends.list().map((backend) => backend.spec.url) }, 'gateway listening');
-  if (!security.multiTenant) {
-    log.info('no API keys configured: single-tenant, every request sees and manages every job');
-  }
 
   // The event flow: ComfyUI's stream → relay → tracker → the caller's sockets, SSE streams, waits and webhooks.
   // ComfyUI may not be up yet: the stream keeps trying in the background.
@@ -291,6 +287,11 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       log,
     });
     await watcher.ready;
+  }
+  // Logged last: "listening" is what a supervisor or a test waits for, so it means every part has started.
+  log.info({ url, comfyui: pool.backends.list().map((backend) => backend.spec.url) }, 'gateway listening');
+  if (!security.multiTenant) {
+    log.info('no API keys configured: single-tenant, every request sees and manages every job');
   }
 
   return {
