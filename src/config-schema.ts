@@ -94,6 +94,11 @@ export interface Config {
     /** `?output=base64`: the most image bytes one answer carries; more stay URLs. */
     base64_max_bytes: number;
   };
+  /** Job outputs: conversion (docs/outputs.md). */
+  outputs: {
+    /** Image conversions (`?format=`) running at once; more wait their turn. */
+    convert_concurrency: number;
+  };
   /** Job results POSTed to a caller's URL, signed the Standard Webhooks way (docs/webhooks.md). */
   webhooks: {
     /** whsec_<base64>; '' turns webhooks off (a request naming one gets 400). Env WEBHOOK_SECRET. */
@@ -345,6 +350,15 @@ export const configSchema: JSONSchemaType<Config> = {
         poll_interval_ms: positiveInt(2_000),
         mirror_outputs: { type: 'boolean', default: false },
         base64_max_bytes: positiveInt(32 * 1024 * 1024),
+      },
+    },
+    outputs: {
+      type: 'object',
+      additionalProperties: false,
+      default: emptySection,
+      required: ['convert_concurrency'],
+      properties: {
+        convert_concurrency: positiveInt(2, 64),
       },
     },
     webhooks: {

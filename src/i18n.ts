@@ -64,6 +64,28 @@ const catalogue = {
   ],
   'reason.wait_output': ['output 只能是 url 或 base64，收到 "{value}"', 'output must be url or base64, got "{value}"'],
 
+  // Output conversion (src/outputs/convert-options.ts).
+  'reason.convert_format': [
+    'format 只能是 {formats} 之一，收到 "{value}"',
+    'format must be one of {formats}, got "{value}"',
+  ],
+  'reason.convert_number': [
+    '{name} 须为 1 到 {max} 之间的整数，收到 "{value}"',
+    '{name} must be a whole number from 1 to {max}, got "{value}"',
+  ],
+  'reason.convert_without_format': [
+    'quality 和 max_side 只在转换时有效：请同时给出 format（webp、jpeg、png 或 avif）',
+    'quality and max_side only apply to a conversion: add format (webp, jpeg, png or avif)',
+  ],
+  'reason.convert_not_offered': [
+    '场景 {name} 没有声明图片输出（manifest 的 outputs.kinds），不能用 format 转换',
+    'Scenario {name} declares no picture outputs (outputs.kinds in its manifest), so format cannot convert anything',
+  ],
+  'reason.convert_source': [
+    '只有图片可以转换格式，{name} 不是图片',
+    'Only pictures can be converted; {name} is not one',
+  ],
+
   // The gateway WebSocket (/api/v1/ws/{client_id}); 'ws.connected' is the seed's own text.
   'ws.connected': ['WebSocket 连接已建立', 'WebSocket connection established'],
   'ws.invalid_json': [

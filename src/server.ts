@@ -38,6 +38,7 @@ import { createClosing } from './jobs/closing.js';
 import { createJobRecovery } from './jobs/recover.js';
 import { createWatchdog, type Watchdog } from './jobs/watchdog.js';
 import { createOutputMirror, type OutputMirror } from './jobs/mirror.js';
+import { createConverter } from './outputs/convert.js';
 import { createJobAnswers, jobRoutes, type JobRouteDeps } from './routes/jobs.js';
 import { createHttpDrain } from './shutdown.js';
 import { createWebhooksFromConfig } from './webhooks/from-config.js';
@@ -103,6 +104,11 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     publicUrl: config.server.public_url,
     comfyuiUrl: config.comfyui.url,
   });
+  // `?format=` conversions of image outputs, a few at a time (src/outputs/convert.ts).
+  const converter = createConverter({
+    concurrency: config.outputs.convert_concurrency,
+    maxPixels: config.limits.image_pixels,
+  });
   // Following prompts (src/jobs, src/routes/jobs.ts). Closing ends the waits and SSE streams still open.
   const jobsClosing = createClosing();
   const jobDeps: JobRouteDeps = {
@@ -113,6 +119,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     settings: config.jobs,
     log,
     closing: jobsClosing,
+    converter,
   };
   const jobs = createJobAnswers(jobDeps);
   // Job ends → signed POSTs (src/webhooks); Idempotency-Key on the two submit routes.
@@ -125,7 +132,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   // Answers are kept without their inline images; a replay reads them again from ComfyUI's output folder.
   const idempotency = createIdempotency(idempotencyStore, {
     take: takeInlined,
-    restore: (body, parts) => restoreInlined(body, parts, comfy, config.jobs.base64_max_bytes),
+    restore: (body, parts) => restoreInlined(body, parts, { comfy, converter }, config.jobs.base64_max_bytes),
   });
   // The one submission path of the workflow route, the scenario routes and the WebSocket `submit`.
   const submitJob = createSubmitJob({ submit, webhooks, idempotency, result: jobs.withResult });
@@ -156,7 +163,12 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     ...(metrics ? [metricsRoutes({ metrics })] : []),
     workflowRoutes({ config, comfy, submitJob, tracker, jobs, images }),
     queueRoutes({ comfy, tracker }),
-    await imageRoutes({ config, comfy, findJob: async (id) => tracker.get(id) ?? (await jobDeps.recover(id)) }),
+    await imageRoutes({
+      config,
+      comfy,
+      converter,
+      findJob: async (id) => tracker.get(id) ?? (await jobDeps.recover(id)),
+    }),
     scenarioRoutes({
       registry,
       submitJob,

@@ -1,6 +1,7 @@
 // The one public shape of a job: GET /api/v1/jobs/{id}, the `state`/`end` SSE events, a `?wait=true` answer and
 // the webhook payload are all this document, so a caller parses one thing wherever it meets a job.
 import type { ImageLocation, ImageUrlBuilder } from '../images/image-url.js';
+import { fileOutput, typedOutputSchema, type DocumentOutput, type FileOutput, type TypedOutput } from '../outputs/typed-output.js';
 import type { JobRecord, JobStatus } from './tracker.js';
 
 export type WebhookStatus = 'pending' | 'delivered' | 'failed';
@@ -19,16 +20,8 @@ export interface WebhookDelivery {
   delivered_at: string | null;
 }
 
-export interface JobDocumentOutput {
-  node: string;
-  filename: string;
-  subfolder: string;
-  type: string;
-  url: string;
-  /** Only with `?output=base64`. */
-  base64?: string;
-  mime?: string;
-}
+/** A file output (src/outputs/typed-output.ts): kind, mime, size, node, url and ComfyUI's name for it. */
+export type JobDocumentOutput = FileOutput;
 
 export interface JobDocument {
   prompt_id: string;
@@ -43,7 +36,8 @@ export interface JobDocument {
   submitted_at: string | null;
   started_at: string | null;
   finished_at: string | null;
-  outputs: JobDocumentOutput[];
+  /** Files and texts, in one shape (src/outputs/typed-output.ts). */
+  outputs: DocumentOutput[];
   error: { node: string | null; type: string; message: string } | null;
   /** Only when the job was submitted with a webhook: where its end goes and how the delivery went. */
   webhook?: WebhookDelivery;
@@ -69,10 +63,39 @@ export function buildJobDocument(
     submitted_at: iso(job.submittedAt),
     started_at: iso(job.startedAt),
     finished_at: iso(job.finishedAt),
-    outputs: resultOutputs(job).map((output) => ({ ...output, url: imageUrl(linkTarget(job, output), baseUrl) })),
+    outputs: asDocumentOutputs(
+      resultOutputs(job).map((output) => ({ ...pick(output), url: imageUrl(linkTarget(job, output), baseUrl) }) as FileOutput),
+    ),
     error: job.error ?? null,
     ...(job.webhook ? { webhook: { ...job.webhook } } : {}),
   };
+}
+
+/**
+ * The document as callers receive it (job route, `?wait=true`, SSE, webhooks): every output typed, files and
+ * texts alike (src/outputs/typed-output.ts). buildJobDocument is the same document in the shape it had before
+ * outputs had kinds (files only: node, filename, subfolder, type, url); the typed entries keep those fields.
+ */
+export function typedJobDocument(
+  job: JobRecord,
+  imageUrl: ImageUrlBuilder,
+  baseUrl: string,
+  extra: { queuePosition?: number | null } = {},
+): JobDocument {
+  return { ...buildJobDocument(job, imageUrl, baseUrl, extra), outputs: typedOutputs(job, imageUrl, baseUrl) };
+}
+
+/** The result's files and texts in the typed shape, a converted link where the job asked for a format. */
+function typedOutputs(job: JobRecord, imageUrl: ImageUrlBuilder, baseUrl: string): DocumentOutput[] {
+  return asDocumentOutputs([
+    ...resultOutputs(job).map((output) => fileOutput(output, imageUrl(linkTarget(job, output), baseUrl), job.convert)),
+    ...resultTexts(job).map((entry): TypedOutput => ({ kind: 'text', node: entry.node, text: entry.text })),
+  ]);
+}
+
+/** ComfyUI's name for a file, without the gateway's own notes (animated) that only the typed shape shows. */
+function pick(output: JobRecord['outputs'][number]): Pick<FileOutput, 'node' | 'filename' | 'subfolder' | 'type'> {
+  return { node: output.node, filename: output.filename, subfolder: output.subfolder, type: output.type };
 }
 
 /** The outputs that are the job's result: the manifest's `outputs` nodes when it names some, else all of them. */
@@ -80,6 +103,18 @@ export function resultOutputs(job: JobRecord): JobRecord['outputs'] {
   const wanted = job.outputNodes;
   if (!wanted?.length) return job.outputs;
   return job.outputs.filter((output) => wanted.includes(output.node));
+}
+
+/** The wire list under its compile-time name (see DocumentOutput: text entries lack the file fields). */
+function asDocumentOutputs(outputs: TypedOutput[]): DocumentOutput[] {
+  return outputs as DocumentOutput[];
+}
+
+/** The texts among the result, by the same rule as resultOutputs. */
+function resultTexts(job: JobRecord): NonNullable<JobRecord['texts']> {
+  const wanted = job.outputNodes;
+  const texts = job.texts ?? [];
+  return wanted?.length ? texts.filter((entry) => wanted.includes(entry.node)) : texts;
 }
 
 /** A mirrored result's link names its prompt, so it keeps working after ComfyUI's copy is gone. */
@@ -110,22 +145,7 @@ export const jobDocumentSchema = {
     submitted_at: { type: ['string', 'null'], format: 'date-time' },
     started_at: { type: ['string', 'null'], format: 'date-time' },
     finished_at: { type: ['string', 'null'], format: 'date-time' },
-    outputs: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['node', 'filename', 'subfolder', 'type', 'url'],
-        properties: {
-          node: { type: 'string' },
-          filename: { type: 'string' },
-          subfolder: { type: 'string' },
-          type: { type: 'string' },
-          url: { type: 'string' },
-          base64: { type: 'string', description: 'With ?output=base64 only' },
-          mime: { type: 'string', description: 'With ?output=base64 only' },
-        },
-      },
-    },
+    outputs: { type: 'array', items: typedOutputSchema() },
     webhook: {
       type: 'object',
       description:

@@ -3,6 +3,7 @@
 // it), attach the webhook and, when asked, wait for the job's end. Callers hand over plain values, never a request,
 // so the three doors cannot drift apart.
 import type { Workflow } from '../comfy/types.js';
+import type { ConvertSpec } from '../outputs/convert-options.js';
 import type { JobDocument } from './job-document.js';
 import type { Submission, Submitter } from './submit.js';
 import type { WaitRequest } from './waiter.js';
@@ -40,6 +41,8 @@ export interface ScenarioFacts {
   outputs: readonly string[];
   mirror: boolean;
   webhook?: string | undefined;
+  /** The manifest's `outputs.format` (quality, max_side): its image outputs are offered converted. */
+  convert?: ConvertSpec | undefined;
 }
 
 export interface PreparedPrompt<T> {
@@ -61,6 +64,8 @@ export interface JobRequest<T extends object> {
   scenario?: ScenarioFacts | undefined;
   /** The webhook the request names (a scenario's manifest default applies when it names none). */
   webhook?: string | undefined;
+  /** `?format=`: image outputs offered converted (wins over the manifest's). */
+  convert?: ConvertSpec | undefined;
   /** Present when the request carries an Idempotency-Key. */
   idempotency?: IdempotencyClaim | undefined;
   /** `?wait=true`: the answer comes when the job ends (or the wait times out). */
@@ -104,6 +109,7 @@ export function createSubmitJob(deps: SubmitJobDeps): SubmitJob {
         scenario: scenario?.name,
         ...(outputs ? { outputNodes: outputs, meta: { outputs } } : {}),
         ...(scenario?.mirror ? { mirror: true } : {}),
+        ...convertOf(request.convert, scenario?.convert),
       });
       if (webhook) deps.webhooks.attach(submission.promptId, webhook, request.baseUrl);
       const data = prepared.answer(submission);
@@ -117,4 +123,10 @@ export function createSubmitJob(deps: SubmitJobDeps): SubmitJob {
     const { answer, replayed } = await deps.idempotency.once(request.idempotency, run);
     return { data: answer.data, replayed };
   };
+}
+
+/** The request's conversion, else the manifest's; spread into the submission only when there is one. */
+function convertOf(requested: ConvertSpec | undefined, manifest: ConvertSpec | undefined): { convert?: ConvertSpec } {
+  const convert = requested ?? manifest;
+  return convert ? { convert } : {};
 }

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ComfyClient } from '../comfy/client.js';
 import type { Workflow } from '../comfy/types.js';
+import type { ConvertSpec } from '../outputs/convert-options.js';
 import { writeGatewayExtra } from './gateway-extra.js';
 import type { JobRecord, JobTracker } from './tracker.js';
 
@@ -20,6 +21,8 @@ export interface SubmitInput {
   mirror?: boolean;
   /** The scenario's result nodes (manifest `outputs`), recorded on the job so its document lists only those. */
   outputNodes?: readonly string[];
+  /** Image outputs offered converted (src/outputs/convert-options.ts). */
+  convert?: ConvertSpec;
 }
 
 export interface Submission {
@@ -64,6 +67,7 @@ export function createSubmitter(deps: {
       number: answer.number,
       ...(input.outputNodes?.length ? { outputNodes: input.outputNodes } : {}),
       ...(mirror ? { mirror: true } : {}),
+      ...(input.convert ? { convert: input.convert } : {}),
     });
     return { promptId: answer.prompt_id, number: answer.number, nodeErrors: answer.node_errors, job };
   };

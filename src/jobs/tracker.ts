@@ -2,11 +2,12 @@
 // when, and how far it got (status, progress, outputs, error: src/jobs/job-state.ts). The relay feeds it every
 // upstream event; the job routes, waiting requests, SSE streams and webhooks listen to it. Memory is bounded
 // (oldest entries go first). Listeners are kept per prompt, so an event costs the listeners of its own job only.
+import type { ConvertSpec } from '../outputs/convert-options.js';
 import type { WebhookDelivery } from './job-document.js';
 import type { JobEvent } from './job-event.js';
 import { applyEvent, isFinished, type JobState, type JobStatus } from './job-state.js';
 
-export type { JobStatus, JobProgress, JobOutput, JobError } from './job-state.js';
+export type { JobStatus, JobProgress, JobOutput, JobText, JobError } from './job-state.js';
 export { isFinished } from './job-state.js';
 
 export interface JobRecord extends JobState {
@@ -24,6 +25,8 @@ export interface JobRecord extends JobState {
   mirror?: boolean;
   /** Rebuilt from ComfyUI's queue/history (another gateway submitted it): its events never reach this gateway. */
   recovered?: boolean;
+  /** Image outputs are offered converted (`?format=`, a manifest's `outputs.format`): src/outputs/convert-options.ts. */
+  convert?: ConvertSpec;
   /** Where the job's end is POSTed, and how that went (src/webhooks). */
   webhook?: WebhookDelivery;
 }

@@ -12,8 +12,9 @@ import { originOf } from '../http/origin.js';
 import { message } from '../i18n.js';
 import type { Logger } from '../log.js';
 import { maySee } from '../security/caller.js';
-import { buildJobDocument, jobDocumentSchema, type JobDocument } from '../jobs/job-document.js';
+import { jobDocumentSchema, typedJobDocument, type JobDocument } from '../jobs/job-document.js';
 import { inlineOutputs } from '../jobs/outputs.js';
+import type { Converter } from '../outputs/convert.js';
 import { queuePosition, type RecoverJob } from '../jobs/recover.js';
 import type { ImageUrlBuilder } from '../images/image-url.js';
 import type { Closing } from '../jobs/closing.js';
@@ -32,6 +33,8 @@ export interface JobRouteDeps {
   heartbeatMs?: number;
   /** Aborted when the gateway closes: waits answer with the current status, SSE streams end. */
   closing: Closing;
+  /** Converts the files a `?format=` job inlines (`?output=base64`). */
+  converter?: Converter;
 }
 
 export interface JobAnswers {
@@ -70,7 +73,10 @@ export function createJobAnswers(deps: JobRouteDeps): JobAnswers {
       const job = await waitForJob(deps.tracker, promptId, wait.timeoutMs, signal);
       if (!job) throw fail.notFound(message('what.job', { id: promptId }));
       const document = await documentOf(deps, job, where.baseUrl);
-      if (wait.base64) document.outputs = await inlineOutputs(document.outputs, deps.comfy, deps.settings.base64_max_bytes);
+      if (wait.base64) {
+        const reader = { comfy: deps.comfy, converter: deps.converter };
+        document.outputs = await inlineOutputs(document.outputs, reader, deps.settings.base64_max_bytes);
+      }
       return { ...document, ...data };
     },
   };
@@ -150,7 +156,7 @@ async function documentOf(deps: JobRouteDeps, job: JobRecord, baseUrl: string): 
       deps.log.debug({ err: error }, 'queue position unavailable');
     }
   }
-  return buildJobDocument(job, deps.imageUrl, baseUrl, { queuePosition: position ?? null });
+  return typedJobDocument(job, deps.imageUrl, baseUrl, { queuePosition: position ?? null });
 }
 
 /** Aborts when the caller's connection closes before the answer is written. */

@@ -17,7 +17,8 @@ import type { JobTracker } from '../jobs/tracker.js';
 import { ownerFor } from '../security/caller.js';
 import { visibleTo } from './queue.js';
 import { hangUpSignal, type JobAnswers } from './jobs.js';
-import { waitQuerySchema } from '../jobs/waiter.js';
+import { requestedConversion } from '../outputs/convert-options.js';
+import { submitQuerySchema } from '../outputs/submit-query.js';
 import { asWorkflow, findWorkflowProblem } from './workflow-format.js';
 import { webhookBodyProperty } from '../webhooks/webhook-url.js';
 
@@ -63,7 +64,7 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
     tags: ['workflows'],
     imageBody: true,
     rawWorkflow: true,
-    query: waitQuerySchema,
+    query: submitQuerySchema,
     body: {
       type: 'object',
       additionalProperties: false,
@@ -98,6 +99,7 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
       const problem = findWorkflowProblem(body.workflow, limits);
       if (problem) throw fail.badRequest(message(problem.key, problem.params));
       const wait = deps.jobs.parseWait(ctx);
+      const convert = requestedConversion(ctx.query);
       const { data, replayed } = await deps.submitJob({
         async prepare() {
           const withImages = await setImages(asWorkflow(body.workflow), body.images, deps.images, state.locale);
@@ -115,6 +117,7 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
         clientId: body.client_id,
         owner: ownerFor(state.caller),
         webhook: body.webhook,
+        convert,
         idempotency,
         wait,
         baseUrl: originOf(ctx),

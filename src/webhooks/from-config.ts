@@ -2,7 +2,7 @@
 // With no secret there is no dispatcher, and every request naming a webhook is refused with a 400 that says why.
 import type { Config } from '../config.js';
 import { createUrlPolicy } from '../images/url-policy.js';
-import { buildJobDocument } from '../jobs/job-document.js';
+import { typedJobDocument } from '../jobs/job-document.js';
 import type { ImageUrlBuilder } from '../images/image-url.js';
 import type { JobTracker } from '../jobs/tracker.js';
 import type { Logger } from '../log.js';
@@ -42,7 +42,7 @@ export function createWebhooksFromConfig(deps: WebhooksFromConfigDeps): JobWebho
     dispatcher,
     // The payload is the job's end; its delivery state is what the receiver is answering, so it stays out.
     document: (job, baseUrl) => {
-      const { webhook: _delivery, ...document } = buildJobDocument(job, deps.imageUrl, baseUrl);
+      const { webhook: _delivery, ...document } = typedJobDocument(job, deps.imageUrl, baseUrl);
       return document;
     },
     publicUrl: deps.config.server.public_url,
