@@ -94,10 +94,21 @@ export interface Config {
     /** `?output=base64`: the most image bytes one answer carries; more stay URLs. */
     base64_max_bytes: number;
   };
-  /** Job outputs: conversion (docs/outputs.md). */
+  /** Job outputs: conversion and delivery (docs/outputs.md). */
   outputs: {
     /** Image conversions (`?format=`) running at once; more wait their turn. */
     convert_concurrency: number;
+    /** Named places outputs can be delivered to (`?deliver=name`, a manifest's `outputs.deliver`). */
+    sinks: Record<string, OutputSinkConfig>;
+    delivery: {
+      max_attempts: number;
+      initial_delay_ms: number;
+      max_delay_ms: number;
+      /** Uploads running at once (each holds at most queue_size × part_size_mb in memory). */
+      concurrency: number;
+      part_size_mb: number;
+      queue_size: number;
+    };
   };
   /** Job results POSTed to a caller's URL, signed the Standard Webhooks way (docs/webhooks.md). */
   webhooks: {
@@ -143,6 +154,24 @@ export interface Config {
 // A missing section is filled in as {} and then its own defaults apply (ajv's useDefaults walks into it).
 // The cast only tells JSONSchemaType that {} is acceptable before the inner defaults land.
 const emptySection = {} as never;
+
+/** An S3-compatible bucket outputs are uploaded to. Credentials are named, never written here: env variables. */
+export interface OutputSinkConfig {
+  kind: 's3';
+  /** '' for AWS itself; else the S3-compatible server's URL (MinIO, R2, Ceph...). */
+  endpoint: string;
+  region: string;
+  bucket: string;
+  /** Put before `<prompt_id>/<subfolder>/<filename>` in each key. */
+  prefix: string;
+  /** The names of the environment variables holding the keys ('' = the SDK's own default chain). */
+  access_key_id_env: string;
+  secret_access_key_env: string;
+  /** Path-style URLs (`endpoint/bucket/key`), which most S3-compatible servers need. */
+  force_path_style: boolean;
+  /** > 0: the job lists a presigned GET URL for each object, valid this long. */
+  presign_expires_s: number;
+}
 
 const positiveInt = (defaultValue: number, maximum = 2 ** 31) =>
   ({ type: 'integer', minimum: 1, maximum, default: defaultValue }) as const;
@@ -356,9 +385,50 @@ export const configSchema: JSONSchemaType<Config> = {
       type: 'object',
       additionalProperties: false,
       default: emptySection,
-      required: ['convert_concurrency'],
+      required: ['convert_concurrency', 'sinks', 'delivery'],
       properties: {
         convert_concurrency: positiveInt(2, 64),
+        sinks: {
+          type: 'object',
+          default: {},
+          required: [],
+          propertyNames: { pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' },
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            // Every key but kind and bucket has a default, which fills it in before this is checked.
+            required: [
+              'kind', 'endpoint', 'region', 'bucket', 'prefix', 'access_key_id_env', 'secret_access_key_env',
+              'force_path_style', 'presign_expires_s',
+            ],
+            properties: {
+              kind: { type: 'string', enum: ['s3'] },
+              endpoint: { type: 'string', default: '', pattern: '^(|https?://[^\\s]+)$' },
+              region: { type: 'string', default: 'us-east-1', minLength: 1 },
+              bucket: { type: 'string', minLength: 1, maxLength: 255 },
+              prefix: { type: 'string', default: '', maxLength: 512 },
+              access_key_id_env: { type: 'string', default: '', pattern: '^(|[A-Za-z_][A-Za-z0-9_]*)$' },
+              secret_access_key_env: { type: 'string', default: '', pattern: '^(|[A-Za-z_][A-Za-z0-9_]*)$' },
+              force_path_style: { type: 'boolean', default: true },
+              presign_expires_s: { type: 'integer', minimum: 0, maximum: 604_800, default: 0 },
+            },
+          },
+        },
+        delivery: {
+          type: 'object',
+          additionalProperties: false,
+          default: emptySection,
+          required: ['max_attempts', 'initial_delay_ms', 'max_delay_ms', 'concurrency', 'part_size_mb', 'queue_size'],
+          properties: {
+            max_attempts: positiveInt(5, 100),
+            initial_delay_ms: positiveInt(1_000),
+            max_delay_ms: positiveInt(60_000),
+            concurrency: positiveInt(2, 64),
+            // S3 refuses parts under 5 MiB (except the last).
+            part_size_mb: { type: 'integer', minimum: 5, maximum: 512, default: 8 },
+            queue_size: positiveInt(2, 16),
+          },
+        },
       },
     },
     webhooks: {

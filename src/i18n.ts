@@ -43,6 +43,7 @@ const catalogue = {
 
   // Jobs (src/jobs, src/routes/jobs.ts).
   'job.detail': ['获取任务状态成功', 'Job status retrieved'],
+  'job.deliveries_retried': ['已重新开始失败的输出投递', 'The failed output deliveries were started again'],
   'what.job': ['任务 {id}（网关和 ComfyUI 都不知道这个 prompt_id）', 'job {id} (neither the gateway nor ComfyUI knows this prompt_id)'],
   'reason.prompt_lost': [
     'ComfyUI 已不再知道这个任务（不在队列中也不在历史记录中），它可能已重启',
@@ -76,6 +77,10 @@ const catalogue = {
   'reason.convert_without_format': [
     'quality 和 max_side 只在转换时有效：请同时给出 format（webp、jpeg、png 或 avif）',
     'quality and max_side only apply to a conversion: add format (webp, jpeg, png or avif)',
+  ],
+  'reason.deliver_unknown': [
+    '没有配置名为 {names} 的输出目的地（outputs.sinks）；已配置：{known}',
+    'No output sink named {names} is configured (outputs.sinks); configured: {known}',
   ],
   'reason.convert_not_offered': [
     '场景 {name} 没有声明图片输出（manifest 的 outputs.kinds），不能用 format 转换',

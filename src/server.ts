@@ -39,6 +39,9 @@ import { createJobRecovery } from './jobs/recover.js';
 import { createWatchdog, type Watchdog } from './jobs/watchdog.js';
 import { createOutputMirror, type OutputMirror } from './jobs/mirror.js';
 import { createConverter } from './outputs/convert.js';
+import { createOutputDeliveries, type OutputDeliveries } from './outputs/delivery.js';
+import { createSinks, sinkCheck } from './outputs/sinks.js';
+import { deliveryRoutes } from './routes/deliveries.js';
 import { createJobAnswers, jobRoutes, type JobRouteDeps } from './routes/jobs.js';
 import { createHttpDrain } from './shutdown.js';
 import { createWebhooksFromConfig } from './webhooks/from-config.js';
@@ -73,6 +76,8 @@ export interface Gateway {
   watchdog: Watchdog;
   /** Copies the finished results of mirrored jobs (jobs.mirror_outputs, or a manifest's outputs.mirror) to output/<prompt_id>/. */
   mirror: OutputMirror;
+  /** Uploads of finished outputs to the configured sinks (outputs.sinks). */
+  deliveries: OutputDeliveries;
   /** What Idempotency-Key answers hold now (entries and bytes), within idempotency.max_keys / max_bytes. */
   idempotency: Pick<IdempotencyStore, 'size' | 'bytes'>;
   log: Logger;
@@ -83,6 +88,8 @@ export interface Gateway {
 
 export interface StartOptions {
   log?: Logger;
+  /** Where sink credentials are read from (the variables outputs.sinks names); process.env by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function startGateway(config: Config, options: StartOptions = {}): Promise<Gateway> {
@@ -108,6 +115,19 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const converter = createConverter({
     concurrency: config.outputs.convert_concurrency,
     maxPixels: config.limits.image_pixels,
+  });
+  // Always listening: any scenario may ask for mirroring (outputs.mirror), and a reload may add one at any time.
+  const mirror = createOutputMirror({ tracker, comfy, outputDir: config.folders.output, log });
+  // Outputs uploaded to the configured sinks (src/outputs/delivery.ts); the mirror keeps the files meanwhile.
+  const deliveries = createOutputDeliveries({
+    tracker,
+    comfy,
+    converter,
+    outputDir: config.folders.output,
+    sinks: createSinks(config.outputs, options.env ?? process.env),
+    settings: config.outputs.delivery,
+    log,
+    copiesWritten: () => mirror.idle(),
   });
   // Following prompts (src/jobs, src/routes/jobs.ts). Closing ends the waits and SSE streams still open.
   const jobsClosing = createClosing();
@@ -135,7 +155,13 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     restore: (body, parts) => restoreInlined(body, parts, { comfy, converter }, config.jobs.base64_max_bytes),
   });
   // The one submission path of the workflow route, the scenario routes and the WebSocket `submit`.
-  const submitJob = createSubmitJob({ submit, webhooks, idempotency, result: jobs.withResult });
+  const submitJob = createSubmitJob({
+    submit,
+    webhooks,
+    idempotency,
+    result: jobs.withResult,
+    sinks: sinkCheck(deliveries.sinkNames),
+  });
 
   // Scenarios load before the server listens; a broken manifest is reported, never fatal.
   const registry = createRegistry({
@@ -178,6 +204,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       imageBodyLimitBytes: config.limits.image_body_bytes,
     }),
     jobRoutes(jobDeps),
+    deliveryRoutes({ deliveries, findJob: async (id) => tracker.get(id) ?? (await jobDeps.recover(id)) }),
     // The document needs every static route's spec, known only once createApp has mounted them: read lazily.
     docsRoutes({
       info: { title: pkg.name, version: pkg.version },
@@ -249,8 +276,6 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     lostReason: translate(config.locale, 'reason.prompt_lost'),
     log,
   });
-  // Always listening: any scenario may ask for mirroring (outputs.mirror), and a reload may add one at any time.
-  const mirror = createOutputMirror({ tracker, comfy, outputDir: config.folders.output, log });
   const sockets = createGatewaySockets({
     submitJob,
     hub,
@@ -291,6 +316,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     sockets,
     watchdog,
     mirror,
+    deliveries,
     registry,
     idempotency: idempotencyStore,
     log,
@@ -310,6 +336,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       relay.stop();
       // Deliveries still retrying are dropped (docs/webhooks.md: they do not survive a restart).
       await webhooks.stop();
+      await deliveries.close();
       mirror.stop();
       await mirror.idle();
       unwireMetrics();

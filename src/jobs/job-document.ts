@@ -1,7 +1,14 @@
 // The one public shape of a job: GET /api/v1/jobs/{id}, the `state`/`end` SSE events, a `?wait=true` answer and
 // the webhook payload are all this document, so a caller parses one thing wherever it meets a job.
 import type { ImageLocation, ImageUrlBuilder } from '../images/image-url.js';
-import { fileOutput, typedOutputSchema, type DocumentOutput, type FileOutput, type TypedOutput } from '../outputs/typed-output.js';
+import {
+  fileOutput,
+  typedOutputSchema,
+  type DocumentOutput,
+  type FileDelivery,
+  type FileOutput,
+  type TypedOutput,
+} from '../outputs/typed-output.js';
 import type { JobRecord, JobStatus } from './tracker.js';
 
 export type WebhookStatus = 'pending' | 'delivered' | 'failed';
@@ -88,9 +95,31 @@ export function typedJobDocument(
 /** The result's files and texts in the typed shape, a converted link where the job asked for a format. */
 function typedOutputs(job: JobRecord, imageUrl: ImageUrlBuilder, baseUrl: string): DocumentOutput[] {
   return asDocumentOutputs([
-    ...resultOutputs(job).map((output) => fileOutput(output, imageUrl(linkTarget(job, output), baseUrl), job.convert)),
+    ...resultOutputs(job).map((output) =>
+      withDeliveries(fileOutput(output, imageUrl(linkTarget(job, output), baseUrl), job.convert), job),
+    ),
     ...resultTexts(job).map((entry): TypedOutput => ({ kind: 'text', node: entry.node, text: entry.text })),
   ]);
+}
+
+/** A delivering job's file carries each sink's state for it (src/outputs/delivery.ts). */
+function withDeliveries(output: FileOutput, job: JobRecord): FileOutput {
+  if (!job.deliver?.length) return output;
+  const own = (job.deliveries ?? []).filter(
+    (entry) =>
+      entry.node === output.node &&
+      entry.filename === output.filename &&
+      entry.subfolder === output.subfolder &&
+      entry.type === output.type,
+  );
+  // Until the job's deliveries start (just after it ends), each sink is pending with no key yet.
+  const deliveries = job.deliver.map((sink): FileDelivery => {
+    const found = own.find((entry) => entry.sink === sink);
+    if (!found) return { sink, status: 'pending', key: null, url: null, expires_at: null, attempts: 0, last_error: null, delivered_at: null };
+    const { node: _n, filename: _f, subfolder: _s, type: _t, ...state } = found;
+    return state;
+  });
+  return { ...output, deliveries };
 }
 
 /** ComfyUI's name for a file, without the gateway's own notes (animated) that only the typed shape shows. */

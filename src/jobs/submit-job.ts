@@ -3,6 +3,8 @@
 // it), attach the webhook and, when asked, wait for the job's end. Callers hand over plain values, never a request,
 // so the three doors cannot drift apart.
 import type { Workflow } from '../comfy/types.js';
+import { fail } from '../errors.js';
+import { message } from '../i18n.js';
 import type { ConvertSpec } from '../outputs/convert-options.js';
 import type { JobDocument } from './job-document.js';
 import type { Submission, Submitter } from './submit.js';
@@ -43,6 +45,8 @@ export interface ScenarioFacts {
   webhook?: string | undefined;
   /** The manifest's `outputs.format` (quality, max_side): its image outputs are offered converted. */
   convert?: ConvertSpec | undefined;
+  /** The manifest's `outputs.deliver`: sinks its outputs always go to. */
+  deliver?: readonly string[] | undefined;
 }
 
 export interface PreparedPrompt<T> {
@@ -66,6 +70,8 @@ export interface JobRequest<T extends object> {
   webhook?: string | undefined;
   /** `?format=`: image outputs offered converted (wins over the manifest's). */
   convert?: ConvertSpec | undefined;
+  /** `?deliver=`: sinks (outputs.sinks) the outputs go to, besides the manifest's. */
+  deliver?: readonly string[] | undefined;
   /** Present when the request carries an Idempotency-Key. */
   idempotency?: IdempotencyClaim | undefined;
   /** `?wait=true`: the answer comes when the job ends (or the wait times out). */
@@ -91,12 +97,18 @@ export interface SubmitJobDeps {
   webhooks: SubmissionWebhooks;
   idempotency: OnceGate;
   result: JobResult;
+  /** Checks the sinks a submission names (src/outputs/sink-names.ts); absent: no sinks are configured. */
+  sinks?: SinkCheck;
 }
+
+/** The configured sink names; `check` refuses (400) a name that is not one of them. */
+export type SinkCheck = (names: readonly string[]) => void;
 
 export function createSubmitJob(deps: SubmitJobDeps): SubmitJob {
   return async <T extends object>(request: JobRequest<T>): Promise<SubmittedJob<T>> => {
-    // A bad webhook is refused before anything is claimed or queued.
+    // A bad webhook or sink is refused before anything is claimed or queued.
     const webhook = deps.webhooks.accept(request.webhook, request.scenario?.webhook);
+    const deliver = sinksOf(request.deliver, request.scenario?.deliver, deps.sinks);
 
     const run = async (): Promise<{ data: T }> => {
       const prepared = await request.prepare();
@@ -110,6 +122,7 @@ export function createSubmitJob(deps: SubmitJobDeps): SubmitJob {
         ...(outputs ? { outputNodes: outputs, meta: { outputs } } : {}),
         ...(scenario?.mirror ? { mirror: true } : {}),
         ...convertOf(request.convert, scenario?.convert),
+        ...(deliver.length ? { deliver } : {}),
       });
       if (webhook) deps.webhooks.attach(submission.promptId, webhook, request.baseUrl);
       const data = prepared.answer(submission);
@@ -129,4 +142,12 @@ export function createSubmitJob(deps: SubmitJobDeps): SubmitJob {
 function convertOf(requested: ConvertSpec | undefined, manifest: ConvertSpec | undefined): { convert?: ConvertSpec } {
   const convert = requested ?? manifest;
   return convert ? { convert } : {};
+}
+
+/** The request's sinks and the manifest's, once each, checked against the configuration. */
+function sinksOf(requested: readonly string[] = [], manifest: readonly string[] = [], check?: SinkCheck): string[] {
+  const names = [...new Set([...manifest, ...requested])];
+  if (names.length && check) check(names);
+  else if (names.length) throw fail.badRequest(message('reason.deliver_unknown', { names: names.join(', '), known: '-' }));
+  return names;
 }

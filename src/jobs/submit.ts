@@ -23,6 +23,8 @@ export interface SubmitInput {
   outputNodes?: readonly string[];
   /** Image outputs offered converted (src/outputs/convert-options.ts). */
   convert?: ConvertSpec;
+  /** Sinks the outputs go to (src/outputs/delivery.ts); the job is mirrored so the gateway keeps its copy. */
+  deliver?: readonly string[];
 }
 
 export interface Submission {
@@ -43,7 +45,7 @@ export function createSubmitter(deps: {
 }): Submitter {
   return async (input) => {
     const promptId = randomUUID();
-    const mirror = deps.mirrorAll === true || input.mirror === true;
+    const mirror = deps.mirrorAll === true || input.mirror === true || (input.deliver?.length ?? 0) > 0;
     const submittedAt = Date.now();
     const answer = await deps.comfy.submitPrompt({
       prompt: input.workflow,
@@ -68,6 +70,7 @@ export function createSubmitter(deps: {
       ...(input.outputNodes?.length ? { outputNodes: input.outputNodes } : {}),
       ...(mirror ? { mirror: true } : {}),
       ...(input.convert ? { convert: input.convert } : {}),
+      ...(input.deliver?.length ? { deliver: input.deliver } : {}),
     });
     return { promptId: answer.prompt_id, number: answer.number, nodeErrors: answer.node_errors, job };
   };

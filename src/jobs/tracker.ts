@@ -3,6 +3,7 @@
 // upstream event; the job routes, waiting requests, SSE streams and webhooks listen to it. Memory is bounded
 // (oldest entries go first). Listeners are kept per prompt, so an event costs the listeners of its own job only.
 import type { ConvertSpec } from '../outputs/convert-options.js';
+import type { OutputDelivery } from '../outputs/delivery.js';
 import type { WebhookDelivery } from './job-document.js';
 import type { JobEvent } from './job-event.js';
 import { applyEvent, isFinished, type JobState, type JobStatus } from './job-state.js';
@@ -27,6 +28,10 @@ export interface JobRecord extends JobState {
   recovered?: boolean;
   /** Image outputs are offered converted (`?format=`, a manifest's `outputs.format`): src/outputs/convert-options.ts. */
   convert?: ConvertSpec;
+  /** The sinks its outputs go to (`?deliver=`, a manifest's `outputs.deliver`): src/outputs/delivery.ts. */
+  deliver?: readonly string[];
+  /** Where each output stands with each sink; set when the job succeeds, changed as deliveries go. */
+  deliveries?: OutputDelivery[];
   /** Where the job's end is POSTed, and how that went (src/webhooks). */
   webhook?: WebhookDelivery;
 }

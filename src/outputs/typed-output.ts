@@ -21,6 +21,21 @@ export interface FileOutput {
   base64?: string;
   /** Set when the file was not inlined (the size limit, or ComfyUI could not serve it). */
   base64_omitted?: string;
+  /** Only for a job that delivers its outputs (`?deliver=`): where this file stands with each sink. */
+  deliveries?: FileDelivery[];
+}
+
+/** One sink's delivery of one file (src/outputs/delivery.ts), as the job document shows it. */
+export interface FileDelivery {
+  sink: string;
+  status: 'pending' | 'delivered' | 'failed';
+  /** The object key; null only before the job's deliveries have started. */
+  key: string | null;
+  url: string | null;
+  expires_at: string | null;
+  attempts: number;
+  last_error: string | null;
+  delivered_at: string | null;
 }
 
 export interface TextOutput {
@@ -112,6 +127,23 @@ export function typedOutputSchema(kinds: readonly OutputKind[] = OUTPUT_KINDS): 
       text: { type: 'string', description: 'A text output only' },
       base64: { type: 'string', description: 'With ?output=base64 only' },
       base64_omitted: { type: 'string', description: 'With ?output=base64: why this file was not inlined' },
+      deliveries: {
+        type: 'array',
+        description: 'With ?deliver= (or a manifest\'s outputs.deliver): each sink\'s object key and state',
+        items: {
+          type: 'object',
+          properties: {
+            sink: { type: 'string' },
+            status: { type: 'string', enum: ['pending', 'delivered', 'failed'] },
+            key: { type: ['string', 'null'] },
+            url: { type: ['string', 'null'], description: 'A presigned GET URL when the sink hands them out' },
+            expires_at: { type: ['string', 'null'], format: 'date-time' },
+            attempts: { type: 'integer' },
+            last_error: { type: ['string', 'null'] },
+            delivered_at: { type: ['string', 'null'], format: 'date-time' },
+          },
+        },
+      },
     },
   };
 }

@@ -12,7 +12,7 @@ import { originOf } from '../http/origin.js';
 import type { SubmitJob } from '../jobs/submit-job.js';
 import type { ConvertSpec } from '../outputs/convert-options.js';
 import { requestedConversion } from '../outputs/convert-options.js';
-import { offersConversion } from '../outputs/submit-query.js';
+import { offersConversion, requestedSinks } from '../outputs/submit-query.js';
 import type { WaitRequest } from '../jobs/waiter.js';
 import { hangUpSignal, type JobAnswers } from './jobs.js';
 import { buildPrompt, type SeedSource } from '../scenarios/apply-fields.js';
@@ -152,9 +152,11 @@ async function answer(
       mirror: scenario.mirror === true,
       webhook: scenario.webhook,
       ...(scenario.convert ? { convert: scenario.convert } : {}),
+      ...(scenario.deliver ? { deliver: scenario.deliver } : {}),
     },
     webhook,
     convert,
+    deliver: requestedSinks(ctx.query),
     idempotency: claimOf(ctx, `POST /api/v1/scenarios/${scenario.name}`, body),
     wait,
     baseUrl: originOf(ctx),

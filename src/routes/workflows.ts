@@ -18,7 +18,7 @@ import { ownerFor } from '../security/caller.js';
 import { visibleTo } from './queue.js';
 import { hangUpSignal, type JobAnswers } from './jobs.js';
 import { requestedConversion } from '../outputs/convert-options.js';
-import { submitQuerySchema } from '../outputs/submit-query.js';
+import { requestedSinks, submitQuerySchema } from '../outputs/submit-query.js';
 import { asWorkflow, findWorkflowProblem } from './workflow-format.js';
 import { webhookBodyProperty } from '../webhooks/webhook-url.js';
 
@@ -118,6 +118,7 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
         owner: ownerFor(state.caller),
         webhook: body.webhook,
         convert,
+        deliver: requestedSinks(ctx.query),
         idempotency,
         wait,
         baseUrl: originOf(ctx),

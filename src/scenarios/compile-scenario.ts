@@ -227,10 +227,11 @@ function exampleBody(fields: readonly CompiledField[], workflow: Workflow): Reco
 }
 
 /** The mapping form's conversion and kinds, as the compiled scenario carries them (absent when not given). */
-function outputSettings(manifest: Manifest): { convert?: ConvertSpec; outputKinds?: OutputKind[] } {
+function outputSettings(manifest: Manifest): { convert?: ConvertSpec; outputKinds?: OutputKind[]; deliver?: string[] } {
   const outputs = manifest.outputs;
   if (!outputs || Array.isArray(outputs)) return {};
-  const settings: { convert?: ConvertSpec; outputKinds?: OutputKind[] } = {};
+  const settings: { convert?: ConvertSpec; outputKinds?: OutputKind[]; deliver?: string[] } = {};
+  if (outputs.deliver?.length) settings.deliver = outputs.deliver;
   if (outputs.format) {
     settings.convert = { format: outputs.format };
     if (outputs.quality !== undefined) settings.convert.quality = outputs.quality;

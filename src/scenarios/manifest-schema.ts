@@ -74,6 +74,13 @@ export const manifestSchema: JsonSchema = {
         format: { type: 'string', enum: [...CONVERT_FORMATS] },
         quality: { type: 'integer', minimum: 1, maximum: 100 },
         max_side: { type: 'integer', minimum: 1, maximum: MAX_SIDE_LIMIT },
+        // Sinks (the gateway's outputs.sinks) every job of this scenario delivers to; checked at submit time.
+        deliver: {
+          type: 'array',
+          maxItems: 8,
+          uniqueItems: true,
+          items: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' },
+        },
       },
     },
     message: { type: 'string', minLength: 1, maxLength: 500 },
@@ -112,7 +119,7 @@ export interface ManifestField {
 export type ManifestOutputNode = string | number;
 
 /** The keys of the mapping form of `outputs`. */
-export const OUTPUTS_KEYS = ['nodes', 'mirror', 'kinds', 'format', 'quality', 'max_side'] as const;
+export const OUTPUTS_KEYS = ['nodes', 'mirror', 'kinds', 'format', 'quality', 'max_side', 'deliver'] as const;
 
 export interface Manifest {
   summary?: string;
@@ -137,6 +144,7 @@ export interface ManifestOutputs {
   format?: ConvertFormat;
   quality?: number;
   max_side?: number;
+  deliver?: string[];
 }
 
 /** A fixed value of `set:`: the value itself, or the value with permission to cut a connection. */

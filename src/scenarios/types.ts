@@ -73,6 +73,8 @@ export interface CompiledScenario extends ScenarioDoc {
   convert?: ConvertSpec;
   /** `outputs: {kinds}`: what the result holds; the documented answer names only these. */
   outputKinds?: readonly OutputKind[];
+  /** `outputs: {deliver}`: sinks every job of it delivers to. */
+  deliver?: readonly string[];
   /** The manifest's message, if it has one (else the route answers the gateway's own text). */
   customMessage: string | undefined;
   validate: ValidateFunction;
