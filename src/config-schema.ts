@@ -98,6 +98,11 @@ export interface Config {
   outputs: {
     /** Image conversions (`?format=`) running at once; more wait their turn. */
     convert_concurrency: number;
+    /** The gateway's copies (output/<prompt_id>/) expire after this many hours; 0 keeps them. */
+    retention_h: number;
+    /** The oldest copies go while output/ holds more than this; 0: no cap. */
+    max_bytes: number;
+    sweep_interval_s: number;
     /** Named places outputs can be delivered to (`?deliver=name`, a manifest's `outputs.deliver`). */
     sinks: Record<string, OutputSinkConfig>;
     delivery: {
@@ -385,9 +390,12 @@ export const configSchema: JSONSchemaType<Config> = {
       type: 'object',
       additionalProperties: false,
       default: emptySection,
-      required: ['convert_concurrency', 'sinks', 'delivery'],
+      required: ['convert_concurrency', 'retention_h', 'max_bytes', 'sweep_interval_s', 'sinks', 'delivery'],
       properties: {
         convert_concurrency: positiveInt(2, 64),
+        retention_h: { type: 'number', minimum: 0, default: 0 },
+        max_bytes: { type: 'integer', minimum: 0, default: 0 },
+        sweep_interval_s: positiveInt(600, 86_400),
         sinks: {
           type: 'object',
           default: {},

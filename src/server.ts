@@ -40,6 +40,7 @@ import { createWatchdog, type Watchdog } from './jobs/watchdog.js';
 import { createOutputMirror, type OutputMirror } from './jobs/mirror.js';
 import { createConverter } from './outputs/convert.js';
 import { createOutputDeliveries, type OutputDeliveries } from './outputs/delivery.js';
+import { createRetention, type Retention } from './outputs/retention.js';
 import { createSinks, sinkCheck } from './outputs/sinks.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { createJobAnswers, jobRoutes, type JobRouteDeps } from './routes/jobs.js';
@@ -78,6 +79,8 @@ export interface Gateway {
   mirror: OutputMirror;
   /** Uploads of finished outputs to the configured sinks (outputs.sinks). */
   deliveries: OutputDeliveries;
+  /** Expiry and size cap of the copies in output/ (outputs.retention_h, outputs.max_bytes). */
+  retention: Retention;
   /** What Idempotency-Key answers hold now (entries and bytes), within idempotency.max_keys / max_bytes. */
   idempotency: Pick<IdempotencyStore, 'size' | 'bytes'>;
   log: Logger;
@@ -128,6 +131,13 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     settings: config.outputs.delivery,
     log,
     copiesWritten: () => mirror.idle(),
+  });
+  // Copies in output/ expire and stay under a cap, except those a delivery still needs (src/outputs/retention.ts).
+  const retention = createRetention({
+    outputDir: config.folders.output,
+    settings: config.outputs,
+    needsCopy: (promptId) => deliveries.needsCopy(promptId),
+    log,
   });
   // Following prompts (src/jobs, src/routes/jobs.ts). Closing ends the waits and SSE streams still open.
   const jobsClosing = createClosing();
@@ -317,6 +327,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     watchdog,
     mirror,
     deliveries,
+    retention,
     registry,
     idempotency: idempotencyStore,
     log,
@@ -336,6 +347,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       relay.stop();
       // Deliveries still retrying are dropped (docs/webhooks.md: they do not survive a restart).
       await webhooks.stop();
+      retention.stop();
       await deliveries.close();
       mirror.stop();
       await mirror.idle();
