@@ -433,7 +433,7 @@ export const configSchema: JSONSchemaType<Config> = {
             max_delay_ms: positiveInt(60_000),
             concurrency: positiveInt(2, 64),
             // S3 refuses parts under 5 MiB (except the last).
-            part_size_mb: { type: 'integer', minimum: 5, maximum: 512, default: 8 },
+            part_size_mb: { type: 'integer', minimum: 5, maximum: 512, default: 5 },
             queue_size: positiveInt(2, 16),
           },
         },
