@@ -103,6 +103,14 @@ export interface Config {
     /** The oldest copies go while output/ holds more than this; 0: no cap. */
     max_bytes: number;
     sweep_interval_s: number;
+    /** `?put_url=`: PUT each output to a URL the caller gives (their own presigned upload URL). */
+    put: {
+      enabled: boolean;
+      /** Loopback/private receivers are refused unless named here (as for images.fetch and webhooks). */
+      allow_hosts: string[];
+      allow_cidrs: string[];
+      timeout_ms: number;
+    };
     /** Named places outputs can be delivered to (`?deliver=name`, a manifest's `outputs.deliver`). */
     sinks: Record<string, OutputSinkConfig>;
     delivery: {
@@ -390,17 +398,30 @@ export const configSchema: JSONSchemaType<Config> = {
       type: 'object',
       additionalProperties: false,
       default: emptySection,
-      required: ['convert_concurrency', 'retention_h', 'max_bytes', 'sweep_interval_s', 'sinks', 'delivery'],
+      required: ['convert_concurrency', 'retention_h', 'max_bytes', 'sweep_interval_s', 'put', 'sinks', 'delivery'],
       properties: {
         convert_concurrency: positiveInt(2, 64),
         retention_h: { type: 'number', minimum: 0, default: 0 },
         max_bytes: { type: 'integer', minimum: 0, default: 0 },
         sweep_interval_s: positiveInt(600, 86_400),
+        put: {
+          type: 'object',
+          additionalProperties: false,
+          default: emptySection,
+          required: ['enabled', 'allow_hosts', 'allow_cidrs', 'timeout_ms'],
+          properties: {
+            enabled: { type: 'boolean', default: false },
+            allow_hosts: { type: 'array', default: [], items: { type: 'string', minLength: 1 } },
+            allow_cidrs: { type: 'array', default: [], items: { type: 'string', minLength: 1 } },
+            timeout_ms: positiveInt(60_000),
+          },
+        },
         sinks: {
           type: 'object',
           default: {},
           required: [],
-          propertyNames: { pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' },
+          // `put_url` names the deliveries to a caller's URL in a job document.
+          propertyNames: { pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$', not: { const: 'put_url' } },
           additionalProperties: {
             type: 'object',
             additionalProperties: false,

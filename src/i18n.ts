@@ -82,6 +82,11 @@ const catalogue = {
     '没有配置名为 {names} 的输出目的地（outputs.sinks）；已配置：{known}',
     'No output sink named {names} is configured (outputs.sinks); configured: {known}',
   ],
+  'reason.put_url_off': [
+    'put_url 未启用：请在 gateway.yaml 中设置 outputs.put.enabled: true',
+    'put_url is off: set outputs.put.enabled: true in gateway.yaml',
+  ],
+  'reason.put_url': ['put_url "{url}" 不可用：{reason}', 'put_url "{url}" cannot be used: {reason}'],
   'reason.convert_not_offered': [
     '场景 {name} 没有声明图片输出（manifest 的 outputs.kinds），不能用 format 转换',
     'Scenario {name} declares no picture outputs (outputs.kinds in its manifest), so format cannot convert anything',

@@ -41,7 +41,7 @@ import { createOutputMirror, type OutputMirror } from './jobs/mirror.js';
 import { createConverter } from './outputs/convert.js';
 import { createOutputDeliveries, type OutputDeliveries } from './outputs/delivery.js';
 import { createRetention, type Retention } from './outputs/retention.js';
-import { createSinks, sinkCheck } from './outputs/sinks.js';
+import { createPutterFromConfig, createSinks, putUrlCheck, sinkCheck } from './outputs/sinks.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { createJobAnswers, jobRoutes, type JobRouteDeps } from './routes/jobs.js';
 import { createHttpDrain } from './shutdown.js';
@@ -122,7 +122,9 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   // Always listening: any scenario may ask for mirroring (outputs.mirror), and a reload may add one at any time.
   const mirror = createOutputMirror({ tracker, comfy, outputDir: config.folders.output, log });
   // Outputs uploaded to the configured sinks (src/outputs/delivery.ts); the mirror keeps the files meanwhile.
+  const putter = createPutterFromConfig(config.outputs.put);
   const deliveries = createOutputDeliveries({
+    putter,
     tracker,
     comfy,
     converter,
@@ -171,6 +173,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     idempotency,
     result: jobs.withResult,
     sinks: sinkCheck(deliveries.sinkNames),
+    putUrls: putUrlCheck(putter),
   });
 
   // Scenarios load before the server listens; a broken manifest is reported, never fatal.

@@ -1,6 +1,7 @@
 // The one public shape of a job: GET /api/v1/jobs/{id}, the `state`/`end` SSE events, a `?wait=true` answer and
 // the webhook payload are all this document, so a caller parses one thing wherever it meets a job.
 import type { ImageLocation, ImageUrlBuilder } from '../images/image-url.js';
+import { PUT_SINK } from '../outputs/put-url.js';
 import {
   fileOutput,
   typedOutputSchema,
@@ -95,16 +96,17 @@ export function typedJobDocument(
 /** The result's files and texts in the typed shape, a converted link where the job asked for a format. */
 function typedOutputs(job: JobRecord, imageUrl: ImageUrlBuilder, baseUrl: string): DocumentOutput[] {
   return asDocumentOutputs([
-    ...resultOutputs(job).map((output) =>
-      withDeliveries(fileOutput(output, imageUrl(linkTarget(job, output), baseUrl), job.convert), job),
+    ...resultOutputs(job).map((output, index) =>
+      withDeliveries(fileOutput(output, imageUrl(linkTarget(job, output), baseUrl), job.convert), job, index),
     ),
     ...resultTexts(job).map((entry): TypedOutput => ({ kind: 'text', node: entry.node, text: entry.text })),
   ]);
 }
 
 /** A delivering job's file carries each sink's state for it (src/outputs/delivery.ts). */
-function withDeliveries(output: FileOutput, job: JobRecord): FileOutput {
-  if (!job.deliver?.length) return output;
+function withDeliveries(output: FileOutput, job: JobRecord, index: number): FileOutput {
+  const sinks = [...(job.deliver ?? []), ...(job.putUrls?.[index] ? [PUT_SINK] : [])];
+  if (!sinks.length) return output;
   const own = (job.deliveries ?? []).filter(
     (entry) =>
       entry.node === output.node &&
@@ -113,7 +115,7 @@ function withDeliveries(output: FileOutput, job: JobRecord): FileOutput {
       entry.type === output.type,
   );
   // Until the job's deliveries start (just after it ends), each sink is pending with no key yet.
-  const deliveries = job.deliver.map((sink): FileDelivery => {
+  const deliveries = sinks.map((sink): FileDelivery => {
     const found = own.find((entry) => entry.sink === sink);
     if (!found) return { sink, status: 'pending', key: null, url: null, expires_at: null, attempts: 0, last_error: null, delivered_at: null };
     const { node: _n, filename: _f, subfolder: _s, type: _t, ...state } = found;

@@ -72,6 +72,8 @@ export interface JobRequest<T extends object> {
   convert?: ConvertSpec | undefined;
   /** `?deliver=`: sinks (outputs.sinks) the outputs go to, besides the manifest's. */
   deliver?: readonly string[] | undefined;
+  /** `?put_url=`: the n-th file of the result is PUT to the n-th URL. */
+  putUrls?: readonly string[] | undefined;
   /** Present when the request carries an Idempotency-Key. */
   idempotency?: IdempotencyClaim | undefined;
   /** `?wait=true`: the answer comes when the job ends (or the wait times out). */
@@ -99,6 +101,8 @@ export interface SubmitJobDeps {
   result: JobResult;
   /** Checks the sinks a submission names (src/outputs/sink-names.ts); absent: no sinks are configured. */
   sinks?: SinkCheck;
+  /** Checks `?put_url=` URLs (src/outputs/put-url.ts); absent: outputs.put is off and any URL is refused. */
+  putUrls?: SinkCheck;
 }
 
 /** The configured sink names; `check` refuses (400) a name that is not one of them. */
@@ -109,6 +113,9 @@ export function createSubmitJob(deps: SubmitJobDeps): SubmitJob {
     // A bad webhook or sink is refused before anything is claimed or queued.
     const webhook = deps.webhooks.accept(request.webhook, request.scenario?.webhook);
     const deliver = sinksOf(request.deliver, request.scenario?.deliver, deps.sinks);
+    const putUrls = request.putUrls ?? [];
+    if (putUrls.length && !deps.putUrls) throw fail.badRequest(message('reason.put_url_off'));
+    if (putUrls.length) deps.putUrls!(putUrls);
 
     const run = async (): Promise<{ data: T }> => {
       const prepared = await request.prepare();
@@ -123,6 +130,7 @@ export function createSubmitJob(deps: SubmitJobDeps): SubmitJob {
         ...(scenario?.mirror ? { mirror: true } : {}),
         ...convertOf(request.convert, scenario?.convert),
         ...(deliver.length ? { deliver } : {}),
+        ...(putUrls.length ? { putUrls } : {}),
       });
       if (webhook) deps.webhooks.attach(submission.promptId, webhook, request.baseUrl);
       const data = prepared.answer(submission);

@@ -25,6 +25,8 @@ export interface SubmitInput {
   convert?: ConvertSpec;
   /** Sinks the outputs go to (src/outputs/delivery.ts); the job is mirrored so the gateway keeps its copy. */
   deliver?: readonly string[];
+  /** `?put_url=` URLs, one per file of the result (also mirrored). */
+  putUrls?: readonly string[];
 }
 
 export interface Submission {
@@ -45,7 +47,8 @@ export function createSubmitter(deps: {
 }): Submitter {
   return async (input) => {
     const promptId = randomUUID();
-    const mirror = deps.mirrorAll === true || input.mirror === true || (input.deliver?.length ?? 0) > 0;
+    const delivers = (input.deliver?.length ?? 0) > 0 || (input.putUrls?.length ?? 0) > 0;
+    const mirror = deps.mirrorAll === true || input.mirror === true || delivers;
     const submittedAt = Date.now();
     const answer = await deps.comfy.submitPrompt({
       prompt: input.workflow,
@@ -71,6 +74,7 @@ export function createSubmitter(deps: {
       ...(mirror ? { mirror: true } : {}),
       ...(input.convert ? { convert: input.convert } : {}),
       ...(input.deliver?.length ? { deliver: input.deliver } : {}),
+      ...(input.putUrls?.length ? { putUrls: input.putUrls } : {}),
     });
     return { promptId: answer.prompt_id, number: answer.number, nodeErrors: answer.node_errors, job };
   };

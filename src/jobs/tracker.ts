@@ -30,6 +30,8 @@ export interface JobRecord extends JobState {
   convert?: ConvertSpec;
   /** The sinks its outputs go to (`?deliver=`, a manifest's `outputs.deliver`): src/outputs/delivery.ts. */
   deliver?: readonly string[];
+  /** `?put_url=`: the n-th file of the result is PUT to the n-th URL (src/outputs/put-url.ts). */
+  putUrls?: readonly string[];
   /** Where each output stands with each sink; set when the job succeeds, changed as deliveries go. */
   deliveries?: OutputDelivery[];
   /** Where the job's end is POSTed, and how that went (src/webhooks). */

@@ -15,6 +15,8 @@ import { createBackoff } from '../retry/backoff.js';
 import { kindOf, mimeOf } from './classify.js';
 import { MIME_OF_FORMAT } from './convert-options.js';
 import type { Converter } from './convert.js';
+import type { UrlPutter } from './put-url.js';
+import { PUT_SINK, shownUrl } from './put-url.js';
 import type { OutputSink } from './s3-sink.js';
 import { converts } from './typed-output.js';
 
@@ -62,6 +64,8 @@ export interface DeliveryDeps {
   converter: Converter;
   outputDir: string;
   sinks: ReadonlyMap<string, OutputSink>;
+  /** PUTs to callers' URLs (`?put_url=`); absent when outputs.put is off. */
+  putter?: UrlPutter | undefined;
   settings: DeliverySettings;
   log: Logger;
   /** Resolves once the gateway's copies of finished jobs are written (src/jobs/mirror.ts idle). */
@@ -81,18 +85,21 @@ export function createOutputDeliveries(deps: DeliveryDeps): OutputDeliveries {
   const waiting: (() => void)[] = [];
 
   const off = deps.tracker.onFinished((job) => {
-    if (job.status !== 'succeeded' || !job.deliver?.length) return;
-    const deliveries = resultOutputs(job).flatMap((output) =>
-      job.deliver!.flatMap((name) => {
+    if (job.status !== 'succeeded' || (!job.deliver?.length && !job.putUrls?.length)) return;
+    const files = resultOutputs(job);
+    const deliveries = files.flatMap((output, index) => [
+      ...(job.deliver ?? []).flatMap((name) => {
         const sink = deps.sinks.get(name);
-        return sink ? [initialState(job, output, sink)] : [];
+        return sink ? [initialState(job, output, sink.name, (filename) => sink.keyFor(job.promptId, output.subfolder, filename))] : [];
       }),
-    );
+      // The n-th URL is for the n-th file of the result.
+      ...(job.putUrls?.[index] ? [initialState(job, output, PUT_SINK, () => shownUrl(job.putUrls![index]!))] : []),
+    ]);
     deps.tracker.update(job.promptId, { deliveries });
     for (const state of deliveries) track(job.promptId, state);
   });
 
-  function initialState(job: JobRecord, output: JobOutput, sink: OutputSink): OutputDelivery {
+  function initialState(job: JobRecord, output: JobOutput, sink: string, keyFor: (filename: string) => string): OutputDelivery {
     const converted = conversionOf(job, output);
     const filename = converted ? replaceExtension(output.filename, converted.extension) : output.filename;
     return {
@@ -100,9 +107,9 @@ export function createOutputDeliveries(deps: DeliveryDeps): OutputDeliveries {
       filename: output.filename,
       subfolder: output.subfolder,
       type: output.type,
-      sink: sink.name,
+      sink,
       status: 'pending',
-      key: sink.keyFor(job.promptId, output.subfolder, filename),
+      key: keyFor(filename),
       url: null,
       expires_at: null,
       attempts: 0,
@@ -175,18 +182,24 @@ export function createOutputDeliveries(deps: DeliveryDeps): OutputDeliveries {
     }
   }
 
-  async function attemptOnce(promptId: string, state: OutputDelivery) {
+  async function attemptOnce(promptId: string, state: OutputDelivery): Promise<{ url?: string; expires_at?: string }> {
     const job = deps.tracker.get(promptId);
-    const sink = deps.sinks.get(state.sink);
-    if (!job || !sink) throw new Error('the job or the sink is no longer known');
-    const output = job.outputs.find((entry) => sameOutput(entry, state));
+    if (!job) throw new Error('the job is no longer known');
+    const files = resultOutputs(job);
+    const index = files.findIndex((entry) => sameOutput(entry, state));
+    const output = files[index];
     if (!output) throw new Error('the output is no longer known');
+    const sink = state.sink === PUT_SINK ? undefined : deps.sinks.get(state.sink);
+    const putUrl = state.sink === PUT_SINK ? job.putUrls?.[index] : undefined;
+    if (!sink && !(putUrl && deps.putter)) throw new Error(`the sink ${state.sink} is no longer configured`);
     const source = await openSource(job, output);
     const converted = conversionOf(job, output);
     const body = converted ? deps.converter.convert(source.body, converted.spec, converted.animated) : source.body;
     const contentType = converted ? converted.mime : mimeOf(output.filename);
     try {
-      return await sink.put(state.key, body, contentType, stopping.signal);
+      if (sink) return await sink.put(state.key!, body, contentType, stopping.signal);
+      await deps.putter!.put(putUrl!, body, contentType, converted ? undefined : source.length, stopping.signal);
+      return {};
     } finally {
       source.body.destroy();
       body.destroy();
@@ -194,14 +207,15 @@ export function createOutputDeliveries(deps: DeliveryDeps): OutputDeliveries {
   }
 
   /** The gateway's copy when it has one (written before the job's deliveries start), else ComfyUI's file. */
-  async function openSource(job: JobRecord, output: JobOutput): Promise<{ body: Readable }> {
+  async function openSource(job: JobRecord, output: JobOutput): Promise<{ body: Readable; length: number | undefined }> {
     await deps.copiesWritten();
     if (job.mirror && output.type === 'output') {
       const copy = await openMirrored(deps.outputDir, job.promptId, output);
-      if (copy) return { body: copy.stream };
+      if (copy) return { body: copy.stream, length: copy.size };
     }
     const view = await deps.comfy.view(output);
-    return { body: view.body };
+    const length = view.contentLength !== undefined && /^\d+$/.test(view.contentLength) ? Number(view.contentLength) : undefined;
+    return { body: view.body, length };
   }
 
   return {
@@ -227,6 +241,7 @@ export function createOutputDeliveries(deps: DeliveryDeps): OutputDeliveries {
       stopping.abort();
       await Promise.allSettled([...running]);
       for (const sink of deps.sinks.values()) sink.close();
+      await deps.putter?.close();
     },
   };
 }

@@ -3,6 +3,8 @@ import type { Config } from '../config.js';
 import { fail } from '../errors.js';
 import { message } from '../i18n.js';
 import type { SinkCheck } from '../jobs/submit-job.js';
+import { createUrlPolicy } from '../images/url-policy.js';
+import { createUrlPutter, type UrlPutter } from './put-url.js';
 import { createS3Sink, type OutputSink } from './s3-sink.js';
 
 const MIB = 1024 * 1024;
@@ -25,4 +27,22 @@ export function sinkCheck(known: readonly string[]): SinkCheck | undefined {
     const unknown = names.filter((name) => !known.includes(name));
     if (unknown.length) throw fail.badRequest(message('reason.deliver_unknown', { names: unknown.join(', '), known: known.join(', ') }));
   };
+}
+
+/** Refuses (400) a `?put_url=` that is not http(s), carries credentials, or is an address the policy refuses. */
+export function putUrlCheck(putter: UrlPutter | undefined): SinkCheck | undefined {
+  if (!putter) return undefined;
+  return (urls) => {
+    for (const url of urls) {
+      const problem = putter.problem(url);
+      if (problem) throw fail.badRequest(message('reason.put_url', { url: url.slice(0, 200), reason: problem }));
+    }
+  };
+}
+
+/** The PUT client when outputs.put is enabled. */
+export function createPutterFromConfig(settings: Config['outputs']['put']): UrlPutter | undefined {
+  if (!settings.enabled) return undefined;
+  const policy = createUrlPolicy({ allowHosts: settings.allow_hosts, allowCidrs: settings.allow_cidrs });
+  return createUrlPutter({ policy, timeoutMs: settings.timeout_ms });
 }

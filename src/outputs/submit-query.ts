@@ -15,10 +15,29 @@ export const deliverQueryProperty = {
   },
 } as const;
 
+/** `?put_url=<url>` (repeatable): PUT the n-th file of the result to the n-th URL. */
+export const putUrlQueryProperty = {
+  put_url: {
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: 2048 },
+    maxItems: 16,
+    description:
+      'Repeatable: PUT the first file of the result to the first URL, the second to the second… (your own presigned ' +
+      'upload URLs; needs outputs.put.enabled). Loopback and private addresses are refused unless allowed.',
+  },
+} as const;
+
 export const submitQuerySchema = {
   type: 'object',
-  properties: { ...waitQuerySchema.properties, ...convertQueryProperties, ...deliverQueryProperty },
+  properties: { ...waitQuerySchema.properties, ...convertQueryProperties, ...deliverQueryProperty, ...putUrlQueryProperty },
 } as const;
+
+/** The URLs of `?put_url=`, in order, or undefined. */
+export function requestedPutUrls(query: Record<string, unknown>): string[] | undefined {
+  const raw = query.put_url;
+  const list = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((url): url is string => typeof url === 'string' && url !== '');
+  return list.length ? list : undefined;
+}
 
 /** The sink names of `?deliver=` (their syntax checked by the route's schema), or undefined. */
 export function requestedSinks(query: Record<string, unknown>): string[] | undefined {

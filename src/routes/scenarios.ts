@@ -12,7 +12,7 @@ import { originOf } from '../http/origin.js';
 import type { SubmitJob } from '../jobs/submit-job.js';
 import type { ConvertSpec } from '../outputs/convert-options.js';
 import { requestedConversion } from '../outputs/convert-options.js';
-import { offersConversion, requestedSinks } from '../outputs/submit-query.js';
+import { offersConversion, requestedPutUrls, requestedSinks } from '../outputs/submit-query.js';
 import type { WaitRequest } from '../jobs/waiter.js';
 import { hangUpSignal, type JobAnswers } from './jobs.js';
 import { buildPrompt, type SeedSource } from '../scenarios/apply-fields.js';
@@ -157,6 +157,7 @@ async function answer(
     webhook,
     convert,
     deliver: requestedSinks(ctx.query),
+    putUrls: requestedPutUrls(ctx.query),
     idempotency: claimOf(ctx, `POST /api/v1/scenarios/${scenario.name}`, body),
     wait,
     baseUrl: originOf(ctx),

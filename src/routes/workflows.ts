@@ -18,7 +18,7 @@ import { ownerFor } from '../security/caller.js';
 import { visibleTo } from './queue.js';
 import { hangUpSignal, type JobAnswers } from './jobs.js';
 import { requestedConversion } from '../outputs/convert-options.js';
-import { requestedSinks, submitQuerySchema } from '../outputs/submit-query.js';
+import { requestedPutUrls, requestedSinks, submitQuerySchema } from '../outputs/submit-query.js';
 import { asWorkflow, findWorkflowProblem } from './workflow-format.js';
 import { webhookBodyProperty } from '../webhooks/webhook-url.js';
 
@@ -119,6 +119,7 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
         webhook: body.webhook,
         convert,
         deliver: requestedSinks(ctx.query),
+        putUrls: requestedPutUrls(ctx.query),
         idempotency,
         wait,
         baseUrl: originOf(ctx),

@@ -174,6 +174,12 @@ describe('typed outputs and conversion', () => {
       expect(answer.status, query).toBe(400);
       expect(answer.json.message, query).toContain(text);
     }
+    const put = await gw.call('POST', `/api/v1/workflows/submit?put_url=${encodeURIComponent('https://example.com/a.png')}`, { workflow: stillWorkflow('refused') });
+    expect(put.status).toBe(400);
+    expect(put.json.message).toContain('put_url is off: set outputs.put.enabled: true in gateway.yaml');
+    const sink = await gw.call('POST', '/api/v1/workflows/submit?deliver=archive', { workflow: stillWorkflow('refused') });
+    expect(sink.status).toBe(400);
+    expect(sink.json.message).toContain('No output sink named archive is configured');
     const video = await gw.call('POST', '/api/v1/scenarios/video_clip?format=webp', {});
     expect(video.status).toBe(400);
     expect(video.json.message).toContain('declares no picture outputs');
