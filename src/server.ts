@@ -155,7 +155,13 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   };
   const jobs = createJobAnswers(jobDeps);
   // Job ends → signed POSTs (src/webhooks); Idempotency-Key on the two submit routes.
-  const webhooks = createWebhooksFromConfig({ config, tracker, imageUrl, log });
+  const webhooks = createWebhooksFromConfig({
+    config,
+    tracker,
+    imageUrl,
+    log,
+    ready: (job) => deliveries.settled(job.promptId),
+  });
   const idempotencyStore = createIdempotencyStore({
     maxKeys: config.idempotency.max_keys,
     maxBytes: config.idempotency.max_bytes,

@@ -55,6 +55,8 @@ export interface OutputDeliveries {
   needsCopy(promptId: string): boolean;
   /** Resolves when no delivery is running (tests, shutdown). */
   idle(): Promise<void>;
+  /** Resolves once every delivery of this prompt has ended, delivered or failed (the webhook waits for it). */
+  settled(promptId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ export function createOutputDeliveries(deps: DeliveryDeps): OutputDeliveries {
   const now = deps.now ?? Date.now;
   const stopping = new AbortController();
   const running = new Set<Promise<void>>();
+  const byPrompt = new Map<string, Set<Promise<void>>>();
   let active = 0;
   const waiting: (() => void)[] = [];
 
@@ -127,8 +130,15 @@ export function createOutputDeliveries(deps: DeliveryDeps): OutputDeliveries {
   }
 
   function track(promptId: string, state: OutputDelivery): void {
-    const done = run(promptId, state).finally(() => running.delete(done));
+    let own = byPrompt.get(promptId);
+    if (!own) byPrompt.set(promptId, (own = new Set()));
+    const done: Promise<void> = run(promptId, state).finally(() => {
+      running.delete(done);
+      own.delete(done);
+      if (own.size === 0 && byPrompt.get(promptId) === own) byPrompt.delete(promptId);
+    });
     running.add(done);
+    own.add(done);
   }
 
   async function slot(): Promise<void> {
@@ -235,6 +245,11 @@ export function createOutputDeliveries(deps: DeliveryDeps): OutputDeliveries {
     },
     async idle() {
       while (running.size > 0) await Promise.all([...running]);
+    },
+    async settled(promptId) {
+      // The job's deliveries start in the tracker's onFinished round that is telling the caller: let it finish.
+      await new Promise((resolve) => setImmediate(resolve));
+      for (let own = byPrompt.get(promptId); own?.size; own = byPrompt.get(promptId)) await Promise.all([...own]);
     },
     async close() {
       off();

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { createUrlPolicy } from '../images/url-policy.js';
 import { typedJobDocument } from '../jobs/job-document.js';
 import type { ImageUrlBuilder } from '../images/image-url.js';
-import type { JobTracker } from '../jobs/tracker.js';
+import type { JobRecord, JobTracker } from '../jobs/tracker.js';
 import type { Logger } from '../log.js';
 import { createWebhookDispatcher } from './dispatcher.js';
 import { createJobWebhooks, type JobWebhooks } from './job-webhooks.js';
@@ -17,6 +17,8 @@ export interface WebhooksFromConfigDeps {
   log: Logger;
   /** Tests shorten the waits between attempts. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The job's output deliveries have ended: a delivering job's webhook waits for it. */
+  ready?: (job: JobRecord) => Promise<void>;
 }
 
 export function createWebhooksFromConfig(deps: WebhooksFromConfigDeps): JobWebhooks {
@@ -48,6 +50,7 @@ export function createWebhooksFromConfig(deps: WebhooksFromConfigDeps): JobWebho
     publicUrl: deps.config.server.public_url,
     policy,
     log: deps.log,
+    ...(deps.ready ? { ready: deps.ready } : {}),
   });
   return {
     ...webhooks,

@@ -56,6 +56,7 @@ describe('output delivery by HTTP PUT', () => {
       locale: 'en',
       comfyui: { url: sim.url },
       outputs: { put: { enabled: true, allow_hosts: ['127.0.0.1'] }, delivery: settings },
+      webhooks: { secret: `whsec_${Buffer.alloc(24, 7).toString('base64')}`, allow_hosts: ['127.0.0.1'], initial_delay_ms: 1, max_delay_ms: 5 },
     });
     strict = await startTestGateway({ locale: 'en', comfyui: { url: sim.url }, outputs: { put: { enabled: true }, delivery: settings } });
   });
@@ -102,6 +103,28 @@ describe('output delivery by HTTP PUT', () => {
     const [output] = await settled(gw, (answer.json.data as JobDocument).prompt_id);
     expect(output!.deliveries![0]).toMatchObject({ status: 'delivered', attempts: 3, last_error: null });
     expect(received.filter((entry) => entry.path === '/bucket/busy.png')).toHaveLength(1);
+  });
+
+  it('sends a delivering job\'s webhook once its deliveries ended, with their final state', async () => {
+    failures.set('/bucket/hooked.png', 1);
+    const hook = `${base}/hook/outputs`;
+    const answer = await gw.call('POST', `/api/v1/workflows/submit?wait=true${putQuery(`${base}/bucket/hooked.png`)}`, {
+      workflow: workflow('put-hook', 1),
+      webhook: hook,
+    });
+    expect(answer.status, JSON.stringify(answer.json)).toBe(200);
+    const promptId = (answer.json.data as JobDocument).prompt_id;
+    await settled(gw, promptId);
+    const payload = await (async () => {
+      for (;;) {
+        const found = received.find((entry) => entry.path === '/hook/outputs');
+        if (found) return JSON.parse(found.body.toString('utf8')) as { type: string; data: JobDocument };
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    expect(payload.type).toBe('job.succeeded');
+    const [output] = payload.data.outputs as unknown as FileOutput[];
+    expect(output!.deliveries![0]).toMatchObject({ sink: 'put_url', status: 'delivered', attempts: 2 });
   });
 
   it('refuses loopback: an IP literal at submit time (400), a name that resolves to it when connecting (failed)', async () => {
