@@ -1,7 +1,7 @@
 // Delivering outputs to a real S3-protocol server (s3rver, started here on a free port): objects land under the
 // keys the job lists, a large file goes up in several parts, a bucket that refuses writes leaves the delivery
 // `failed` with the reason while the output stays downloadable, and a retry delivers it once the bucket accepts.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
@@ -38,6 +38,18 @@ describe('output delivery to S3', () => {
     endpoint = `http://127.0.0.1:${port}`;
     client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
     sim = await startSimulator({ port: 0, stepMs: 1 });
+    // A scenario whose manifest delivers every job to the archive, as WebP.
+    const folders = { scenarios: path.join(dir, 'scenarios'), templates: path.join(dir, 'templates') };
+    await mkdir(folders.scenarios);
+    await mkdir(folders.templates);
+    await writeFile(path.join(folders.templates, 'archived.json'), JSON.stringify({
+      '1': { class_type: 'EmptyImage', inputs: { width: 24, height: 16, batch_size: 1, color: 123456 }, _meta: { title: 'Frames' } },
+      '2': { class_type: 'SaveImage', inputs: { images: ['1', 0], filename_prefix: 'archived' }, _meta: { title: 'Save' } },
+    }));
+    await writeFile(
+      path.join(folders.scenarios, 'archived.yaml'),
+      'workflow: archived.json\noutputs:\n  nodes: [Save]\n  kinds: [image]\n  format: webp\n  deliver: [archive]\n',
+    );
     const sink = (bucket: string, extra: object = {}) => ({
       kind: 's3' as const,
       endpoint,
@@ -52,6 +64,7 @@ describe('output delivery to S3', () => {
       {
         locale: 'en',
         comfyui: { url: sim.url },
+        folders,
         jobs: { wait_timeout_max_s: 30 },
         outputs: {
           sinks: { archive: sink('results', { presign_expires_s: 600 }), later: sink('later-bucket') },
@@ -161,6 +174,19 @@ describe('output delivery to S3', () => {
     expect(listed.KeyCount).toBe(1);
     // Nothing failed any more: a second retry starts nothing.
     expect((await gw.call('POST', `/api/v1/jobs/${doc.prompt_id}/deliveries/retry`)).json.data).toEqual({ prompt_id: doc.prompt_id, retried: 0 });
+  });
+
+  it('a manifest with outputs.deliver puts every job\'s objects in the bucket, converted as it says', async () => {
+    const answer = await gw.call('POST', '/api/v1/scenarios/archived?wait=true', {});
+    expect(answer.status, JSON.stringify(answer.json)).toBe(200);
+    const doc = answer.json.data as JobDocument;
+    const [output] = await settled(doc.prompt_id);
+    expect(output).toMatchObject({ kind: 'image', mime: 'image/webp' });
+    const delivery = output!.deliveries![0]!;
+    expect(delivery).toMatchObject({ sink: 'archive', status: 'delivered' });
+    expect(delivery.key).toBe(`gw/${doc.prompt_id}/${output!.filename.replace(/\.png$/, '.webp')}`);
+    const stored = await objectBytes('results', delivery.key!);
+    expect((await sharp(stored).metadata()).format).toBe('webp');
   });
 
   it('refuses an unknown sink before anything is queued, naming the configured ones', async () => {
