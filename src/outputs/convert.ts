@@ -7,6 +7,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import sharp from 'sharp';
 import type { ConvertSpec } from './convert-options.js';
+import { createLimiter } from './limiter.js';
 
 export interface Converter {
   /**
@@ -20,29 +21,12 @@ export interface Converter {
 }
 
 export function createConverter(options: { concurrency: number; maxPixels: number }): Converter {
-  let active = 0;
-  const queue: (() => void)[] = [];
-
-  function acquire(): Promise<void> {
-    if (active < options.concurrency) {
-      active += 1;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => queue.push(resolve));
-  }
-
-  function release(): void {
-    const next = queue.shift();
-    // The slot passes to the next waiter as it is, so `active` never overshoots.
-    if (next) next();
-    else active -= 1;
-  }
-
+  const limit = createLimiter(options.concurrency);
   return {
     convert(source, spec, animated) {
       const out = new PassThrough();
       void (async () => {
-        await acquire();
+        await limit.acquire();
         try {
           const transform = sharp({ animated, limitInputPixels: options.maxPixels, sequentialRead: true });
           if (spec.max_side !== undefined) {
@@ -54,16 +38,16 @@ export function createConverter(options: { concurrency: number; maxPixels: numbe
           source.destroy();
           out.destroy(error as Error);
         } finally {
-          release();
+          limit.release();
         }
       })();
       return out;
     },
     get active() {
-      return active;
+      return limit.active;
     },
     get waiting() {
-      return queue.length;
+      return limit.waiting;
     },
   };
 }

@@ -15,6 +15,7 @@ import { createBackoff } from '../retry/backoff.js';
 import { kindOf, mimeOf } from './classify.js';
 import { MIME_OF_FORMAT } from './convert-options.js';
 import type { Converter } from './convert.js';
+import { createLimiter } from './limiter.js';
 import type { UrlPutter } from './put-url.js';
 import { PUT_SINK, shownUrl } from './put-url.js';
 import type { OutputSink } from './s3-sink.js';
@@ -84,8 +85,7 @@ export function createOutputDeliveries(deps: DeliveryDeps): OutputDeliveries {
   const stopping = new AbortController();
   const running = new Set<Promise<void>>();
   const byPrompt = new Map<string, Set<Promise<void>>>();
-  let active = 0;
-  const waiting: (() => void)[] = [];
+  const uploads = createLimiter(deps.settings.concurrency);
 
   const off = deps.tracker.onFinished((job) => {
     if (job.status !== 'succeeded' || (!job.deliver?.length && !job.putUrls?.length)) return;
@@ -141,26 +141,12 @@ export function createOutputDeliveries(deps: DeliveryDeps): OutputDeliveries {
     own.add(done);
   }
 
-  async function slot(): Promise<void> {
-    if (active < deps.settings.concurrency) {
-      active += 1;
-      return;
-    }
-    await new Promise<void>((resolve) => waiting.push(resolve));
-  }
-
-  function release(): void {
-    const next = waiting.shift();
-    if (next) next();
-    else active -= 1;
-  }
-
   async function run(promptId: string, first: OutputDelivery): Promise<void> {
     const backoff = createBackoff({ minDelayMs: deps.settings.initial_delay_ms, maxDelayMs: deps.settings.max_delay_ms });
     let state = first;
     for (let attempt = 1; attempt <= deps.settings.max_attempts; attempt += 1) {
       if (stopping.signal.aborted) return;
-      await slot();
+      await uploads.acquire();
       try {
         const put = await attemptOnce(promptId, state);
         state = {
@@ -180,7 +166,7 @@ export function createOutputDeliveries(deps: DeliveryDeps): OutputDeliveries {
         report(promptId, state);
         deps.log.warn({ promptId, sink: state.sink, key: state.key, err: error }, 'an output delivery attempt failed');
       } finally {
-        release();
+        uploads.release();
       }
       if (attempt < deps.settings.max_attempts) {
         try {
