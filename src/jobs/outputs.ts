@@ -89,7 +89,7 @@ function conversionOf(output: FileOutput): { spec: NonNullable<ReturnType<typeof
 }
 
 function specOf(url: string) {
-  const parsed = parseConvertQuery(Object.fromEntries(new URL(url).searchParams));
+  const parsed = parseConvertQuery(Object.fromEntries(new URLSearchParams(url.split('?')[1] ?? '')));
   return 'spec' in parsed ? parsed.spec : undefined;
 }
 

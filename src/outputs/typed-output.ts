@@ -96,7 +96,8 @@ export function fileOutput(source: FileSource, link: string, spec?: ConvertSpec)
     type: source.type,
   };
   // ComfyUI's own /view links (images.url_mode: comfyui) cannot convert: those stay as they are.
-  if (!converts(kind, mime, spec) || !new URL(link).pathname.endsWith(DOWNLOAD_PATH)) return base;
+  // The link may be relative (no public_url and no request origin, e.g. a recovered job's webhook).
+  if (!converts(kind, mime, spec) || !(link.split('?')[0] ?? '').endsWith(DOWNLOAD_PATH)) return base;
   return {
     ...base,
     mime: MIME_OF_FORMAT[spec.format],

@@ -2,6 +2,7 @@
 // kinds, and each file's MIME type by its name equal to the content type ComfyUI's /view answered for it.
 import { describe, expect, it } from 'vitest';
 import { kindOf, mimeOf, readNodeOutput } from '../../../src/outputs/classify.js';
+import { fileOutput } from '../../../src/outputs/typed-output.js';
 import { loadTranscript } from '../../contract/transcripts.js';
 
 const recording = loadTranscript('08_outputs.json');
@@ -58,5 +59,19 @@ describe('output kinds, from the recording', () => {
     ]);
     expect(read.texts).toEqual(['a']);
     expect(readNodeOutput(null)).toEqual({ files: [], texts: [] });
+  });
+});
+
+describe('typed file outputs', () => {
+  it('offers a conversion on the gateway\'s download link, relative or absolute, and never on ComfyUI\'s /view', () => {
+    const source = { node: '9', filename: 'a.png', subfolder: '', type: 'output' };
+    const spec = { format: 'webp' as const, quality: 70 };
+    const relative = fileOutput(source, '/api/v1/images/download?filename=a.png&subfolder=&img_type=output', spec);
+    expect(relative).toMatchObject({ kind: 'image', mime: 'image/webp', url: expect.stringContaining('&format=webp&quality=70') });
+    const absolute = fileOutput(source, 'http://gw/api/v1/images/download?filename=a.png&subfolder=&img_type=output', spec);
+    expect(absolute.original_url).toBe('http://gw/api/v1/images/download?filename=a.png&subfolder=&img_type=output');
+    const comfy = fileOutput(source, 'http://comfy:8188/view?filename=a.png&subfolder=&type=output', spec);
+    expect(comfy).toMatchObject({ mime: 'image/png', url: 'http://comfy:8188/view?filename=a.png&subfolder=&type=output' });
+    expect(comfy.original_url).toBeUndefined();
   });
 });
