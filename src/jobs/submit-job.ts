@@ -99,13 +99,13 @@ export interface SubmitJobDeps {
   webhooks: SubmissionWebhooks;
   idempotency: OnceGate;
   result: JobResult;
-  /** Checks the sinks a submission names (src/outputs/sink-names.ts); absent: no sinks are configured. */
+  /** Checks the sinks a submission names (src/outputs/sinks.ts); absent: no sinks are configured. */
   sinks?: SinkCheck;
   /** Checks `?put_url=` URLs (src/outputs/put-url.ts); absent: outputs.put is off and any URL is refused. */
   putUrls?: SinkCheck;
 }
 
-/** The configured sink names; `check` refuses (400) a name that is not one of them. */
+/** Throws a 400 for a name (or URL) the configuration does not allow; returns when all are fine. */
 export type SinkCheck = (names: readonly string[]) => void;
 
 export function createSubmitJob(deps: SubmitJobDeps): SubmitJob {
