@@ -19,6 +19,8 @@ export interface JobOutput extends ImageRef {
   node: string;
   /** The node said its pictures move (`animated: [true]`): an animated WebP or PNG, a WebM, an MP4. */
   animated?: boolean;
+  /** Bytes, once the gateway has its own copy (src/jobs/mirror.ts). */
+  size?: number;
 }
 
 /** One text an output node produced (PreviewAny): no file, the text itself. */

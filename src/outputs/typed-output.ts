@@ -8,7 +8,7 @@ import { DOWNLOAD_PATH } from '../images/image-url.js';
 export interface FileOutput {
   kind: Exclude<OutputKind, 'text'>;
   mime: string;
-  /** Bytes, once the gateway has read the file (a mirrored copy, an inlined answer); null until then. */
+  /** Bytes, once the gateway has read the file (its mirrored copy, an inlined answer); null until then. */
   size: number | null;
   node: string;
   url: string;

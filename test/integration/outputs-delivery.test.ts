@@ -113,6 +113,8 @@ describe('output delivery to S3', () => {
       const delivery = output.deliveries![0]!;
       expect(delivery).toMatchObject({ sink: 'archive', status: 'delivered', attempts: 1, last_error: null, key: `gw/${doc.prompt_id}/${output.filename}` });
       const original = await readFile(path.join(sim.dataDir, 'output', output.filename));
+      // The gateway's copy (kept for the delivery) gave the file its size.
+      expect(output.size).toBe(original.byteLength);
       expect((await objectBytes('results', delivery.key!)).equals(original)).toBe(true);
       const head = await client.send(new HeadObjectCommand({ Bucket: 'results', Key: delivery.key! }));
       expect(head.ContentType).toBe('image/png');
