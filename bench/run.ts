@@ -17,9 +17,10 @@ import { dispatchCost } from './cases/dispatch-cost.js';
 import { idempotencySoak } from './cases/idempotency-soak.js';
 import { pool } from './cases/pool.js';
 import { scale } from './cases/scale.js';
+import { s3Delivery } from './cases/s3-delivery.js';
 
 const cases: BenchCase[] = [
-  upstreamDown, scenarioReload, submitOverhead, waitLatency, streaming, loadProof, footprint, fanout, dispatchCost, idempotencySoak, pool, scale,
+  upstreamDown, scenarioReload, submitOverhead, waitLatency, streaming, loadProof, footprint, fanout, dispatchCost, idempotencySoak, pool, scale, s3Delivery,
 ];
 
 async function main(): Promise<void> {

@@ -39,6 +39,11 @@ import { createClosing } from './jobs/closing.js';
 import { createJobRecovery } from './jobs/recover.js';
 import type { Watchdog } from './jobs/watchdog.js';
 import { createOutputMirror, type OutputMirror } from './jobs/mirror.js';
+import { createConverter } from './outputs/convert.js';
+import { createOutputDeliveries, type OutputDeliveries } from './outputs/delivery.js';
+import { createRetention, type Retention } from './outputs/retention.js';
+import { createPutterFromConfig, createSinks, putUrlCheck, sinkCheck } from './outputs/sinks.js';
+import { deliveryRoutes } from './routes/deliveries.js';
 import { createJobAnswers, jobRoutes, type JobRouteDeps } from './routes/jobs.js';
 import { createHttpDrain } from './shutdown.js';
 import { createWebhooksFromConfig } from './webhooks/from-config.js';
@@ -91,6 +96,10 @@ export interface Gateway {
   mirror: OutputMirror;
   /** Input images the gateway keeps (folders.input) and sends to ComfyUI when a prompt names them. */
   inputs: InputStore;
+  /** Uploads of finished outputs to the configured sinks (outputs.sinks). */
+  deliveries: OutputDeliveries;
+  /** Expiry and size cap of the copies in output/ (outputs.retention_h, outputs.max_bytes). */
+  retention: Retention;
   /** What Idempotency-Key answers hold now (entries and bytes), within idempotency.max_keys / max_bytes. */
   idempotency: Pick<IdempotencyStore, 'size' | 'bytes'>;
   log: Logger;
@@ -103,6 +112,8 @@ export interface StartOptions {
   log?: Logger;
   /** The configuration file and how to read it again: its backend list is reloaded when it changes. */
   configSource?: ConfigSource;
+  /** Where sink credentials are read from (the variables outputs.sinks names); process.env by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function startGateway(config: Config, options: StartOptions = {}): Promise<Gateway> {
@@ -127,6 +138,33 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     backendUrl: (name) => pool.backends.get(name)?.spec.url,
     nameBackends: () => pool.backends.list().length > 1,
   });
+  // `?format=` conversions of image outputs, a few at a time (src/outputs/convert.ts).
+  const converter = createConverter({
+    concurrency: config.outputs.convert_concurrency,
+    maxPixels: config.limits.image_pixels,
+  });
+  // Always listening: any scenario may ask for mirroring (outputs.mirror), and a reload may add one at any time.
+  const mirror = createOutputMirror({ tracker, comfy, outputDir: config.folders.output, log });
+  // Outputs uploaded to the configured sinks (src/outputs/delivery.ts); the mirror keeps the files meanwhile.
+  const putter = createPutterFromConfig(config.outputs.put);
+  const deliveries = createOutputDeliveries({
+    putter,
+    tracker,
+    comfy,
+    converter,
+    outputDir: config.folders.output,
+    sinks: createSinks(config.outputs, options.env ?? process.env),
+    settings: config.outputs.delivery,
+    log,
+    copiesWritten: () => mirror.idle(),
+  });
+  // Copies in output/ expire and stay under a cap, except those a delivery still needs (src/outputs/retention.ts).
+  const retention = createRetention({
+    outputDir: config.folders.output,
+    settings: config.outputs,
+    needsCopy: (promptId) => deliveries.needsCopy(promptId),
+    log,
+  });
   // Following prompts (src/jobs, src/routes/jobs.ts). Closing ends the waits and SSE streams still open.
   const jobsClosing = createClosing();
   const jobDeps: JobRouteDeps = {
@@ -141,13 +179,21 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     log,
     closing: jobsClosing,
     queuePosition: pool.queuePosition,
+    converter,
   };
   const jobs = createJobAnswers(jobDeps);
   // Job ends → signed POSTs (src/webhooks); Idempotency-Key on the two submit routes.
   // Idempotency answers, signature nonces, rate buckets and the webhook outbox: this process's memory, or Redis
   // shared by every gateway process.
   const store = await createStoreFromConfig(config, log);
-  const webhooks = createWebhooksFromConfig({ config, tracker, imageUrl, log, store });
+  const webhooks = createWebhooksFromConfig({
+    config,
+    tracker,
+    imageUrl,
+    log,
+    store,
+    ready: (job) => deliveries.settled(job.promptId),
+  });
   const idempotencyStore = store.idempotency({
     maxKeys: config.idempotency.max_keys,
     maxBytes: config.idempotency.max_bytes,
@@ -156,10 +202,18 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   // Answers are kept without their inline images; a replay reads them again from ComfyUI's output folder.
   const idempotency = createIdempotency(idempotencyStore, {
     take: takeInlined,
-    restore: (body, parts) => restoreInlined(body, parts, pool.viewerFor(body), config.jobs.base64_max_bytes),
+    restore: (body, parts) =>
+      restoreInlined(body, parts, { comfy: pool.viewerFor(body), converter }, config.jobs.base64_max_bytes),
   });
   // The one submission path of the workflow route, the scenario routes and the WebSocket `submit`.
-  const submitJob = createSubmitJob({ submit, webhooks, idempotency, result: jobs.withResult });
+  const submitJob = createSubmitJob({
+    submit,
+    webhooks,
+    idempotency,
+    result: jobs.withResult,
+    sinks: sinkCheck(deliveries.sinkNames),
+    putUrls: putUrlCheck(putter),
+  });
 
   // Scenarios load before the server listens; a broken manifest is reported, never fatal.
   const registry = createRegistry({
@@ -193,6 +247,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       comfy,
       store: inputs,
       deliver: deliverInput,
+      converter,
       findJob: async (id) => tracker.get(id) ?? (await jobDeps.recover(id)),
     }),
     scenarioRoutes({
@@ -204,6 +259,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       imageBodyLimitBytes: config.limits.image_body_bytes,
     }),
     jobRoutes(jobDeps),
+    deliveryRoutes({ deliveries, findJob: async (id) => tracker.get(id) ?? (await jobDeps.recover(id)) }),
     // The document needs every static route's spec, known only once createApp has mounted them: read lazily.
     docsRoutes({
       info: { title: pkg.name, version: pkg.version },
@@ -262,8 +318,6 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const unwireMetrics = metrics ? wireMetrics(metrics, { events, tracker, hub }) : () => undefined;
   // Each backend's catch-up after a reconnect and its watchdog, over the jobs it owns.
   const watchdog: Watchdog = pool.follow({ replay: relay.receive });
-  // Always listening: any scenario may ask for mirroring (outputs.mirror), and a reload may add one at any time.
-  const mirror = createOutputMirror({ tracker, comfy, outputDir: config.folders.output, log });
   const sockets = createGatewaySockets({
     submitJob,
     hub,
@@ -316,6 +370,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     sockets,
     watchdog,
     mirror,
+    deliveries,
+    retention,
     registry,
     idempotency: idempotencyStore,
     inputs,
@@ -336,6 +392,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       relay.stop();
       // Deliveries still retrying are dropped (docs/webhooks.md: they do not survive a restart).
       await webhooks.stop();
+      retention.stop();
+      await deliveries.close();
       mirror.stop();
       await mirror.idle();
       unwireMetrics();

@@ -1,6 +1,15 @@
 // The one public shape of a job: GET /api/v1/jobs/{id}, the `state`/`end` SSE events, a `?wait=true` answer and
 // the webhook payload are all this document, so a caller parses one thing wherever it meets a job.
 import type { ImageLocation, ImageUrlBuilder } from '../images/image-url.js';
+import { PUT_SINK } from '../outputs/put-url.js';
+import {
+  fileOutput,
+  typedOutputSchema,
+  type DocumentOutput,
+  type FileDelivery,
+  type FileOutput,
+  type TypedOutput,
+} from '../outputs/typed-output.js';
 import type { JobRecord, JobStatus } from './tracker.js';
 
 export type WebhookStatus = 'pending' | 'delivered' | 'failed';
@@ -19,16 +28,8 @@ export interface WebhookDelivery {
   delivered_at: string | null;
 }
 
-export interface JobDocumentOutput {
-  node: string;
-  filename: string;
-  subfolder: string;
-  type: string;
-  url: string;
-  /** Only with `?output=base64`. */
-  base64?: string;
-  mime?: string;
-}
+/** A file output (src/outputs/typed-output.ts): kind, mime, size, node, url and ComfyUI's name for it. */
+export type JobDocumentOutput = FileOutput;
 
 export interface JobDocument {
   prompt_id: string;
@@ -43,7 +44,8 @@ export interface JobDocument {
   submitted_at: string | null;
   started_at: string | null;
   finished_at: string | null;
-  outputs: JobDocumentOutput[];
+  /** Files and texts, in one shape (src/outputs/typed-output.ts). */
+  outputs: DocumentOutput[];
   error: { node: string | null; type: string; message: string } | null;
   /** The backend of the pool it was sent to; null while it waits in the gateway's queue. */
   backend?: string | null;
@@ -73,7 +75,9 @@ export function buildJobDocument(
     submitted_at: iso(job.submittedAt),
     started_at: iso(job.startedAt),
     finished_at: iso(job.finishedAt),
-    outputs: resultOutputs(job).map((output) => ({ ...output, url: imageUrl(linkTarget(job, output), baseUrl) })),
+    outputs: asDocumentOutputs(
+      resultOutputs(job).map((output) => ({ ...pick(output), url: imageUrl(linkTarget(job, output), baseUrl) }) as FileOutput),
+    ),
     error: job.error ?? null,
     // Every job the dispatcher handled carries both; a record built some other way shows neither.
     ...(job.backend !== undefined || job.attempts !== undefined
@@ -83,11 +87,73 @@ export function buildJobDocument(
   };
 }
 
+/**
+ * The document as callers receive it (job route, `?wait=true`, SSE, webhooks): every output typed, files and
+ * texts alike (src/outputs/typed-output.ts). buildJobDocument is the same document in the shape it had before
+ * outputs had kinds (files only: node, filename, subfolder, type, url); the typed entries keep those fields.
+ */
+export function typedJobDocument(
+  job: JobRecord,
+  imageUrl: ImageUrlBuilder,
+  baseUrl: string,
+  extra: { queuePosition?: number | null } = {},
+): JobDocument {
+  return { ...buildJobDocument(job, imageUrl, baseUrl, extra), outputs: typedOutputs(job, imageUrl, baseUrl) };
+}
+
+/** The result's files and texts in the typed shape, a converted link where the job asked for a format. */
+function typedOutputs(job: JobRecord, imageUrl: ImageUrlBuilder, baseUrl: string): DocumentOutput[] {
+  return asDocumentOutputs([
+    ...resultOutputs(job).map((output, index) =>
+      withDeliveries(fileOutput(output, imageUrl(linkTarget(job, output), baseUrl), job.convert), job, index),
+    ),
+    ...resultTexts(job).map((entry): TypedOutput => ({ kind: 'text', node: entry.node, text: entry.text })),
+  ]);
+}
+
+/** A delivering job's file carries each sink's state for it (src/outputs/delivery.ts). */
+function withDeliveries(output: FileOutput, job: JobRecord, index: number): FileOutput {
+  const sinks = [...(job.deliver ?? []), ...(job.putUrls?.[index] ? [PUT_SINK] : [])];
+  if (!sinks.length) return output;
+  const own = (job.deliveries ?? []).filter(
+    (entry) =>
+      entry.node === output.node &&
+      entry.filename === output.filename &&
+      entry.subfolder === output.subfolder &&
+      entry.type === output.type,
+  );
+  // Until the job's deliveries start (just after it ends), each sink is pending with no key yet.
+  const deliveries = sinks.map((sink): FileDelivery => {
+    const found = own.find((entry) => entry.sink === sink);
+    if (!found) return { sink, status: 'pending', key: null, url: null, expires_at: null, attempts: 0, last_error: null, delivered_at: null };
+    const { node: _n, filename: _f, subfolder: _s, type: _t, ...state } = found;
+    return state;
+  });
+  return { ...output, deliveries };
+}
+
+/** ComfyUI's name for a file, without the gateway's own notes (animated) that only the typed shape shows. */
+function pick(output: JobRecord['outputs'][number]): Pick<FileOutput, 'node' | 'filename' | 'subfolder' | 'type'> {
+  return { node: output.node, filename: output.filename, subfolder: output.subfolder, type: output.type };
+}
+
 /** The outputs that are the job's result: the manifest's `outputs` nodes when it names some, else all of them. */
 export function resultOutputs(job: JobRecord): JobRecord['outputs'] {
   const wanted = job.outputNodes;
   if (!wanted?.length) return job.outputs;
   return job.outputs.filter((output) => wanted.includes(output.node));
+}
+
+/** The wire list under its compile-time name (see DocumentOutput: text entries lack the file fields). */
+function asDocumentOutputs(outputs: TypedOutput[]): DocumentOutput[] {
+  return outputs as DocumentOutput[];
+}
+
+/** The texts among the result, by the same rule as resultOutputs. */
+function resultTexts(job: JobRecord): NonNullable<JobRecord['texts']> {
+  const wanted = job.outputNodes;
+  const texts = job.texts ?? [];
+  return wanted?.length ? texts.filter((entry) => wanted.includes(entry.node)) : texts;
 }
 
 /** A mirrored result's link names its prompt, so it keeps working after ComfyUI's copy is gone. */
@@ -119,22 +185,7 @@ export const jobDocumentSchema = {
     submitted_at: { type: ['string', 'null'], format: 'date-time' },
     started_at: { type: ['string', 'null'], format: 'date-time' },
     finished_at: { type: ['string', 'null'], format: 'date-time' },
-    outputs: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['node', 'filename', 'subfolder', 'type', 'url'],
-        properties: {
-          node: { type: 'string' },
-          filename: { type: 'string' },
-          subfolder: { type: 'string' },
-          type: { type: 'string' },
-          url: { type: 'string' },
-          base64: { type: 'string', description: 'With ?output=base64 only' },
-          mime: { type: 'string', description: 'With ?output=base64 only' },
-        },
-      },
-    },
+    outputs: { type: 'array', items: typedOutputSchema() },
     backend: { type: ['string', 'null'], description: "The pool backend it was sent to; null while it waits in the gateway's queue" },
     attempts: { type: 'integer', description: 'Sends to a backend so far (more than 1 after a failover)' },
     webhook: {

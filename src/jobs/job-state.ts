@@ -2,6 +2,7 @@
 // record and the event, so the live stream, the history catch-up, the watchdog and a recovery after a gateway
 // restart all reach the same state from the same events.
 import type { ImageRef } from '../comfy/types.js';
+import { readNodeOutput } from '../outputs/classify.js';
 import type { JobEvent } from './job-event.js';
 
 /** `cancelled`: the gateway removed the prompt before it started (queue/clear, or interrupt while pending). */
@@ -16,6 +17,16 @@ export interface JobProgress {
 /** One image (or other file) an output node produced, as ComfyUI names it. */
 export interface JobOutput extends ImageRef {
   node: string;
+  /** The node said its pictures move (`animated: [true]`): an animated WebP or PNG, a WebM, an MP4. */
+  animated?: boolean;
+  /** Bytes, once the gateway has its own copy (src/jobs/mirror.ts). */
+  size?: number;
+}
+
+/** One text an output node produced (PreviewAny): no file, the text itself. */
+export interface JobText {
+  node: string;
+  text: string;
 }
 
 export interface JobError {
@@ -49,6 +60,8 @@ export interface JobState {
   finishedAt?: number;
   progress?: JobProgress;
   outputs: JobOutput[];
+  /** Text outputs, in the order they came; absent until the first one. */
+  texts?: JobText[];
   error?: JobError;
 }
 
@@ -68,7 +81,7 @@ export function applyEvent(state: JobState, event: JobEvent, at: number): boolea
   if (event.type === 'progress' && typeof data.value === 'number' && typeof data.max === 'number') {
     state.progress = { node: typeof data.node === 'string' ? data.node : null, value: data.value, max: data.max };
   } else if (event.type === 'executed') {
-    addOutputs(state.outputs, String(data.node), data.output);
+    addOutputs(state, String(data.node), data.output);
   } else if (event.type === 'execution_error' || event.type === 'execution_interrupted') {
     state.error = errorOf(event);
   }
@@ -82,22 +95,21 @@ export function applyEvent(state: JobState, event: JobEvent, at: number): boolea
   return true;
 }
 
-function addOutputs(outputs: JobOutput[], node: string, output: unknown): void {
-  const images = (output as { images?: unknown } | null)?.images;
-  if (!Array.isArray(images)) return;
-  for (const image of images as Partial<ImageRef>[]) {
-    if (typeof image?.filename !== 'string') continue;
-    const ref: JobOutput = {
-      node,
-      filename: image.filename,
-      subfolder: typeof image.subfolder === 'string' ? image.subfolder : '',
-      type: image.type === 'temp' || image.type === 'input' ? image.type : 'output',
-    };
-    const seen = outputs.some(
+function addOutputs(state: JobState, node: string, output: unknown): void {
+  const { files, texts } = readNodeOutput(output);
+  for (const file of files) {
+    const ref: JobOutput = { node, filename: file.filename, subfolder: file.subfolder, type: file.type };
+    if (file.animated) ref.animated = true;
+    const seen = state.outputs.some(
       (o) => o.node === ref.node && o.filename === ref.filename && o.subfolder === ref.subfolder && o.type === ref.type,
     );
-    if (!seen) outputs.push(ref);
+    if (!seen) state.outputs.push(ref);
   }
+  if (texts.length === 0) return;
+  // A history replay repeats what the live stream delivered: a node's texts are taken once.
+  const kept = (state.texts ??= []);
+  if (kept.some((entry) => entry.node === node)) return;
+  for (const text of texts) kept.push({ node, text });
 }
 
 function errorOf(event: JobEvent): JobError {

@@ -23,7 +23,7 @@ export interface OutputMirror {
 const PROMPT_ID = /^[0-9a-zA-Z-]{1,200}$/;
 
 export function createOutputMirror(deps: {
-  tracker: Pick<JobTracker, 'onFinished'>;
+  tracker: Pick<JobTracker, 'onFinished'> & Partial<Pick<JobTracker, 'get' | 'update'>>;
   comfy: Pick<ComfyClient, 'view'>;
   outputDir: string;
   log: Logger;
@@ -46,8 +46,10 @@ export function createOutputMirror(deps: {
       const partial = `${target}.partial`;
       const view = await deps.comfy.view({ ...output, backend: job.backend });
       try {
-        await pipeline(view.body, createWriteStream(partial));
+        const written = createWriteStream(partial);
+        await pipeline(view.body, written);
         await rename(partial, target);
+        recordSize(job.promptId, output, written.bytesWritten);
       } catch (error) {
         await rm(partial, { force: true });
         throw error;
@@ -55,10 +57,22 @@ export function createOutputMirror(deps: {
     }
   }
 
+  /** The copy's size is the file's: the job document shows it from now on (the tracker writes the record). */
+  function recordSize(promptId: string, output: JobRecord['outputs'][number], size: number): void {
+    const current = deps.tracker.get?.(promptId);
+    if (!current || !deps.tracker.update) return;
+    const outputs = current.outputs.map((entry) => (sameFile(entry, output) ? { ...entry, size } : entry));
+    deps.tracker.update(promptId, { outputs });
+  }
+
   return {
     idle: () => chain,
     stop: off,
   };
+}
+
+function sameFile(a: JobRecord['outputs'][number], b: JobRecord['outputs'][number]): boolean {
+  return a.node === b.node && a.filename === b.filename && a.subfolder === b.subfolder && a.type === b.type;
 }
 
 /** Where the copy of one output of one prompt lives. Callers check the names first (findPathProblem). */

@@ -1,31 +1,43 @@
-// A job's images inside the answer (`?output=base64`): each is read through ComfyUI's /view, in order, while the
-// total stays under `jobs.base64_max_bytes`. An image that would cross the limit is left as a URL only and says
-// why, so one huge batch cannot make the gateway buffer without bound.
+// A job's files inside the answer (`?output=base64`): each is read through ComfyUI's /view (converted on the way
+// when its link asks for a format), in order, while the total stays under `jobs.base64_max_bytes`. A file that
+// would cross the limit is left as a URL only and says why, so one huge batch cannot make the gateway buffer
+// without bound. Text outputs are inline already.
+import type { Readable } from 'node:stream';
 import type { ComfyClient } from '../comfy/client.js';
-import type { JobDocumentOutput } from './job-document.js';
+import { parseConvertQuery } from '../outputs/convert-options.js';
+import type { Converter } from '../outputs/convert.js';
+import { isFileOutput, type DocumentOutput, type FileOutput } from '../outputs/typed-output.js';
 
-export interface InlinedOutput extends JobDocumentOutput {
-  /** Set when the image was not inlined (the size limit, or ComfyUI could not serve it). */
-  base64_omitted?: string;
+export type InlinedOutput = DocumentOutput;
+
+/** Where inlined bytes come from: ComfyUI's /view, and the converter for a converted output. */
+export interface OutputReader {
+  comfy: Pick<ComfyClient, 'view'>;
+  converter?: Converter | undefined;
 }
 
 export async function inlineOutputs(
-  outputs: readonly JobDocumentOutput[],
-  comfy: Pick<ComfyClient, 'view'>,
+  outputs: readonly DocumentOutput[],
+  reader: OutputReader | Pick<ComfyClient, 'view'>,
   maxBytes: number,
 ): Promise<InlinedOutput[]> {
+  const source = 'comfy' in reader ? reader : { comfy: reader };
   const result: InlinedOutput[] = [];
   let total = 0;
   for (const output of outputs) {
+    if (!isFileOutput(output)) {
+      result.push(output);
+      continue;
+    }
     const budget = maxBytes - total;
     try {
-      const file = await readBounded(comfy, output, budget);
+      const file = await readBounded(source, output, budget);
       if (!file) {
         result.push({ ...output, base64_omitted: `over jobs.base64_max_bytes (${maxBytes} bytes in one answer)` });
         continue;
       }
       total += file.bytes.byteLength;
-      result.push({ ...output, base64: file.bytes.toString('base64'), mime: file.mime });
+      result.push({ ...output, size: file.bytes.byteLength, base64: file.bytes.toString('base64') });
     } catch (error) {
       result.push({ ...output, base64_omitted: error instanceof Error ? error.message : String(error) });
     }
@@ -35,33 +47,50 @@ export async function inlineOutputs(
 
 /** The file's bytes, or undefined as soon as it is known to exceed the budget (the download is then cut). */
 async function readBounded(
-  comfy: Pick<ComfyClient, 'view'>,
-  output: JobDocumentOutput,
+  reader: OutputReader,
+  output: FileOutput,
   budget: number,
-): Promise<{ bytes: Buffer; mime: string } | undefined> {
+): Promise<{ bytes: Buffer } | undefined> {
   if (budget <= 0) return undefined;
   const controller = new AbortController();
-  const view = await comfy.view(
+  const view = await reader.comfy.view(
     { filename: output.filename, subfolder: output.subfolder, type: output.type as 'output' | 'temp' | 'input' },
     controller.signal,
   );
-  if (view.contentLength !== undefined && Number(view.contentLength) > budget) {
+  const converted = conversionOf(output);
+  if (!converted && view.contentLength !== undefined && Number(view.contentLength) > budget) {
     controller.abort();
     view.body.destroy();
     return undefined;
   }
+  const body: Readable = converted && reader.converter
+    ? reader.converter.convert(view.body, converted.spec, converted.animated)
+    : view.body;
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of view.body as AsyncIterable<Buffer>) {
+  for await (const chunk of body as AsyncIterable<Buffer>) {
     size += chunk.byteLength;
     if (size > budget) {
       controller.abort();
+      body.destroy();
       view.body.destroy();
       return undefined;
     }
     chunks.push(chunk);
   }
-  return { bytes: Buffer.concat(chunks), mime: view.contentType.split(';')[0]?.trim() || 'application/octet-stream' };
+  return { bytes: Buffer.concat(chunks) };
+}
+
+/** A converted output's link carries its conversion (`&format=webp...`): the same bytes the link serves. */
+function conversionOf(output: FileOutput): { spec: NonNullable<ReturnType<typeof specOf>>; animated: boolean } | undefined {
+  if (!output.original_url) return undefined;
+  const spec = specOf(output.url);
+  return spec ? { spec, animated: output.kind === 'animation' } : undefined;
+}
+
+function specOf(url: string) {
+  const parsed = parseConvertQuery(Object.fromEntries(new URLSearchParams(url.split('?')[1] ?? '')));
+  return 'spec' in parsed ? parsed.spec : undefined;
 }
 
 /**
@@ -88,25 +117,26 @@ export function takeInlined(envelope: object): { body: object; parts: number[] }
 export async function restoreInlined(
   envelope: object,
   parts: readonly number[],
-  comfy: Pick<ComfyClient, 'view'>,
+  reader: OutputReader | Pick<ComfyClient, 'view'>,
   maxBytes: number,
 ): Promise<void> {
   const data = (envelope as { data?: unknown }).data;
   const outputs = isRecord(data) && Array.isArray(data.outputs) ? (data.outputs as unknown[]) : [];
   let total = 0;
+  const source = 'comfy' in reader ? reader : { comfy: reader };
   for (const index of parts) {
     const kept = outputs[index];
     if (!isRecord(kept)) continue;
-    const { mime: _mime, ...output } = kept as unknown as InlinedOutput;
+    const output = kept as unknown as FileOutput;
     try {
-      const file = await readBounded(comfy, output, maxBytes - total);
+      const file = await readBounded(source, output, maxBytes - total);
       if (!file) {
         outputs[index] = { ...output, base64_omitted: `over jobs.base64_max_bytes (${maxBytes} bytes in one answer)` };
         continue;
       }
       total += file.bytes.byteLength;
-      // The same key order as the first answer: the output's fields, then base64 and mime.
-      outputs[index] = { ...output, base64: file.bytes.toString('base64'), mime: file.mime };
+      // The same key order as the first answer: the output's fields (size among them), then base64.
+      outputs[index] = { ...output, size: file.bytes.byteLength, base64: file.bytes.toString('base64') };
     } catch (error) {
       outputs[index] = { ...output, base64_omitted: error instanceof Error ? error.message : String(error) };
     }

@@ -10,6 +10,8 @@
 import type { UpstreamEventMap, UpstreamEventType } from '../comfy/events.js';
 import type { ImageRef } from '../comfy/types.js';
 import type { ImageUrlBuilder } from '../images/image-url.js';
+import type { ConvertSpec } from '../outputs/convert-options.js';
+import { executedOutputs } from '../outputs/typed-output.js';
 import type { Logger } from '../log.js';
 import type { ExecutedData } from '../comfy/events-parse.js';
 import { socketKey, type ClientHub } from './client-hub.js';
@@ -95,7 +97,7 @@ export function createProgressRelay(deps: RelayDeps): ProgressRelay {
     deps.tracker.apply(promptId, event);
     if (job.clientId === undefined) return;
     const sent = deps.hub.send(socketKey(job.owner, job.clientId), (baseUrl) =>
-      JSON.stringify({ type, data: relayedData(event, deps.imageUrl, baseUrl, job.backend) }),
+      JSON.stringify({ type, data: relayedData(event, deps.imageUrl, baseUrl, job) }),
     );
     if (sent === 0) deps.log.trace({ promptId, type }, 'no socket of the caller to relay to');
   }
@@ -109,17 +111,23 @@ export function createProgressRelay(deps: RelayDeps): ProgressRelay {
   };
 }
 
-/** An event's data as callers see it (WebSocket and SSE alike): `executed` images carry a download URL. */
+/**
+ * An event's data as callers see it (WebSocket and SSE alike): `executed` images carry a download URL, and
+ * `outputs` lists what the node produced in the typed shape (src/outputs/typed-output.ts).
+ */
 export function relayedData(
   event: JobEvent,
   imageUrl: ImageUrlBuilder,
   baseUrl: string,
-  backend?: string,
+  job: { backend?: string | undefined; convert?: ConvertSpec | undefined },
 ): Record<string, unknown> {
   if (event.type !== 'executed') return event.data;
   const data = event.data as unknown as ExecutedData;
+  const { backend, convert } = job;
+  const outputs = executedOutputs(String(data.node), data.output, (file) => imageUrl({ ...file, backend }, baseUrl), convert);
   const images = data.output?.images;
-  if (!Array.isArray(images)) return event.data;
+  // A cached node's `output: null` (and any output without files or texts) goes on as ComfyUI sent it.
+  if (!Array.isArray(images)) return outputs.length ? { ...event.data, outputs } : event.data;
   return {
     ...data,
     output: {
@@ -128,6 +136,7 @@ export function relayedData(
         isImageRef(image) ? { ...image, url: imageUrl({ ...image, subfolder: image.subfolder ?? '', backend }, baseUrl) } : image,
       ),
     },
+    outputs,
   };
 }
 

@@ -4,7 +4,7 @@
 // listens to its own job only (tracker.subscribe), so an event costs the streams of that job, not all of them.
 import { PassThrough, type Readable } from 'node:stream';
 import type { Closing } from './closing.js';
-import { buildJobDocument } from './job-document.js';
+import { typedJobDocument } from './job-document.js';
 import type { ImageUrlBuilder } from '../images/image-url.js';
 import { relayedData, RELAYED_EVENTS } from './relay.js';
 import { CANCELLED_EVENT, isFinished, type JobRecord, type JobTracker } from './tracker.js';
@@ -44,7 +44,7 @@ export function streamJobEvents(job: JobRecord, baseUrl: string, deps: SseDeps):
     'X-Accel-Buffering': 'no',
   };
 
-  const document = () => buildJobDocument(deps.tracker.get(job.promptId) ?? job, deps.imageUrl, baseUrl);
+  const document = () => typedJobDocument(deps.tracker.get(job.promptId) ?? job, deps.imageUrl, baseUrl);
   stream.write(frame('state', document()));
   if (isFinished(job.status) || deps.closing.closed) {
     stream.end(frame('end', document()));
@@ -62,7 +62,7 @@ export function streamJobEvents(job: JobRecord, baseUrl: string, deps: SseDeps):
   };
   const unsubscribe = deps.tracker.subscribe(job.promptId, (event, current) => {
     if (closed) return;
-    if (relayed.has(event.type)) stream.write(frame(event.type, relayedData(event, deps.imageUrl, baseUrl, current.backend)));
+    if (relayed.has(event.type)) stream.write(frame(event.type, relayedData(event, deps.imageUrl, baseUrl, current)));
     if (isFinished(current.status)) {
       stream.write(frame('end', document()));
       close();

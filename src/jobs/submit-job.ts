@@ -3,6 +3,9 @@
 // it), attach the webhook and, when asked, wait for the job's end. Callers hand over plain values, never a request,
 // so the three doors cannot drift apart.
 import type { Workflow } from '../comfy/types.js';
+import { fail } from '../errors.js';
+import { message } from '../i18n.js';
+import type { ConvertSpec } from '../outputs/convert-options.js';
 import type { JobDocument } from './job-document.js';
 import type { Submission, Submitter } from './submit.js';
 import type { WaitRequest } from './waiter.js';
@@ -40,6 +43,10 @@ export interface ScenarioFacts {
   outputs: readonly string[];
   mirror: boolean;
   webhook?: string | undefined;
+  /** The manifest's `outputs.format` (quality, max_side): its image outputs are offered converted. */
+  convert?: ConvertSpec | undefined;
+  /** The manifest's `outputs.deliver`: sinks its outputs always go to. */
+  deliver?: readonly string[] | undefined;
 }
 
 export interface PreparedPrompt<T> {
@@ -61,6 +68,12 @@ export interface JobRequest<T extends object> {
   scenario?: ScenarioFacts | undefined;
   /** The webhook the request names (a scenario's manifest default applies when it names none). */
   webhook?: string | undefined;
+  /** `?format=`: image outputs offered converted (wins over the manifest's). */
+  convert?: ConvertSpec | undefined;
+  /** `?deliver=`: sinks (outputs.sinks) the outputs go to, besides the manifest's. */
+  deliver?: readonly string[] | undefined;
+  /** `?put_url=`: the n-th file of the result is PUT to the n-th URL. */
+  putUrls?: readonly string[] | undefined;
   /** Present when the request carries an Idempotency-Key. */
   idempotency?: IdempotencyClaim | undefined;
   /** Higher goes first while jobs wait in the gateway's queue; already capped for the caller. */
@@ -88,12 +101,23 @@ export interface SubmitJobDeps {
   webhooks: SubmissionWebhooks;
   idempotency: OnceGate;
   result: JobResult;
+  /** Checks the sinks a submission names (src/outputs/sinks.ts); absent: no sinks are configured. */
+  sinks?: SinkCheck;
+  /** Checks `?put_url=` URLs (src/outputs/put-url.ts); absent: outputs.put is off and any URL is refused. */
+  putUrls?: SinkCheck;
 }
+
+/** Throws a 400 for a name (or URL) the configuration does not allow; returns when all are fine. */
+export type SinkCheck = (names: readonly string[]) => void;
 
 export function createSubmitJob(deps: SubmitJobDeps): SubmitJob {
   return async <T extends object>(request: JobRequest<T>): Promise<SubmittedJob<T>> => {
-    // A bad webhook is refused before anything is claimed or queued.
+    // A bad webhook or sink is refused before anything is claimed or queued.
     const webhook = deps.webhooks.accept(request.webhook, request.scenario?.webhook);
+    const deliver = sinksOf(request.deliver, request.scenario?.deliver, deps.sinks);
+    const putUrls = request.putUrls ?? [];
+    if (putUrls.length && !deps.putUrls) throw fail.badRequest(message('reason.put_url_off'));
+    if (putUrls.length) deps.putUrls!(putUrls);
 
     const run = async (): Promise<{ data: T }> => {
       const prepared = await request.prepare();
@@ -107,6 +131,9 @@ export function createSubmitJob(deps: SubmitJobDeps): SubmitJob {
         priority: request.priority,
         ...(outputs ? { outputNodes: outputs, meta: { outputs } } : {}),
         ...(scenario?.mirror ? { mirror: true } : {}),
+        ...convertOf(request.convert, scenario?.convert),
+        ...(deliver.length ? { deliver } : {}),
+        ...(putUrls.length ? { putUrls } : {}),
       });
       if (webhook) deps.webhooks.attach(submission.promptId, webhook, request.baseUrl);
       const data = prepared.answer(submission);
@@ -120,4 +147,18 @@ export function createSubmitJob(deps: SubmitJobDeps): SubmitJob {
     const { answer, replayed } = await deps.idempotency.once(request.idempotency, run);
     return { data: answer.data, replayed };
   };
+}
+
+/** The request's conversion, else the manifest's; spread into the submission only when there is one. */
+function convertOf(requested: ConvertSpec | undefined, manifest: ConvertSpec | undefined): { convert?: ConvertSpec } {
+  const convert = requested ?? manifest;
+  return convert ? { convert } : {};
+}
+
+/** The request's sinks and the manifest's, once each, checked against the configuration. */
+function sinksOf(requested: readonly string[] = [], manifest: readonly string[] = [], check?: SinkCheck): string[] {
+  const names = [...new Set([...manifest, ...requested])];
+  if (names.length && check) check(names);
+  else if (names.length) throw fail.badRequest(message('reason.deliver_unknown', { names: names.join(', '), known: '-' }));
+  return names;
 }

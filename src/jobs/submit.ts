@@ -3,6 +3,7 @@
 // rejects anything else), sends it under the gateway's own upstream client id (so the gateway hears its events) and
 // stores the caller's client_id, scenario and submit time in extra_data, recoverable after a gateway restart.
 import type { Workflow } from '../comfy/types.js';
+import type { ConvertSpec } from '../outputs/convert-options.js';
 import type { JobRecord } from './tracker.js';
 
 export interface SubmitInput {
@@ -19,6 +20,12 @@ export interface SubmitInput {
   outputNodes?: readonly string[];
   /** Higher goes first among jobs waiting in the gateway's queue (already capped for the caller). */
   priority?: number | undefined;
+  /** Image outputs offered converted (src/outputs/convert-options.ts). */
+  convert?: ConvertSpec;
+  /** Sinks the outputs go to (src/outputs/delivery.ts); the job is mirrored so the gateway keeps its copy. */
+  deliver?: readonly string[];
+  /** `?put_url=` URLs, one per file of the result (also mirrored). */
+  putUrls?: readonly string[];
 }
 
 export interface Submission {

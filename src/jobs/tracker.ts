@@ -2,11 +2,13 @@
 // when, and how far it got (status, progress, outputs, error: src/jobs/job-state.ts). The relay feeds it every
 // upstream event; the job routes, waiting requests, SSE streams and webhooks listen to it. Memory is bounded
 // (oldest entries go first). Listeners are kept per prompt, so an event costs the listeners of its own job only.
+import type { ConvertSpec } from '../outputs/convert-options.js';
+import type { OutputDelivery } from '../outputs/delivery.js';
 import type { WebhookDelivery } from './job-document.js';
 import type { JobEvent } from './job-event.js';
 import { applyEvent, isFinished, type JobState, type JobStatus } from './job-state.js';
 
-export type { JobStatus, JobProgress, JobOutput, JobError } from './job-state.js';
+export type { JobStatus, JobProgress, JobOutput, JobText, JobError } from './job-state.js';
 export { isFinished } from './job-state.js';
 
 export interface JobRecord extends JobState {
@@ -28,6 +30,14 @@ export interface JobRecord extends JobState {
   backend?: string | undefined;
   /** How many times it was sent to a backend (a failover sends it again, same prompt_id). */
   attempts?: number;
+  /** Image outputs are offered converted (`?format=`, a manifest's `outputs.format`): src/outputs/convert-options.ts. */
+  convert?: ConvertSpec;
+  /** The sinks its outputs go to (`?deliver=`, a manifest's `outputs.deliver`): src/outputs/delivery.ts. */
+  deliver?: readonly string[];
+  /** `?put_url=`: the n-th file of the result is PUT to the n-th URL (src/outputs/put-url.ts). */
+  putUrls?: readonly string[];
+  /** Where each output stands with each sink; set when the job succeeds, changed as deliveries go. */
+  deliveries?: OutputDelivery[];
   /** Where the job's end is POSTed, and how that went (src/webhooks). */
   webhook?: WebhookDelivery;
 }

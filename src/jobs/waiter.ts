@@ -81,7 +81,7 @@ function first(value: unknown): unknown {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The query of a submitting route, for its documentation (parseWaitQuery checks the values). */
+/** The wait part of a submitting route's query, for its documentation (parseWaitQuery checks the values). */
 export const waitQuerySchema = {
   type: 'object',
   properties: {

@@ -3,10 +3,12 @@
 // documents its multipart body, derived from that schema when the scenario compiled.
 import type { ContentObject, MediaTypeObject, OperationObject, SchemaObject } from 'openapi3-ts/oas31';
 import type { ErrorCode } from '../errors.js';
+import type { JsonSchema } from '../http/json-schema.js';
 import type { Locale } from '../i18n.js';
 import { errorResponses, successEnvelope } from './envelope-schemas.js';
 import type { ScenarioDocLike } from './scenario-source.js';
-import { waitQuerySchema } from '../jobs/waiter.js';
+import { scenarioQuerySchema } from '../outputs/submit-query.js';
+import { typedOutputSchema } from '../outputs/typed-output.js';
 
 export const SCENARIO_PREFIX = '/api/v1/scenarios/';
 
@@ -29,10 +31,22 @@ export function scenarioResultSchema(): SchemaObject {
       workflow: { type: 'object', description: 'Only on a dry run: the ComfyUI workflow that would have been submitted.' },
       version: { type: 'integer', description: 'Only on a dry run: the registry version of the scenario that built it.' },
       status: { type: 'string', description: 'Only with wait=true: queued, running, succeeded, failed or interrupted.' },
-      outputs: { type: 'array', items: { type: 'object' }, description: 'Only with wait=true: the result images, each with a download url.' },
+      outputs: {
+        type: 'array',
+        items: typedOutputSchema() as SchemaObject,
+        description: 'Only with wait=true: the results, each a file with its kind, MIME type and download url, or a text.',
+      },
       error: { type: ['object', 'null'], description: 'Only with wait=true: why the job failed.' },
     },
   };
+}
+
+/** The shared result, narrowed to the kinds of output the manifest promises (`outputs: {kinds}`). */
+function resultSchemaOf(scenario: ScenarioDocLike): JsonSchema {
+  const shared = { $ref: `#/components/schemas/${SCENARIO_RESULT}` };
+  if (!scenario.outputKinds?.length) return shared;
+  const outputs = { type: 'array', items: typedOutputSchema(scenario.outputKinds) };
+  return { allOf: [shared, { type: 'object', properties: { outputs } }] };
 }
 
 export function scenarioPath(scenario: ScenarioDocLike): string {
@@ -74,8 +88,8 @@ export function scenarioOperation(scenario: ScenarioDocLike, locale: Locale): Op
         description: 'Build and validate the workflow, return it, and submit nothing.',
         schema: { type: 'boolean', default: false },
       },
-      // The same query schema the submit route documents and parseWaitQuery enforces.
-      ...Object.entries(waitQuerySchema.properties).map(([name, schema]) => ({
+      // The same query schema the submit route documents and parseWaitQuery / requestedConversion enforce.
+      ...Object.entries(scenarioQuerySchema(scenario).properties).map(([name, schema]) => ({
         name,
         in: 'query' as const,
         required: false,
@@ -94,7 +108,7 @@ export function scenarioOperation(scenario: ScenarioDocLike, locale: Locale): Op
     responses: {
       '200': {
         description: scenario.message ? `Submitted; message: ${scenario.message}` : 'Submitted',
-        content: { 'application/json': { schema: successEnvelope({ $ref: `#/components/schemas/${SCENARIO_RESULT}` }) } },
+        content: { 'application/json': { schema: successEnvelope(resultSchemaOf(scenario)) } },
       },
       ...errorResponses(scenarioErrors, locale),
     },

@@ -1,5 +1,6 @@
 // What the document needs from the scenario registry. Declared here, structurally, so that the registry
 // (src/scenarios) satisfies it without either side importing the other's internals.
+import type { OutputKind } from '../outputs/classify.js';
 import type { JsonSchema } from '../http/json-schema.js';
 
 export interface ScenarioDocLike {
@@ -18,6 +19,10 @@ export interface ScenarioDocLike {
   readonly example?: unknown;
   /** The success message the scenario answers with. */
   readonly message?: string | undefined;
+  /** `outputs: {kinds}`: the kinds of output its result holds. */
+  readonly outputKinds?: readonly OutputKind[] | undefined;
+  /** `outputs: {format}`: its image outputs are converted by default. */
+  readonly convert?: unknown;
 }
 
 export interface ScenarioSnapshotLike {

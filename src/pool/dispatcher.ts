@@ -142,7 +142,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   async function submit(input: SubmitInput): Promise<Submission> {
     const promptId = randomUUID();
     const submittedAt = now();
-    const mirror = deps.mirrorAll === true || input.mirror === true;
+    // A delivering job is always mirrored: the gateway keeps its copy until every delivery succeeded.
+    const delivers = (input.deliver?.length ?? 0) > 0 || (input.putUrls?.length ?? 0) > 0;
+    const mirror = deps.mirrorAll === true || input.mirror === true || delivers;
     const requirements = requirementsOf(input.workflow);
     const job: HeldJob = {
       queued: {
@@ -173,6 +175,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       number: undefined,
       ...(input.outputNodes?.length ? { outputNodes: input.outputNodes } : {}),
       ...(mirror ? { mirror: true } : {}),
+      ...(input.convert ? { convert: input.convert } : {}),
+      ...(input.deliver?.length ? { deliver: input.deliver } : {}),
+      ...(input.putUrls?.length ? { putUrls: input.putUrls } : {}),
       ...status,
     });
 

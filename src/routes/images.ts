@@ -17,6 +17,9 @@ import type { InputStore } from '../images/input-store.js';
 import { findPathProblem } from '../images/image-ref.js';
 import { buildImageUrl, type ImageUrlSettings } from '../images/image-url.js';
 import { openMirrored } from '../jobs/mirror.js';
+import { mimeOf } from '../outputs/classify.js';
+import { convertQueryProperties, parseConvertQuery, type ConvertSpec } from '../outputs/convert-options.js';
+import type { Converter } from '../outputs/convert.js';
 import type { JobRecord } from '../jobs/tracker.js';
 import { maySee } from '../security/caller.js';
 
@@ -29,6 +32,8 @@ export interface ImageRouteDeps {
   deliver?: (name: string) => Promise<void>;
   /** The job a download's `prompt_id` names (remembered, or rebuilt from ComfyUI), to check whose it is. */
   findJob: (promptId: string) => Promise<JobRecord | undefined>;
+  /** `?format=`: image outputs converted while they stream (src/outputs/convert.ts). */
+  converter: Converter;
 }
 
 interface ImageQuery {
@@ -40,6 +45,9 @@ interface ImageQuery {
 interface DownloadQuery extends ImageQuery {
   prompt_id?: string;
   backend?: string;
+  format?: string;
+  quality?: number;
+  max_side?: number;
 }
 
 const imageQuery = {
@@ -76,8 +84,22 @@ const downloadQuery = {
       description: 'The pool backend that wrote the file (links carry it when the pool has several servers)',
       example: 'gpu-a',
     },
+    ...convertQueryProperties,
   },
 };
+
+/** Pictures sharp reads; anything else (video, audio, other files) cannot be converted. */
+const CONVERTIBLE = /^image\/(png|jpeg|webp|gif|bmp|tiff|avif)$/;
+
+/** The conversion a download asks for (checked), or undefined. */
+function conversionOf(query: DownloadQuery): ConvertSpec | undefined {
+  const parsed = parseConvertQuery(query as unknown as Record<string, unknown>);
+  if ('problem' in parsed) throw fail.badRequest(message(parsed.problem.key, parsed.problem.params));
+  if (parsed.spec && !CONVERTIBLE.test(mimeOf(query.filename))) {
+    throw fail.badRequest(message('reason.convert_source', { name: query.filename }));
+  }
+  return parsed.spec;
+}
 
 /** Types a download may be served with as-is; anything else (HTML, scripts) goes out as an opaque download. */
 const SAFE_TYPE = /^(image|video|audio)\/[\w.+-]+$|^application\/(octet-stream|json)$/;
@@ -165,6 +187,7 @@ export async function imageRoutes(deps: ImageRouteDeps): Promise<RouteGroup> {
     errors: [400, 404, 1001],
     async handler(ctx, { query }) {
       checkRef(query);
+      const spec = conversionOf(query);
       const caller = stateOf(ctx).caller;
       if (query.prompt_id !== undefined && caller !== undefined && !caller.admin) {
         // A file of another caller's job (or of an unknown id) is not there, as far as this caller can tell.
@@ -180,6 +203,10 @@ export async function imageRoutes(deps: ImageRouteDeps): Promise<RouteGroup> {
         : query.img_type === 'input' && query.subfolder === ''
           ? await deps.store.open(query.filename)
           : undefined;
+      if (copy && spec) {
+        sendConverted(ctx, deps.converter, copy.stream, query.filename, spec);
+        return;
+      }
       if (copy) {
         // No upstream type to trust: the extension decides, through the same filter.
         ctx.attachment(path.basename(query.filename), { type: 'inline' });
@@ -195,6 +222,10 @@ export async function imageRoutes(deps: ImageRouteDeps): Promise<RouteGroup> {
           throw fail.notFound(message('what.image', { name: query.filename }));
         }
         throw error;
+      }
+      if (spec) {
+        sendConverted(ctx, deps.converter, view.body, query.filename, spec);
+        return;
       }
       ctx.attachment(path.basename(query.filename), { type: 'inline' });
       const length = view.contentLength !== undefined && /^\d+$/.test(view.contentLength) ? Number(view.contentLength) : undefined;
@@ -250,6 +281,19 @@ function sendFile(ctx: Context, contentType: string, body: Readable, length: num
   ctx.set('X-Content-Type-Options', 'nosniff');
   ctx.body = body;
   if (length !== undefined) ctx.length = length;
+}
+
+/**
+ * Streams the converted file. Its length is not known before it is made; a picture that cannot be decoded cuts
+ * the stream (the status is already sent). Animated WebP and GIF stay animated when they become WebP.
+ */
+function sendConverted(ctx: Context, converter: Converter, source: Readable, filename: string, spec: ConvertSpec): void {
+  const animated = spec.format === 'webp' && /^image\/(webp|gif)$/.test(mimeOf(filename));
+  const name = `${path.basename(filename, path.extname(filename))}.${spec.format === 'jpeg' ? 'jpg' : spec.format}`;
+  ctx.attachment(name, { type: 'inline' });
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  ctx.type = `image/${spec.format}`;
+  ctx.body = converter.convert(source, spec, animated);
 }
 
 /** The file formidable streamed to the staging folder, if the caller sent one in `file`. */

@@ -12,8 +12,9 @@ import { originOf } from '../http/origin.js';
 import { message } from '../i18n.js';
 import type { Logger } from '../log.js';
 import { maySee } from '../security/caller.js';
-import { buildJobDocument, jobDocumentSchema, type JobDocument } from '../jobs/job-document.js';
+import { jobDocumentSchema, typedJobDocument, type JobDocument } from '../jobs/job-document.js';
 import { inlineOutputs } from '../jobs/outputs.js';
+import type { Converter } from '../outputs/convert.js';
 import { queuePosition, type RecoverJob } from '../jobs/recover.js';
 import type { ImageUrlBuilder } from '../images/image-url.js';
 import type { Closing } from '../jobs/closing.js';
@@ -34,6 +35,8 @@ export interface JobRouteDeps {
   closing: Closing;
   /** 1 = runs next, for a queued job: its place in the gateway's queue, else in its backend's queue. */
   queuePosition?: (job: JobRecord) => Promise<number | undefined>;
+  /** Converts the files a `?format=` job inlines (`?output=base64`). */
+  converter?: Converter;
 }
 
 export interface JobAnswers {
@@ -74,7 +77,8 @@ export function createJobAnswers(deps: JobRouteDeps): JobAnswers {
       const document = await documentOf(deps, job, where.baseUrl);
       if (wait.base64) {
         const comfy = { view: (file: ViewFile) => deps.comfy.view({ ...file, backend: job.backend }) };
-        document.outputs = await inlineOutputs(document.outputs, comfy, deps.settings.base64_max_bytes);
+        const reader = { comfy, converter: deps.converter };
+        document.outputs = await inlineOutputs(document.outputs, reader, deps.settings.base64_max_bytes);
       }
       return { ...document, ...data };
     },
@@ -157,7 +161,7 @@ async function documentOf(deps: JobRouteDeps, job: JobRecord, baseUrl: string): 
       deps.log.debug({ err: error }, 'queue position unavailable');
     }
   }
-  return buildJobDocument(job, deps.imageUrl, baseUrl, { queuePosition: position ?? null });
+  return typedJobDocument(job, deps.imageUrl, baseUrl, { queuePosition: position ?? null });
 }
 
 /** Aborts when the caller's connection closes before the answer is written. */

@@ -10,6 +10,9 @@ import { ok, okWithMessage, stateOf } from '../http/envelope.js';
 import { claimOf, REPLAYED_HEADER } from '../http/idempotency.js';
 import { originOf } from '../http/origin.js';
 import type { SubmitJob } from '../jobs/submit-job.js';
+import type { ConvertSpec } from '../outputs/convert-options.js';
+import { requestedConversion } from '../outputs/convert-options.js';
+import { offersConversion, requestedPutUrls, requestedSinks } from '../outputs/submit-query.js';
 import type { WaitRequest } from '../jobs/waiter.js';
 import { hangUpSignal, type JobAnswers } from './jobs.js';
 import { buildPrompt, type SeedSource } from '../scenarios/apply-fields.js';
@@ -78,17 +81,18 @@ export function scenarioRoutes(deps: ScenarioRouteDeps): RouteGroup {
     params: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
     planBody: (ctx) => planScenario(deps, ctx),
     async handler(ctx, { target, form }) {
-      await answer(deps, ctx, target.scenario, target.wait, form);
+      await answer(deps, ctx, target, form);
     },
   });
 
   return { name: 'scenarios', routes: [list, detail, run] };
 }
 
-/** One request's scenario, from the snapshot current when it arrived, and its `?wait=`. */
+/** One request's scenario, from the snapshot current when it arrived, its `?wait=` and its `?format=`. */
 interface ScenarioRun {
   scenario: CompiledScenario;
   wait: WaitRequest | undefined;
+  convert: ConvertSpec | undefined;
 }
 
 /** The snapshot is read once here; the body, its validator and its limit are this scenario's. */
@@ -99,8 +103,10 @@ function planScenario(deps: ScenarioRouteDeps, ctx: Context): BodyPlan<ScenarioR
   const scenario = snapshot.scenarios.get(name);
   if (!scenario) throw unknownScenario(snapshot, name);
   const wait = deps.jobs.parseWait(ctx);
+  const convert = requestedConversion(ctx.query);
+  if (convert && !offersConversion(scenario)) throw fail.badRequest(message('reason.convert_not_offered', { name }));
   return {
-    target: { scenario, wait },
+    target: { scenario, wait, convert },
     validate: scenario.validate,
     jsonLimitBytes: scenario.fields.some((f) => f.image) ? deps.imageBodyLimitBytes : deps.jsonLimitBytes,
     readForm: (request: Context) => deps.images.readForm(request, scenario),
@@ -111,8 +117,7 @@ function planScenario(deps: ScenarioRouteDeps, ctx: Context): BodyPlan<ScenarioR
 async function answer(
   deps: ScenarioRouteDeps,
   ctx: Context,
-  scenario: CompiledScenario,
-  wait: WaitRequest | undefined,
+  { scenario, wait, convert }: ScenarioRun,
   form: ScenarioForm | undefined,
 ): Promise<void> {
   // Read and checked against the scenario's validator by the route's stages.
@@ -141,8 +146,18 @@ async function answer(
     },
     clientId,
     owner: ownerFor(stateOf(ctx).caller),
-    scenario: { name: scenario.name, outputs: scenario.outputs, mirror: scenario.mirror === true, webhook: scenario.webhook },
+    scenario: {
+      name: scenario.name,
+      outputs: scenario.outputs,
+      mirror: scenario.mirror === true,
+      webhook: scenario.webhook,
+      ...(scenario.convert ? { convert: scenario.convert } : {}),
+      ...(scenario.deliver ? { deliver: scenario.deliver } : {}),
+    },
     webhook,
+    convert,
+    deliver: requestedSinks(ctx.query),
+    putUrls: requestedPutUrls(ctx.query),
     idempotency: claimOf(ctx, `POST /api/v1/scenarios/${scenario.name}`, body),
     wait,
     baseUrl: originOf(ctx),

@@ -18,7 +18,8 @@ import { maySee, ownerFor, priorityFor } from '../security/caller.js';
 import type { GatewayPool } from '../pool/start-pool.js';
 import { visibleTo } from './queue.js';
 import { hangUpSignal, type JobAnswers } from './jobs.js';
-import { waitQuerySchema } from '../jobs/waiter.js';
+import { requestedConversion } from '../outputs/convert-options.js';
+import { requestedPutUrls, requestedSinks, submitQuerySchema } from '../outputs/submit-query.js';
 import { asWorkflow, findWorkflowProblem } from './workflow-format.js';
 import { webhookBodyProperty } from '../webhooks/webhook-url.js';
 
@@ -72,7 +73,7 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
     tags: ['workflows'],
     imageBody: true,
     rawWorkflow: true,
-    query: waitQuerySchema,
+    query: submitQuerySchema,
     body: {
       type: 'object',
       additionalProperties: false,
@@ -118,6 +119,7 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
       const problem = findWorkflowProblem(body.workflow, limits);
       if (problem) throw fail.badRequest(message(problem.key, problem.params));
       const wait = deps.jobs.parseWait(ctx);
+      const convert = requestedConversion(ctx.query);
       const { data, replayed } = await deps.submitJob({
         async prepare() {
           const withImages = await setImages(asWorkflow(body.workflow), body.images, deps.images, state.locale);
@@ -137,6 +139,9 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
         owner: ownerFor(state.caller),
         priority: priorityFor(state.caller, body.priority),
         webhook: body.webhook,
+        convert,
+        deliver: requestedSinks(ctx.query),
+        putUrls: requestedPutUrls(ctx.query),
         idempotency,
         wait,
         baseUrl: originOf(ctx),

@@ -10,7 +10,9 @@ import { checkMappings } from './check-mappings.js';
 import type { Translate } from '../i18n.js';
 import { ajvPredicate } from '../http/validation.js';
 import type { LoadedManifest } from './load-manifest.js';
-import { FIELD_SCHEMA_KEYS } from './manifest-schema.js';
+import { FIELD_SCHEMA_KEYS, type Manifest } from './manifest-schema.js';
+import type { OutputKind } from '../outputs/classify.js';
+import type { ConvertSpec } from '../outputs/convert-options.js';
 import { webhookBodyProperty } from '../webhooks/webhook-url.js';
 import type { CompiledField, CompiledScenario } from './types.js';
 import { describeImageField, multipartSchema } from './image-field-schema.js';
@@ -129,6 +131,7 @@ export function createScenarioCompiler(t: Translate): ScenarioCompiler {
           draft: manifest.draft === true,
           outputs: mapping.outputs,
           mirror: !Array.isArray(manifest.outputs) && manifest.outputs?.mirror === true,
+          ...outputSettings(manifest),
           validate,
           warnings,
         },
@@ -221,4 +224,19 @@ function exampleBody(fields: readonly CompiledField[], workflow: Workflow): Reco
     if (value !== undefined) body[field.name] = value;
   }
   return body;
+}
+
+/** The mapping form's conversion and kinds, as the compiled scenario carries them (absent when not given). */
+function outputSettings(manifest: Manifest): { convert?: ConvertSpec; outputKinds?: OutputKind[]; deliver?: string[] } {
+  const outputs = manifest.outputs;
+  if (!outputs || Array.isArray(outputs)) return {};
+  const settings: { convert?: ConvertSpec; outputKinds?: OutputKind[]; deliver?: string[] } = {};
+  if (outputs.deliver?.length) settings.deliver = outputs.deliver;
+  if (outputs.format) {
+    settings.convert = { format: outputs.format };
+    if (outputs.quality !== undefined) settings.convert.quality = outputs.quality;
+    if (outputs.max_side !== undefined) settings.convert.max_side = outputs.max_side;
+  }
+  if (outputs.kinds?.length) settings.outputKinds = outputs.kinds;
+  return settings;
 }

@@ -1,6 +1,8 @@
 // The manifest format (docs/scenarios.md), as one JSON Schema. ajv checks each manifest against it in strict mode,
 // so a misspelt key is caught with its line and a "did you mean" instead of being silently ignored.
 import type { JsonSchema } from '../http/json-schema.js';
+import { OUTPUT_KINDS, type OutputKind } from '../outputs/classify.js';
+import { CONVERT_FORMATS, MAX_SIDE_LIMIT, type ConvertFormat } from '../outputs/convert-options.js';
 
 /** Keys of a field that are ours, not JSON Schema: where the value goes and how it is treated. */
 export const FIELD_OWN_KEYS = ['required', 'to', 'random_if', 'overwrite_link'] as const;
@@ -63,7 +65,23 @@ export const manifestSchema: JsonSchema = {
       items: outputNode,
       additionalProperties: false,
       required: ['nodes'],
-      properties: { nodes: { type: 'array', items: outputNode }, mirror: { type: 'boolean' } },
+      properties: {
+        nodes: { type: 'array', items: outputNode },
+        mirror: { type: 'boolean' },
+        // The kinds of output the result holds (docs/outputs.md): they narrow the scenario's documented answer.
+        kinds: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...OUTPUT_KINDS] } },
+        // Image outputs offered converted unless the request asks otherwise (`?format=`).
+        format: { type: 'string', enum: [...CONVERT_FORMATS] },
+        quality: { type: 'integer', minimum: 1, maximum: 100 },
+        max_side: { type: 'integer', minimum: 1, maximum: MAX_SIDE_LIMIT },
+        // Sinks (the gateway's outputs.sinks) every job of this scenario delivers to; checked at submit time.
+        deliver: {
+          type: 'array',
+          maxItems: 8,
+          uniqueItems: true,
+          items: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' },
+        },
+      },
     },
     message: { type: 'string', minLength: 1, maxLength: 500 },
     // A scaffold being written (npm run new-scenario): checked and listed, but not served.
@@ -101,7 +119,7 @@ export interface ManifestField {
 export type ManifestOutputNode = string | number;
 
 /** The keys of the mapping form of `outputs`. */
-export const OUTPUTS_KEYS = ['nodes', 'mirror'] as const;
+export const OUTPUTS_KEYS = ['nodes', 'mirror', 'kinds', 'format', 'quality', 'max_side', 'deliver'] as const;
 
 export interface Manifest {
   summary?: string;
@@ -111,11 +129,22 @@ export interface Manifest {
   route?: string;
   fields?: Record<string, ManifestField>;
   schema?: Record<string, unknown>;
-  outputs?: ManifestOutputNode[] | { nodes: ManifestOutputNode[]; mirror?: boolean };
+  outputs?: ManifestOutputNode[] | ManifestOutputs;
   message?: string;
   webhook?: string;
   set?: Record<string, SetValue>;
   draft?: boolean;
+}
+
+/** The mapping form of `outputs`. */
+export interface ManifestOutputs {
+  nodes: ManifestOutputNode[];
+  mirror?: boolean;
+  kinds?: OutputKind[];
+  format?: ConvertFormat;
+  quality?: number;
+  max_side?: number;
+  deliver?: string[];
 }
 
 /** A fixed value of `set:`: the value itself, or the value with permission to cut a connection. */

@@ -1,5 +1,7 @@
 // The shapes the scenario engine hands around. A compiled scenario is immutable once built: requests, the
 // OpenAPI builder and the list route all read the same objects from one snapshot.
+import type { OutputKind } from '../outputs/classify.js';
+import type { ConvertSpec } from '../outputs/convert-options.js';
 import type { ValidateFunction } from 'ajv';
 import type { Workflow } from '../comfy/types.js';
 import type { JsonSchema } from '../http/json-schema.js';
@@ -67,6 +69,12 @@ export interface CompiledScenario extends ScenarioDoc {
   mirror: boolean;
   /** The manifest's `webhook`: where jobs report their end unless the request names its own URL. */
   webhook?: string;
+  /** `outputs: {format, quality, max_side}`: image outputs offered converted unless the request asks otherwise. */
+  convert?: ConvertSpec;
+  /** `outputs: {kinds}`: what the result holds; the documented answer names only these. */
+  outputKinds?: readonly OutputKind[];
+  /** `outputs: {deliver}`: sinks every job of it delivers to. */
+  deliver?: readonly string[];
   /** The manifest's message, if it has one (else the route answers the gateway's own text). */
   customMessage: string | undefined;
   validate: ValidateFunction;

@@ -2,9 +2,9 @@
 // With no secret there is no dispatcher, and every request naming a webhook is refused with a 400 that says why.
 import type { Config } from '../config.js';
 import { createUrlPolicy } from '../images/url-policy.js';
-import { buildJobDocument } from '../jobs/job-document.js';
+import { typedJobDocument } from '../jobs/job-document.js';
 import type { ImageUrlBuilder } from '../images/image-url.js';
-import type { JobTracker } from '../jobs/tracker.js';
+import type { JobRecord, JobTracker } from '../jobs/tracker.js';
 import type { Logger } from '../log.js';
 import { createWebhookDispatcher } from './dispatcher.js';
 import { createJobWebhooks, type JobWebhooks } from './job-webhooks.js';
@@ -21,6 +21,8 @@ export interface WebhooksFromConfigDeps {
   store?: StateStore;
   /** Tests shorten the waits between attempts. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The job's output deliveries have ended: a delivering job's webhook waits for it. */
+  ready?: (job: JobRecord) => Promise<void>;
 }
 
 export function createWebhooksFromConfig(deps: WebhooksFromConfigDeps): JobWebhooks {
@@ -50,12 +52,13 @@ export function createWebhooksFromConfig(deps: WebhooksFromConfigDeps): JobWebho
     dispatcher,
     // The payload is the job's end; its delivery state is what the receiver is answering, so it stays out.
     document: (job, baseUrl) => {
-      const { webhook: _delivery, ...document } = buildJobDocument(job, deps.imageUrl, baseUrl);
+      const { webhook: _delivery, ...document } = typedJobDocument(job, deps.imageUrl, baseUrl);
       return document;
     },
     publicUrl: deps.config.server.public_url,
     policy,
     log: deps.log,
+    ...(deps.ready ? { ready: deps.ready } : {}),
   });
   return {
     ...webhooks,

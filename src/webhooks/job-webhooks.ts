@@ -25,6 +25,11 @@ export interface JobWebhooksDeps {
   log: Logger;
   /** Base URLs remembered for jobs not yet finished (bounded like the tracker). */
   maxJobs?: number;
+  /**
+   * Resolves when the job's output deliveries have ended (src/outputs/delivery.ts settled), so the payload carries
+   * their final state; absent, the webhook goes at once.
+   */
+  ready?: (job: JobRecord) => Promise<void>;
 }
 
 export interface JobWebhooks {
@@ -56,6 +61,19 @@ export function createJobWebhooks(deps: JobWebhooksDeps): JobWebhooks {
     const type = eventOf[job.status];
     if (!job.webhook || sent.has(job) || !type || !deps.dispatcher) return;
     sent.add(job);
+    const delivering = job.status === 'succeeded' && (job.deliver?.length || job.putUrls?.length);
+    if (delivering && deps.ready) {
+      deps.ready(job).then(
+        () => post(job, type),
+        (error: unknown) => deps.log.error({ err: error, promptId: job.promptId }, 'waiting for the output deliveries failed'),
+      );
+      return;
+    }
+    post(job, type);
+  }
+
+  function post(job: JobRecord, type: WebhookEventType): void {
+    if (!deps.dispatcher || !job.webhook) return;
     const baseUrl = baseUrls.get(job.promptId);
     baseUrls.delete(job.promptId);
     let data: unknown;

@@ -6,7 +6,7 @@ import { lookup as dnsLookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { Agent, request } from 'undici';
 import { normalizeHost, type UrlPolicy } from '../images/url-policy.js';
-import { literalRefusal, refusalText } from './webhook-url.js';
+import { literalRefusal, refusalText, type RefusalText } from './webhook-url.js';
 
 /** `final`: retrying cannot help (the policy refuses the address), so the dispatcher stops. */
 export type AttemptResult =
@@ -76,8 +76,11 @@ class RefusedAddress extends Error {
   readonly code = 'EWEBHOOKREFUSED';
 }
 
-/** dns.lookup, then every answer through the policy; the connection uses only addresses that passed. */
-function guardedLookup(policy: UrlPolicy): LookupFunction {
+/**
+ * dns.lookup, then every answer through the policy; the connection uses only addresses that passed. Output
+ * deliveries to a caller's URL (src/outputs/put-url.ts) connect through it too, with their own wording.
+ */
+export function guardedLookup(policy: UrlPolicy, text: RefusalText = refusalText): LookupFunction {
   return ((hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
     dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) => {
       if (error) return callback(error);
@@ -85,7 +88,7 @@ function guardedLookup(policy: UrlPolicy): LookupFunction {
         // All of them: a host answering with one public and one inside address is refused.
         for (const { address } of addresses) {
           const rule = policy.refusal(address);
-          if (rule) return callback(new RefusedAddress(refusalText(normalizeHost(hostname), rule, address)));
+          if (rule) return callback(new RefusedAddress(text(normalizeHost(hostname), rule, address)));
         }
       }
       if (options.all) return callback(null, addresses);
@@ -96,7 +99,7 @@ function guardedLookup(policy: UrlPolicy): LookupFunction {
   }) as unknown as LookupFunction;
 }
 
-function findRefusal(error: unknown): string | undefined {
+export function findRefusal(error: unknown): string | undefined {
   for (let current = error as { cause?: unknown } | undefined, depth = 0; current && depth < 5; depth++) {
     if (current instanceof RefusedAddress) return current.message;
     current = current.cause as { cause?: unknown } | undefined;

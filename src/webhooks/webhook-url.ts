@@ -25,8 +25,11 @@ export function refusalText(host: string, rule: string, address: string): string
   return `${host} is ${rule} (${address}); allow it with webhooks.allow_hosts or webhooks.allow_cidrs`;
 }
 
+/** Words a refused address in a reason, naming the allow-list that would let it through. */
+export type RefusalText = (host: string, rule: string, address: string) => string;
+
 /** The policy's verdict on a URL whose host is an IP literal (Node connects to those without a lookup). */
-export function literalRefusal(policy: UrlPolicy, raw: string): string | undefined {
+export function literalRefusal(policy: UrlPolicy, raw: string, text: RefusalText = refusalText): string | undefined {
   let host: string;
   try {
     host = normalizeHost(new URL(raw).hostname);
@@ -35,7 +38,7 @@ export function literalRefusal(policy: UrlPolicy, raw: string): string | undefin
   }
   if (!isIP(host) || policy.hostAllowed(host)) return undefined;
   const rule = policy.refusal(host);
-  return rule ? refusalText(host, rule, host) : undefined;
+  return rule ? text(host, rule, host) : undefined;
 }
 
 /** The `webhook` property of a submit body (workflows/submit and every scenario): one schema for both and the docs. */

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The manifests this repository ships, by name: a test of "the shipped scenarios" tests these files. */
-export const SHIPPED_SCENARIOS = ['cpu_quickly', 'invert', 'resize', 'text2img'];
+export const SHIPPED_SCENARIOS = ['cpu_quickly', 'echo_text', 'invert', 'resize', 'text2img', 'video_clip'];
 
 export interface ShippedCopy {
   folders: { scenarios: string; templates: string };

@@ -266,6 +266,17 @@ describe('tenants: two callers and an admin', () => {
     }
   });
 
+  it('retries deliveries of its own jobs only: another caller\'s job answers like an unknown one', async () => {
+    for (const [owner, id] of [['alice', ids.aliceDone], ['bob', ids.bobDone]] as const) {
+      const own = await call(owner, 'POST', `/api/v1/jobs/${id}/deliveries/retry`);
+      expect(own.status).toBe(200);
+      expect(own.json.data).toEqual({ prompt_id: id, retried: 0 });
+      expect((await call('ops', 'POST', `/api/v1/jobs/${id}/deliveries/retry`)).status).toBe(200);
+      await expectLikeUnknown(other(owner), 'POST', (x) => ({ path: `/api/v1/jobs/${x}/deliveries/retry` }), id);
+    }
+    covered.add('post /api/v1/jobs/{prompt_id}/deliveries/retry');
+  });
+
   it('has tried every prompt-scoped route across callers (a new /api/v1 route must be added here or exempted)', () => {
     const exempt: Record<string, string> = {
       'post /api/v1/images/upload': 'names no prompt: the file goes to the shared input folder',
