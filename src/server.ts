@@ -23,7 +23,11 @@ import { healthRoutes } from './routes/health.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { queueRoutes } from './routes/queue.js';
 import { imageRoutes } from './routes/images.js';
+import path from 'node:path';
 import { docsRoutes } from './routes/docs.js';
+import { consoleRoutes } from './routes/console.js';
+import { readUiFiles } from './console/ui-files.js';
+import { createJobFeed } from './jobs/job-feed.js';
 import { createRegistry, type ScenarioRegistry } from './scenarios/registry.js';
 import { watchScenarios, type ScenarioWatcher } from './scenarios/watch.js';
 import { scenarioRoutes } from './routes/scenarios.js';
@@ -113,6 +117,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     settings: config.jobs,
     log,
     closing: jobsClosing,
+    // The recent jobs list and its live stream (the console's jobs page).
+    feed: createJobFeed({ tracker, imageUrl, closing: jobsClosing }),
   };
   const jobs = createJobAnswers(jobDeps);
   // Job ends → signed POSTs (src/webhooks); Idempotency-Key on the two submit routes.
@@ -150,6 +156,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     maxFileBytes: config.limits.upload_bytes,
     maxFieldsBytes: config.limits.json_body_bytes,
   });
+  // Keys, public keys and limits are read here, once: a bad one stops the start with its config key's name.
+  const security = createSecurity({ config });
   const groups: RouteGroup[] = [
     rootRoutes({ pkg }),
     healthRoutes({ config, comfy }),
@@ -166,6 +174,10 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       imageBodyLimitBytes: config.limits.image_body_bytes,
     }),
     jobRoutes(jobDeps),
+    consoleRoutes({
+      files: readUiFiles(path.join(pkg.root, 'ui', 'dist'), { locale: config.locale }),
+      authOn: security.multiTenant,
+    }),
     // The document needs every static route's spec, known only once createApp has mounted them: read lazily.
     docsRoutes({
       info: { title: pkg.name, version: pkg.version },
@@ -175,8 +187,6 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       auth: config.auth,
     }),
   ];
-  // Keys, public keys and limits are read here, once: a bad one stops the start with its config key's name.
-  const security = createSecurity({ config });
   const { app, specs } = createApp({
     config,
     log,
@@ -286,6 +296,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     async close() {
       // Waiting requests answer with their job's current status and SSE streams end, so the drain is not held.
       jobsClosing.close();
+      jobDeps.feed?.close();
       watchdog.stop();
       // 1. No new connection from here on; requests in flight keep running (they may still need ComfyUI).
       const drained = httpDrain.drain(config.server.shutdown_timeout_ms);

@@ -6,6 +6,8 @@ export interface Caller {
   /** The key's name (or the start of its digest when unnamed): stored as a job's owner, never the key itself. */
   id: string;
   admin: boolean;
+  /** The scenarios the key may run; absent: all of them. */
+  scenarios?: readonly string[];
 }
 
 /** Whether `caller` may see a job owned by `owner` (undefined: submitted with auth off, or around the gateway). */
