@@ -1,0 +1,227 @@
+// The operator console (/ui) in a real headless Chromium against a real gateway and the simulator: the overview
+// shows the backend, a broken manifest shows its file:line, the try-it form inverts an uploaded picture (pixels
+// checked), a running job's progress bar moves and its cancel button stops it, and a caller's key does not see
+// another caller's jobs. Each page is photographed into docs/console/ (docs/console.md shows them). Needs a
+// Chromium binary: CHROMIUM_PATH, else the Debian/Ubuntu package's usual place; without one the file is skipped.
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildConsole } from '../../ui/build.mjs';
+import { startStack, type Stack } from '../helpers/stack.js';
+
+const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+  (candidate): candidate is string => Boolean(candidate && existsSync(candidate)),
+);
+const repo = path.resolve(import.meta.dirname, '../..');
+const shots = path.join(repo, 'docs', 'console');
+
+// Line 4 names a node the workflow does not have: the console must show the file and that line.
+const BROKEN = `summary: broken on purpose
+workflow: invert.json
+fields:
+  input_image: {type: string, format: image, required: true, to: 99.inputs.image}
+outputs: [Save Image]
+`;
+
+const keys = { ops: 'console-ops-key-0001', alice: 'console-alice-key-01', bob: 'console-bob-key-0001' };
+
+async function fixtures(dir: string): Promise<void> {
+  await mkdir(path.join(dir, 'scenarios'));
+  await mkdir(path.join(dir, 'templates'));
+  for (const name of ['invert', 'text2img']) {
+    await copyFile(path.join(repo, 'scenarios', `${name}.yaml`), path.join(dir, 'scenarios', `${name}.yaml`));
+    await copyFile(path.join(repo, 'templates', `${name}.json`), path.join(dir, 'templates', `${name}.json`));
+  }
+  await writeFile(path.join(dir, 'scenarios', 'broken.yaml'), BROKEN);
+  await sharp({ create: { width: 48, height: 32, channels: 3, background: { r: 200, g: 90, b: 20 } } })
+    .png()
+    .toFile(path.join(dir, 'photo.png'));
+}
+
+async function submitText2img(stack: Stack, steps: number, key?: string): Promise<string> {
+  const answer = await stack.gw.call('POST', '/api/v1/scenarios/text2img', { prompt: 'a lighthouse', steps }, key ? { 'X-API-Key': key } : {});
+  expect(answer.json, JSON.stringify(answer.json)).toMatchObject({ code: 200 });
+  return (answer.json.data as { prompt_id: string }).prompt_id;
+}
+
+// What the page functions below use of the browser (this program is typed for Node, without the DOM library).
+interface PageImage {
+  getAttribute(name: string): string | null;
+  complete: boolean;
+  naturalWidth: number;
+  naturalHeight: number;
+}
+interface PageCanvas {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): {
+    drawImage(image: PageImage, x: number, y: number): void;
+    getImageData(x: number, y: number, width: number, height: number): { data: ArrayLike<number> };
+  };
+}
+interface PageGlobals {
+  document: { querySelector(selector: string): PageImage | null; createElement(tag: 'canvas'): PageCanvas };
+}
+
+/** The value the job page's progress bar shows, once it is strictly between `above` and 100. */
+async function progressAbove(page: Page, above: number): Promise<number> {
+  const handle = await page.waitForFunction((floor) => {
+    const { document } = globalThis as unknown as PageGlobals;
+    const value = Number(document.querySelector('.job-page [role=progressbar]')?.getAttribute('aria-valuenow') ?? NaN);
+    return value > floor && value < 100 ? value : false;
+  }, above);
+  return (await handle.jsonValue()) as number;
+}
+
+/** The try-it result picture's size and the colour of its middle pixel, read back through a canvas. */
+function middlePixel() {
+  const { document } = globalThis as unknown as PageGlobals;
+  const img = document.querySelector('.try-result img.output-image');
+  if (!img || !img.complete || img.naturalWidth === 0) return false;
+  const canvas = document.createElement('canvas');
+  canvas.width = img.naturalWidth;
+  canvas.height = img.naturalHeight;
+  const context = canvas.getContext('2d');
+  context.drawImage(img, 0, 0);
+  const [r, g, b] = Array.from(context.getImageData(img.naturalWidth >> 1, img.naturalHeight >> 1, 1, 1).data);
+  return { r, g, b, width: img.naturalWidth, height: img.naturalHeight };
+}
+
+describe.skipIf(!executablePath)(`operator console in Chromium (${executablePath ?? 'not found; set CHROMIUM_PATH'})`, () => {
+  let open: Stack;
+  let keyed: Stack;
+  let dir: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await buildConsole();
+    dir = await mkdtemp(path.join(os.tmpdir(), 'console-ui-'));
+    await fixtures(dir);
+    await mkdir(shots, { recursive: true });
+    const folders = { scenarios: path.join(dir, 'scenarios'), templates: path.join(dir, 'templates') };
+    open = await startStack({ folders, locale: 'en' }, { stepMs: 1 });
+    keyed = await startStack(
+      {
+        folders,
+        locale: 'en',
+        auth: { api_keys: [{ key: keys.ops, name: 'ops', role: 'admin' }, { key: keys.alice, name: 'alice' }, { key: keys.bob, name: 'bob' }] },
+      },
+      { stepMs: 1 },
+    );
+    browser = await chromium.launch({
+      executablePath: executablePath!,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    await open?.close();
+    await keyed?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function newPage(locale = 'en-US'): Promise<Page> {
+    const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    return page;
+  }
+
+  it('overview: the backend is up, the auth-off banner shows; first paint is measured', async () => {
+    const page = await newPage();
+    await page.goto(`${open.gw.url}/ui`);
+    await page.locator('.backend[data-state=up]').first().waitFor();
+    const paint = (await page.evaluate("performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null")) as number | null;
+    console.log(`console: /ui first contentful paint ${paint === null ? 'n/a' : `${Math.round(paint)} ms`}`);
+    // With the backend pool every configured backend has a card; without it, the one ComfyUI from /health.
+    const pool = await open.gw.call('GET', '/api/v1/backends');
+    const expected = pool.status === 200 ? (pool.json.data as { backends: unknown[] }).backends.length : 1;
+    await expect.poll(() => page.locator('.backend').count()).toBe(expected);
+    expect(await page.locator('.banner-warn').innerText()).toMatch(/Authentication is off/);
+    await page.screenshot({ path: path.join(shots, 'overview.png'), fullPage: true });
+    const zh = await newPage('zh-CN');
+    await zh.goto(`${open.gw.url}/ui`);
+    await zh.locator('.backend[data-state=up]').first().waitFor();
+    expect(await zh.locator('h1').first().innerText()).toContain('概览');
+  }, 60_000);
+
+  it('scenarios: a broken manifest shows its file:line', async () => {
+    const page = await newPage();
+    await page.goto(`${open.gw.url}/ui/scenarios`);
+    const row = page.locator('tr[data-scenario=broken]');
+    await row.waitFor();
+    expect(await row.getAttribute('data-status')).toBe('failed');
+    expect(await row.locator('.problem-error').first().innerText()).toMatch(/broken\.yaml:4\b/);
+    expect(await page.locator('tr[data-scenario=invert]').getAttribute('data-status')).toBe('loaded');
+    await page.screenshot({ path: path.join(shots, 'scenarios.png'), fullPage: true });
+  }, 60_000);
+
+  it('try-it: the form made from invert\'s schema uploads a picture and shows it inverted', async () => {
+    const page = await newPage();
+    await page.goto(`${open.gw.url}/ui/scenarios/invert`);
+    await page.locator('[data-field=input_image] input[type=file]').setInputFiles(path.join(dir, 'photo.png'));
+    await page.locator('.try-form button[type=submit]').click();
+    const pixel = await (await page.waitForFunction(middlePixel)).jsonValue();
+    // (200, 90, 20) inverted.
+    expect(pixel).toEqual({ r: 55, g: 165, b: 235, width: 48, height: 32 });
+    await page.screenshot({ path: path.join(shots, 'try-it.png'), fullPage: true });
+  }, 60_000);
+
+  it('a running text2img job: its progress bar moves, and Cancel stops it', async () => {
+    open.sim.faults.stepMs = 150;
+    try {
+      const id = await submitText2img(open, 60);
+      const page = await newPage();
+      await page.goto(`${open.gw.url}/ui/jobs/${id}`);
+      const first = await progressAbove(page, 0);
+      const later = await progressAbove(page, first);
+      expect(later).toBeGreaterThan(first);
+      await page.screenshot({ path: path.join(shots, 'job.png'), fullPage: true });
+      const list = await newPage();
+      await list.goto(`${open.gw.url}/ui/jobs`);
+      await list.locator(`tr[data-job="${id}"] [role=progressbar]`).waitFor();
+      await list.screenshot({ path: path.join(shots, 'jobs.png'), fullPage: true });
+      await page.locator('button.danger').click();
+      await page.locator('.job-page[data-status=interrupted]').waitFor();
+      const job = await open.gw.call('GET', `/api/v1/jobs/${id}`);
+      expect(job.json.data).toMatchObject({ status: 'interrupted' });
+      await list.locator(`tr[data-job="${id}"][data-status=interrupted]`).waitFor();
+    } finally {
+      open.sim.faults.stepMs = 1;
+    }
+  }, 90_000);
+
+  it('backends page: the backend with its load', async () => {
+    const page = await newPage();
+    await page.goto(`${open.gw.url}/ui/backends`);
+    await page.locator('.backend[data-state=up]').first().waitFor();
+    await page.screenshot({ path: path.join(shots, 'backends.png'), fullPage: true });
+  }, 60_000);
+
+  it('a caller\'s key sees its own jobs only; an admin key sees every caller\'s', async () => {
+    const mine = await submitText2img(keyed, 2, keys.bob);
+    const theirs = await submitText2img(keyed, 2, keys.alice);
+    const page = await newPage();
+    await page.goto(`${keyed.gw.url}/ui/jobs`);
+    await page.locator('input[name=api-key]').fill(keys.bob);
+    await page.screenshot({ path: path.join(shots, 'key-prompt.png') });
+    await page.locator('.key-prompt button[type=submit]').click();
+    await page.locator(`tr[data-job="${mine}"]`).waitFor();
+    expect(await page.locator(`tr[data-job="${theirs}"]`).count()).toBe(0);
+    expect(await page.locator('.banner').innerText()).toMatch(/bob.*sees its own jobs/);
+    // The key lives in this tab's sessionStorage only.
+    expect(await page.evaluate("[sessionStorage.getItem('gateway.apiKey'), localStorage.getItem('gateway.apiKey')]")).toEqual([keys.bob, null]);
+
+    const admin = await newPage();
+    await admin.goto(`${keyed.gw.url}/ui/jobs`);
+    await admin.locator('input[name=api-key]').fill(keys.ops);
+    await admin.locator('.key-prompt button[type=submit]').click();
+    await admin.locator(`tr[data-job="${mine}"]`).waitFor();
+    await admin.locator(`tr[data-job="${theirs}"]`).waitFor();
+    await admin.screenshot({ path: path.join(shots, 'jobs-admin.png'), fullPage: true });
+  }, 60_000);
+});
