@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     throw error;
   }
   console.log(`ComfyUI simulator: ${sim.url} (data in ${sim.dataDir}, removed on exit)`);
-  console.log(`Gateway:           ${gateway.url}   docs: ${gateway.url}/docs`);
+  console.log(`Gateway:           ${gateway.url}   docs: ${gateway.url}/docs   console: ${gateway.url}/ui`);
   console.log(`Sample inputs in the simulator: ${samples.join(', ')}`);
   console.log(`Check the scenarios against this simulator: npm run check -- --comfyui ${sim.url}`);
 

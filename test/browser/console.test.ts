@@ -195,11 +195,22 @@ describe.skipIf(!executablePath)(`operator console in Chromium (${executablePath
     }
   }, 90_000);
 
-  it('backends page: the backend with its load', async () => {
+  it('backends page: the backend with its load and health history; drain and resume where the gateway has a pool', async () => {
     const page = await newPage();
     await page.goto(`${open.gw.url}/ui/backends`);
-    await page.locator('.backend[data-state=up]').first().waitFor();
+    await page.locator('.backend[data-state=up] .health .health-up').first().waitFor();
     await page.screenshot({ path: path.join(shots, 'backends.png'), fullPage: true });
+    // Without a backend pool (GET /api/v1/backends is 404) there is nothing to drain, and no button is offered.
+    const pool = await open.gw.call('GET', '/api/v1/backends');
+    if (pool.status !== 200) {
+      expect(await page.locator('.backend button').count()).toBe(0);
+      return;
+    }
+    const card = page.locator('.backend').first();
+    await card.locator('button').click();
+    await page.locator('.backend[data-state=draining]').first().waitFor();
+    await page.locator('.backend[data-state=draining] button').first().click();
+    await expect.poll(() => page.locator('.backend[data-state=draining]').count()).toBe(0);
   }, 60_000);
 
   it('a caller\'s key sees its own jobs only; an admin key sees every caller\'s', async () => {

@@ -1,11 +1,22 @@
 // One backend: up or down, its load, its device, its models, and (admin) drain / resume.
 import { useSession } from '../context';
+import type { HealthPoint } from '../hooks/use-backends';
 import type { Backend } from '../types';
 import { Badge } from './status';
 
 const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 
-export function BackendCard({ backend, details, onToggle }: { backend: Backend; details?: boolean; onToggle?: (backend: Backend) => void }) {
+interface Props {
+  backend: Backend;
+  /** Node count and models (the backends page). */
+  details?: boolean;
+  /** Health readings, oldest first. */
+  history?: readonly HealthPoint[];
+  /** Drain or resume (admin keys, with a backend pool). */
+  onToggle?: (backend: Backend) => void;
+}
+
+export function BackendCard({ backend, details, history, onToggle }: Props) {
   const { t } = useSession();
   const state = !backend.up ? 'down' : backend.draining ? 'draining' : 'up';
   return (
@@ -23,6 +34,13 @@ export function BackendCard({ backend, details, onToggle }: { backend: Backend; 
         <dd>{backend.device ? `${backend.device.name} · ${gib(backend.device.vram_free)} / ${gib(backend.device.vram_total)}` : '—'}</dd>
         {details && <><dt>{t('backend.nodes')}</dt><dd>{backend.nodes ?? '—'}</dd></>}
       </dl>
+      {history && history.length > 0 && (
+        <div class="health" aria-label="health history">
+          {history.map((point) => (
+            <span key={point.at} class={point.up ? 'health-up' : 'health-down'} title={new Date(point.at).toLocaleTimeString()} />
+          ))}
+        </div>
+      )}
       {backend.last_error && <p class="error small">{t('backend.last_error')}: {backend.last_error}</p>}
       {details && backend.models && (
         <details>

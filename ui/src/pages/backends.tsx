@@ -7,7 +7,7 @@ import type { Backend } from '../types';
 
 export function Backends() {
   const { t, who } = useSession();
-  const { data, error, reload } = useBackends();
+  const { data, error, history, reload } = useBackends();
   const toggle = (backend: Backend) => {
     void (backend.draining ? api.resume(backend.name) : api.drain(backend.name)).then(reload, reload);
   };
@@ -19,7 +19,7 @@ export function Backends() {
       {data?.pool && !who.admin && <p class="muted">{t('backend.admin_only')}</p>}
       <div class="cards">
         {data?.backends.map((backend) => (
-          <BackendCard key={backend.name} backend={backend} details onToggle={data.pool && who.admin ? toggle : undefined} />
+          <BackendCard key={backend.name} backend={backend} details history={history.get(backend.name)} onToggle={data.pool && who.admin ? toggle : undefined} />
         ))}
       </div>
     </div>
