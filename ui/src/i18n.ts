@@ -74,6 +74,15 @@ const en = {
   'job.queue_position': 'queue position',
   'common.loading': 'Loading…',
   'common.error': 'Error',
+  'status.queued': 'queued',
+  'status.running': 'running',
+  'status.succeeded': 'succeeded',
+  'status.failed': 'failed',
+  'status.interrupted': 'interrupted',
+  'status.cancelled': 'cancelled',
+  'status.loaded': 'loaded',
+  'status.loaded-with-warnings': 'loaded with warnings',
+  'status.draft': 'draft',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -152,6 +161,15 @@ const zh: Record<MessageKey, string> = {
   'job.queue_position': '队列位置',
   'common.loading': '加载中…',
   'common.error': '错误',
+  'status.queued': '排队中',
+  'status.running': '运行中',
+  'status.succeeded': '成功',
+  'status.failed': '失败',
+  'status.interrupted': '已中断',
+  'status.cancelled': '已取消',
+  'status.loaded': '已加载',
+  'status.loaded-with-warnings': '已加载（有警告）',
+  'status.draft': '草稿',
 };
 
 export type Locale = 'en' | 'zh-CN';
@@ -180,4 +198,5 @@ export function rememberLocale(locale: Locale): void {
 }
 
 export type Translate = (key: MessageKey) => string;
+export const isMessageKey = (key: string): key is MessageKey => key in en;
 export const translator = (locale: Locale): Translate => (key) => catalogues[locale][key];

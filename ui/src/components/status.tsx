@@ -1,8 +1,12 @@
 // Small pieces shown everywhere: a status badge, a progress bar, the live indicator, a time.
 import { useSession } from '../context';
+import { isMessageKey } from '../i18n';
 
+/** A status in a coloured pill; a job or scenario status is shown in the page's language. */
 export function Badge({ value, tone }: { value: string; tone?: string }) {
-  return <span class={`badge badge-${tone ?? value}`}>{value}</span>;
+  const { t } = useSession();
+  const key = `status.${value}`;
+  return <span class={`badge badge-${tone ?? value}`}>{isMessageKey(key) ? t(key) : value}</span>;
 }
 
 export function ProgressBar({ percent }: { percent: number }) {
