@@ -74,10 +74,11 @@ export interface SimChild extends Child {
 }
 
 /** `npm run sim` on a free port, with its data folder in a fresh temp directory (removed by stop()). */
-export async function startSimProcess(options: { stepMs?: number } = {}): Promise<SimChild> {
+export async function startSimProcess(options: { stepMs?: number; runMs?: number; args?: string[] } = {}): Promise<SimChild> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-sim-'));
-  const args = ['--port', '0', '--data-dir', dataDir, '--max-upload-mb', '200'];
+  const args = ['--port', '0', '--data-dir', dataDir, '--max-upload-mb', '200', ...(options.args ?? [])];
   if (options.stepMs !== undefined) args.push('--step-ms', String(options.stepMs));
+  if (options.runMs !== undefined) args.push('--run-ms', String(options.runMs));
   const { child, value: url } = await spawnUntil(path.join(repoRoot, 'packages/comfyui-sim/src/main.ts'), args, {}, (line) =>
     /listening on (http:\/\/\S+)/.exec(line)?.[1],
   );
@@ -101,6 +102,8 @@ export interface GatewayChild extends Child {
 
 export interface GatewayChildOptions {
   comfyUrl: string;
+  /** A pool: written as comfyui.backends (comfyUrl stays comfyui.url, the pool's first for a single-URL gateway). */
+  comfyUrls?: string[];
   /** Extra YAML appended to the generated gateway.yaml (top-level sections not already written). */
   extraYaml?: string;
   /** Scenario manifests and templates to copy in: file name → text. Default: the shipped ones. */
@@ -123,7 +126,9 @@ export async function startGatewayProcess(options: GatewayChildOptions): Promise
   for (const [name, text] of templates) await writeFile(path.join(dir, 'templates', name), text);
   const config = [
     'server: { host: 127.0.0.1, port: 0 }',
-    `comfyui: { url: "${options.comfyUrl}" }`,
+    options.comfyUrls
+      ? `comfyui: { url: "${options.comfyUrl}", backends: [${options.comfyUrls.map((url) => `{ url: "${url}" }`).join(', ')}] }`
+      : `comfyui: { url: "${options.comfyUrl}" }`,
     'scenarios: { watch: false }',
     options.extraYaml ?? '',
     // For experiments: e.g. BENCH_GATEWAY_YAML='log: { access: false }' npm run bench -- submit-overhead

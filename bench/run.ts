@@ -15,9 +15,10 @@ import { fanout } from './cases/fanout.js';
 import { waitLatency } from './cases/wait-latency.js';
 import { dispatchCost } from './cases/dispatch-cost.js';
 import { idempotencySoak } from './cases/idempotency-soak.js';
+import { pool } from './cases/pool.js';
 
 const cases: BenchCase[] = [
-  upstreamDown, scenarioReload, submitOverhead, waitLatency, streaming, loadProof, footprint, fanout, dispatchCost, idempotencySoak,
+  upstreamDown, scenarioReload, submitOverhead, waitLatency, streaming, loadProof, footprint, fanout, dispatchCost, idempotencySoak, pool,
 ];
 
 async function main(): Promise<void> {

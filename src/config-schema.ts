@@ -41,6 +41,10 @@ export interface Config {
     request_timeout_ms: number;
     ws_reconnect_min_ms: number;
     ws_reconnect_max_ms: number;
+    /** Every backend's /system_stats and /queue are read this often (src/pool/health-monitor.ts). */
+    probe_interval_ms: number;
+    /** Failed probes in a row before a backend is taken out of the pool (it comes back by itself). */
+    eject_after_failures: number;
   };
   folders: { scenarios: string; templates: string; input: string; output: string };
   scenarios: { watch: boolean; debounce_ms: number };
@@ -93,6 +97,12 @@ export interface Config {
     mirror_outputs: boolean;
     /** `?output=base64`: the most image bytes one answer carries; more stay URLs. */
     base64_max_bytes: number;
+    /** Sends of one job (its first included) when the backend running it dies; then it fails. */
+    max_attempts: number;
+    /** A job waiting in the gateway's queue while no backend is up fails after this long. */
+    queue_timeout_s: number;
+    /** The priority of a job whose request and manifest name none. */
+    default_priority: number;
   };
   /** Job results POSTed to a caller's URL, signed the Standard Webhooks way (docs/webhooks.md). */
   webhooks: {
@@ -228,7 +238,16 @@ export const configSchema: JSONSchemaType<Config> = {
       type: 'object',
       additionalProperties: false,
       default: emptySection,
-      required: ['url', 'backends', 'connect_timeout_ms', 'request_timeout_ms', 'ws_reconnect_min_ms', 'ws_reconnect_max_ms'],
+      required: [
+        'url',
+        'backends',
+        'connect_timeout_ms',
+        'request_timeout_ms',
+        'ws_reconnect_min_ms',
+        'ws_reconnect_max_ms',
+        'probe_interval_ms',
+        'eject_after_failures',
+      ],
       properties: {
         url: { type: 'string', pattern: comfyUrlPattern, default: 'http://127.0.0.1:8188' },
         backends: { type: 'array', default: [], maxItems: 1_000, items: backendEntrySchema },
@@ -236,6 +255,8 @@ export const configSchema: JSONSchemaType<Config> = {
         request_timeout_ms: positiveInt(30_000),
         ws_reconnect_min_ms: positiveInt(250),
         ws_reconnect_max_ms: positiveInt(10_000),
+        probe_interval_ms: positiveInt(2_000),
+        eject_after_failures: positiveInt(3, 100),
       },
     },
     folders: {
@@ -337,6 +358,9 @@ export const configSchema: JSONSchemaType<Config> = {
         'poll_interval_ms',
         'mirror_outputs',
         'base64_max_bytes',
+        'max_attempts',
+        'queue_timeout_s',
+        'default_priority',
       ],
       properties: {
         wait_timeout_max_s: positiveInt(300, 86_400),
@@ -345,6 +369,9 @@ export const configSchema: JSONSchemaType<Config> = {
         poll_interval_ms: positiveInt(2_000),
         mirror_outputs: { type: 'boolean', default: false },
         base64_max_bytes: positiveInt(32 * 1024 * 1024),
+        max_attempts: positiveInt(2, 100),
+        queue_timeout_s: positiveInt(600, 86_400),
+        default_priority: { type: 'integer', minimum: -1000, maximum: 1000, default: 0 },
       },
     },
     webhooks: {

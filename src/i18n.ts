@@ -34,6 +34,9 @@ const catalogue = {
   'image.uploaded': ['上传成功', 'Upload succeeded'],
   'image.url': ['获取图片 URL 成功', 'Image URL retrieved'],
   'health.ok': ['服务正常', 'Service is healthy'],
+  'backends.list': ['后端列表', 'The backends of the pool'],
+  'backends.drained': ['后端已停止接收新任务，正在完成已有任务', 'The backend gets no new work and finishes what it holds'],
+  'backends.resumed': ['后端已恢复接收任务', 'The backend takes work again'],
   'health.degraded': ['ComfyUI 不可用', 'ComfyUI is unreachable'],
   'scenario.submitted': ['任务已提交', 'Job submitted'],
   'scenario.dry_run': ['工作流已生成（未提交）', 'Workflow built (not submitted)'],
@@ -48,6 +51,16 @@ const catalogue = {
     'ComfyUI 已不再知道这个任务（不在队列中也不在历史记录中），它可能已重启',
     'ComfyUI no longer knows this prompt; it was probably restarted',
   ],
+  'reason.backend_lost': [
+    '运行此任务的后端 {backend} ({url}) 已离线，重试次数已用尽',
+    'The backend {backend} ({url}) that ran this prompt went down, and no attempt is left',
+  ],
+  'reason.queue_timeout': [
+    '任务在网关队列中等待了 {seconds} 秒，期间没有可用的后端',
+    'The prompt waited {seconds} s in the gateway queue with no backend up',
+  ],
+  'reason.no_backend_up': ['池中没有在线的后端', 'no backend of the pool is up'],
+  'reason.backend_unknown': ['没有名为 {name} 的后端', 'there is no backend named {name}'],
   'reason.job_removed': ['任务在开始前已从队列中移除', 'The prompt was removed from the queue before it started'],
   'reason.job_interrupted_pending': [
     '任务在开始前被中断（已从队列中移除）',

@@ -5,19 +5,18 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { createApp, type RouteGroup } from './app.js';
-import { createComfyClient, type ComfyClient } from './comfy/client.js';
+import type { ComfyClient } from './comfy/client.js';
 import { randomUUID } from 'node:crypto';
 import { createJobTracker, type JobTracker } from './jobs/tracker.js';
-import { createSubmitter, type Submitter } from './jobs/submit.js';
+import type { Submitter } from './jobs/submit.js';
 import { readPackageInfo } from './version.js';
 import { rootRoutes } from './routes/root.js';
 import { createSecurity, type UpgradeVerdict } from './security/security.js';
 import type { RouteSpec } from './http/define-route.js';
-import { createUpstreamEvents, type UpstreamEvents } from './comfy/events.js';
+import type { UpstreamEvents } from './comfy/events.js';
 import { createClientHub, type ClientHub } from './jobs/client-hub.js';
 import { createImageUrlBuilder } from './images/image-url.js';
 import { createProgressRelay } from './jobs/relay.js';
-import { catchUpAfterReconnect } from './jobs/relay-catch-up.js';
 import { createGatewaySockets, SOCKET_FACTS, type GatewaySockets } from './routes/ws.js';
 import { healthRoutes } from './routes/health.js';
 import { workflowRoutes } from './routes/workflows.js';
@@ -40,7 +39,7 @@ import { wireMetrics } from './metrics/wire-metrics.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { createClosing } from './jobs/closing.js';
 import { createJobRecovery } from './jobs/recover.js';
-import { createWatchdog, type Watchdog } from './jobs/watchdog.js';
+import type { Watchdog } from './jobs/watchdog.js';
 import { createOutputMirror, type OutputMirror } from './jobs/mirror.js';
 import { createJobAnswers, jobRoutes, type JobRouteDeps } from './routes/jobs.js';
 import { createHttpDrain } from './shutdown.js';
@@ -50,6 +49,8 @@ import { createSubmitJob } from './jobs/submit-job.js';
 import { createIdempotencyStore, type IdempotencyStore } from './http/idempotency-store.js';
 import { restoreInlined, takeInlined } from './jobs/outputs.js';
 import { answerClientError } from './http/client-error.js';
+import { startPool, type GatewayPool } from './pool/start-pool.js';
+import { backendRoutes } from './routes/backends.js';
 
 export interface Gateway {
   url: string;
@@ -64,8 +65,10 @@ export interface Gateway {
   specs: readonly RouteSpec[];
   /** API key, rate limit and (when on for all routes) signature checks for a WebSocket upgrade request. */
   authenticateUpgrade(req: IncomingMessage): UpgradeVerdict;
-  /** ComfyUI's event stream (one WebSocket under upstreamClientId). */
+  /** The first backend's event stream (one WebSocket per backend, all under upstreamClientId). */
   events: UpstreamEvents;
+  /** The backends, the gateway's queue and the dispatcher in front of them. */
+  pool: GatewayPool;
   /** caller client_id → its open gateway WebSockets. */
   hub: ClientHub;
   /** The scenario registry: `current()` snapshot, `onChange(listener)`. */
@@ -92,20 +95,18 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const log = options.log ?? createLogger(config);
   const pkg = readPackageInfo();
   const metrics = config.metrics.enabled ? createMetrics() : undefined;
-  const comfy = createComfyClient({
-    url: config.comfyui.url,
-    connectTimeoutMs: config.comfyui.connect_timeout_ms,
-    requestTimeoutMs: config.comfyui.request_timeout_ms,
-    ...(metrics ? { onOutcome: metrics.upstreamCall } : {}),
-  });
-
   const upstreamClientId = `gateway-${randomUUID()}`;
   const tracker = createJobTracker();
-  const submit = createSubmitter({ comfy, tracker, upstreamClientId, mirrorAll: config.jobs.mirror_outputs });
+  // Every backend: its client, event stream, health and catalogue; the gateway's queue and the dispatcher.
+  const pool = await startPool({ config, tracker, upstreamClientId, log, metrics });
+  const comfy: ComfyClient = pool.client;
+  const submit: Submitter = pool.dispatcher.submit;
   const imageUrl = createImageUrlBuilder({
     mode: config.images.url_mode,
     publicUrl: config.server.public_url,
     comfyuiUrl: config.comfyui.url,
+    backendUrl: (name) => pool.backends.get(name)?.spec.url,
+    nameBackends: () => pool.backends.list().length > 1,
   });
   // Following prompts (src/jobs, src/routes/jobs.ts). Closing ends the waits and SSE streams still open.
   const jobsClosing = createClosing();
@@ -113,12 +114,16 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     tracker,
     comfy,
     imageUrl,
-    recover: createJobRecovery({ comfy, tracker }),
+    recover: createJobRecovery({
+      sources: () => pool.backends.list().map((backend) => ({ name: backend.name, comfy: backend.client })),
+      tracker,
+    }),
     settings: config.jobs,
     log,
     closing: jobsClosing,
     // The recent jobs list and its live stream (the console's jobs page).
     feed: createJobFeed({ tracker, imageUrl, closing: jobsClosing }),
+    queuePosition: pool.queuePosition,
   };
   const jobs = createJobAnswers(jobDeps);
   // Job ends → signed POSTs (src/webhooks); Idempotency-Key on the two submit routes.
@@ -131,7 +136,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   // Answers are kept without their inline images; a replay reads them again from ComfyUI's output folder.
   const idempotency = createIdempotency(idempotencyStore, {
     take: takeInlined,
-    restore: (body, parts) => restoreInlined(body, parts, comfy, config.jobs.base64_max_bytes),
+    restore: (body, parts) => restoreInlined(body, parts, pool.viewerFor(body), config.jobs.base64_max_bytes),
   });
   // The one submission path of the workflow route, the scenario routes and the WebSocket `submit`.
   const submitJob = createSubmitJob({ submit, webhooks, idempotency, result: jobs.withResult });
@@ -160,10 +165,11 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const security = createSecurity({ config });
   const groups: RouteGroup[] = [
     rootRoutes({ pkg }),
-    healthRoutes({ config, comfy }),
+    healthRoutes({ config, comfy, pool }),
+    backendRoutes({ pool }),
     ...(metrics ? [metricsRoutes({ metrics })] : []),
     workflowRoutes({ config, comfy, submitJob, tracker, jobs, images }),
-    queueRoutes({ comfy, tracker }),
+    queueRoutes({ comfy, tracker, pool }),
     await imageRoutes({ config, comfy, findJob: async (id) => tracker.get(id) ?? (await jobDeps.recover(id)) }),
     scenarioRoutes({
       registry,
@@ -218,35 +224,19 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const { port } = server.address() as AddressInfo;
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  log.info({ url, comfyui: comfy.address }, 'gateway listening');
+  log.info({ url, comfyui: pool.backends.list().map((backend) => backend.spec.url) }, 'gateway listening');
   if (!security.multiTenant) {
     log.info('no API keys configured: single-tenant, every request sees and manages every job');
   }
 
   // The event flow: ComfyUI's stream → relay → tracker → the caller's sockets, SSE streams, waits and webhooks.
   // ComfyUI may not be up yet: the stream keeps trying in the background.
-  const events = createUpstreamEvents({
-    url: config.comfyui.url,
-    clientId: upstreamClientId,
-    minDelayMs: config.comfyui.ws_reconnect_min_ms,
-    maxDelayMs: config.comfyui.ws_reconnect_max_ms,
-    handshakeTimeoutMs: config.comfyui.connect_timeout_ms,
-    log,
-  });
+  const events = pool.backends.list()[0]!.events;
   const hub = createClientHub();
-  const relay = createProgressRelay({ events, tracker, hub, imageUrl, log });
+  const relay = createProgressRelay({ events: pool.events, tracker, hub, imageUrl, log });
   const unwireMetrics = metrics ? wireMetrics(metrics, { events, tracker, hub }) : () => undefined;
-  const stopCatchUp = catchUpAfterReconnect({ events, tracker, comfy, replay: relay.receive, log });
-  const watchdog = createWatchdog({
-    tracker,
-    comfy,
-    events,
-    replay: relay.receive,
-    silenceMs: config.jobs.watchdog_silence_ms,
-    intervalMs: config.jobs.poll_interval_ms,
-    lostReason: translate(config.locale, 'reason.prompt_lost'),
-    log,
-  });
+  // Each backend's catch-up after a reconnect and its watchdog, over the jobs it owns.
+  const watchdog: Watchdog = pool.follow({ replay: relay.receive });
   // Always listening: any scenario may ask for mirroring (outputs.mirror), and a reload may add one at any time.
   const mirror = createOutputMirror({ tracker, comfy, outputDir: config.folders.output, log });
   const sockets = createGatewaySockets({
@@ -285,6 +275,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     specs,
     authenticateUpgrade: (req) => security.authenticateUpgrade(req, SOCKET_FACTS),
     events,
+    pool,
     hub,
     sockets,
     watchdog,
@@ -312,10 +303,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       mirror.stop();
       await mirror.idle();
       unwireMetrics();
-      stopCatchUp();
-      await events.close();
       // Past the deadline nobody waits for ComfyUI's answers any more: abort them instead of waiting.
-      await comfy.close({ force: !result.drained });
+      await pool.close({ force: !result.drained });
     },
   };
 }

@@ -18,8 +18,8 @@ export interface Candidate {
   lastChosenAt: number;
 }
 
-export function chooseBackend(candidates: readonly Candidate[], job: { checkpoint?: string }): Candidate | undefined {
-  let best: Candidate | undefined;
+export function chooseBackend<C extends Candidate>(candidates: readonly C[], job: { checkpoint?: string }): C | undefined {
+  let best: C | undefined;
   for (const candidate of candidates) {
     if (!candidate.up || candidate.draining || candidate.freeSlots < 1 || !candidate.capable) continue;
     if (!best || better(candidate, best, job.checkpoint)) best = candidate;

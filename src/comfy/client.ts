@@ -35,6 +35,14 @@ export interface ViewResult {
   body: Readable;
 }
 
+/** A file in one of ComfyUI's folders; `backend` names the server of a pool that wrote it (one ComfyUI ignores it). */
+export interface ViewFile {
+  filename: string;
+  subfolder?: string;
+  type?: ImageType;
+  backend?: string | undefined;
+}
+
 export interface ComfyClient {
   /** `http://host:port`, for messages and links. */
   readonly address: string;
@@ -55,7 +63,7 @@ export interface ComfyClient {
     overwrite?: boolean;
   }): Promise<UploadResponse>;
   /** Streams a file from ComfyUI's /view; 404 → a catalogued not-found. */
-  view(file: { filename: string; subfolder?: string; type?: ImageType }, signal?: AbortSignal): Promise<ViewResult>;
+  view(file: ViewFile, signal?: AbortSignal): Promise<ViewResult>;
   systemStats(): Promise<Record<string, unknown>>;
   objectInfo(): Promise<ObjectInfo>;
   /** Waits for requests in flight; `force` aborts them (a shutdown whose deadline has passed). */

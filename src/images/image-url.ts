@@ -9,6 +9,8 @@ export interface ImageLocation {
   type?: ImageType;
   /** A mirrored job's output: the download route serves the gateway's copy of that prompt (src/jobs/mirror.ts). */
   promptId?: string;
+  /** The backend of the pool that wrote the file (its name travels in the link when the pool has several). */
+  backend?: string | undefined;
 }
 
 export interface ImageUrlSettings {
@@ -18,6 +20,10 @@ export interface ImageUrlSettings {
   publicUrl: string;
   /** config.comfyui.url */
   comfyuiUrl: string;
+  /** A pool backend's URL by name (links in `comfyui` mode point at the server that wrote the file). */
+  backendUrl?: (name: string) => string | undefined;
+  /** Whether links name their backend: only when the pool has several, so a pool of one keeps its links. */
+  nameBackends?: () => boolean;
 }
 
 export const DOWNLOAD_PATH = '/api/v1/images/download';
@@ -28,11 +34,14 @@ export function buildImageUrl(image: ImageLocation, settings: ImageUrlSettings, 
   const filename = encodeURIComponent(image.filename);
   const type = encodeURIComponent(image.type ?? 'output');
   if (settings.mode === 'comfyui') {
-    return `${trimSlash(settings.comfyuiUrl)}/view?filename=${filename}&subfolder=${subfolder}&type=${type}`;
+    const server = (image.backend !== undefined ? settings.backendUrl?.(image.backend) : undefined) ?? settings.comfyuiUrl;
+    return `${trimSlash(server)}/view?filename=${filename}&subfolder=${subfolder}&type=${type}`;
   }
   const base = trimSlash(settings.publicUrl || requestOrigin);
   const prompt = image.promptId ? `&prompt_id=${encodeURIComponent(image.promptId)}` : '';
-  return `${base}${DOWNLOAD_PATH}?filename=${filename}&subfolder=${subfolder}&img_type=${type}${prompt}`;
+  const backend =
+    image.backend !== undefined && settings.nameBackends?.() === true ? `&backend=${encodeURIComponent(image.backend)}` : '';
+  return `${base}${DOWNLOAD_PATH}?filename=${filename}&subfolder=${subfolder}&img_type=${type}${prompt}${backend}`;
 }
 
 /** A DNS name (labels of letters, digits, `-`, `_`) or a bracketed IPv6 literal, then an optional port. */

@@ -45,6 +45,10 @@ export interface JobDocument {
   finished_at: string | null;
   outputs: JobDocumentOutput[];
   error: { node: string | null; type: string; message: string } | null;
+  /** The backend of the pool it was sent to; null while it waits in the gateway's queue. */
+  backend: string | null;
+  /** How many times it was sent to a backend (more than 1 after a failover). */
+  attempts: number;
   /** Only when the job was submitted with a webhook: where its end goes and how the delivery went. */
   webhook?: WebhookDelivery;
 }
@@ -71,6 +75,8 @@ export function buildJobDocument(
     finished_at: iso(job.finishedAt),
     outputs: resultOutputs(job).map((output) => ({ ...output, url: imageUrl(linkTarget(job, output), baseUrl) })),
     error: job.error ?? null,
+    backend: job.backend ?? null,
+    attempts: job.attempts ?? (job.backend !== undefined ? 1 : 0),
     ...(job.webhook ? { webhook: { ...job.webhook } } : {}),
   };
 }
@@ -84,7 +90,8 @@ export function resultOutputs(job: JobRecord): JobRecord['outputs'] {
 
 /** A mirrored result's link names its prompt, so it keeps working after ComfyUI's copy is gone. */
 function linkTarget(job: JobRecord, output: JobRecord['outputs'][number]): ImageLocation {
-  return job.mirror && output.type === 'output' ? { ...output, promptId: job.promptId } : output;
+  const located = job.backend !== undefined ? { ...output, backend: job.backend } : output;
+  return job.mirror && output.type === 'output' ? { ...located, promptId: job.promptId } : located;
 }
 
 function iso(ms: number | undefined): string | null {
@@ -126,6 +133,8 @@ export const jobDocumentSchema = {
         },
       },
     },
+    backend: { type: ['string', 'null'], description: "The pool backend it was sent to; null while it waits in the gateway's queue" },
+    attempts: { type: 'integer', description: 'Sends to a backend so far (more than 1 after a failover)' },
     webhook: {
       type: 'object',
       description:

@@ -10,12 +10,10 @@ import { buildJobDocument, type JobDocument } from './job-document.js';
 import { frame } from './sse.js';
 import { isFinished, type JobRecord, type JobStatus, type JobTracker } from './tracker.js';
 
-/** A job as the list shows it: the job document, plus who submitted it and where it runs. */
+/** A job as the list shows it: the job document, plus who submitted it. */
 export interface JobSummary extends JobDocument {
   /** The API key name that submitted it; null with auth off or for a prompt submitted around the gateway. */
   caller: string | null;
-  /** The backend that runs it, when the gateway records one. */
-  backend: string | null;
 }
 
 export interface JobFilter {
@@ -98,14 +96,13 @@ export function createJobFeed(deps: JobFeedDeps): JobFeed {
     if (filter.scenario !== undefined && job.scenario !== filter.scenario) return false;
     if (filter.status !== undefined && job.status !== filter.status) return false;
     if (filter.caller !== undefined && (job.owner ?? '') !== filter.caller) return false;
-    if (filter.backend !== undefined && (backendOf(job) ?? '') !== filter.backend) return false;
+    if (filter.backend !== undefined && (job.backend ?? '') !== filter.backend) return false;
     return true;
   }
 
   const summary = (job: JobRecord, baseUrl: string): JobSummary => ({
     ...buildJobDocument(job, deps.imageUrl, baseUrl),
     caller: job.owner ?? null,
-    backend: backendOf(job) ?? null,
   });
 
   function list(caller: Caller | undefined, filter: JobFilter, limit: number, baseUrl: string): JobSummary[] {
@@ -148,10 +145,4 @@ export function createJobFeed(deps: JobFeedDeps): JobFeed {
       watchers.clear();
     },
   };
-}
-
-/** The backend a job ran on, once the pool records one on the job (read loosely until every record has it). */
-function backendOf(job: JobRecord): string | undefined {
-  const value = (job as JobRecord & { backend?: unknown }).backend;
-  return typeof value === 'string' ? value : undefined;
 }

@@ -44,7 +44,7 @@ export function createOutputMirror(deps: {
       const target = mirroredPath(deps.outputDir, job.promptId, output);
       await mkdir(path.dirname(target), { recursive: true });
       const partial = `${target}.partial`;
-      const view = await deps.comfy.view(output);
+      const view = await deps.comfy.view({ ...output, backend: job.backend });
       try {
         await pipeline(view.body, createWriteStream(partial));
         await rename(partial, target);

@@ -10,25 +10,52 @@ import type { JobRecord, JobTracker, NewJob } from './tracker.js';
 
 export type RecoverJob = (promptId: string) => Promise<JobRecord | undefined>;
 
-export function createJobRecovery(deps: { comfy: Pick<ComfyClient, 'getQueue' | 'getHistory'>; tracker: JobTracker }): RecoverJob {
+/** One backend to ask: its name (recorded as the job's backend) and its client. */
+export interface RecoverySource {
+  name: string;
+  comfy: Pick<ComfyClient, 'getQueue' | 'getHistory'>;
+}
+
+/**
+ * Asks every backend in turn; the first that holds the prompt owns it. A backend that cannot be reached is
+ * skipped, unless none answered: then its error is the answer (with one ComfyUI, exactly as before pools).
+ */
+export function createJobRecovery(deps: { sources: () => readonly RecoverySource[]; tracker: JobTracker }): RecoverJob {
   return async (promptId) => {
+    let firstError: unknown;
+    let answered = false;
+    for (const source of deps.sources()) {
+      try {
+        const found = await recoverFrom(source, promptId);
+        answered = true;
+        if (found) return found;
+      } catch (error) {
+        firstError ??= error;
+      }
+    }
+    if (!answered && firstError !== undefined) throw firstError;
+    return undefined;
+  };
+
+  async function recoverFrom(source: RecoverySource, promptId: string): Promise<JobRecord | undefined> {
     // Queue before history: a prompt that finishes between the two reads is then found in the history.
-    const queue = await deps.comfy.getQueue();
+    const queue = await source.comfy.getQueue();
     const running = queue.queue_running.find((item) => item[1] === promptId);
     const pending = running ? undefined : queue.queue_pending.find((item) => item[1] === promptId);
     const item = running ?? pending;
     if (item) {
-      return deps.tracker.record({ ...jobFromItem(item), status: running ? 'running' : 'queued', recovered: true });
+      const status = running ? 'running' : 'queued';
+      return deps.tracker.record({ ...jobFromItem(item), status, recovered: true, backend: source.name });
     }
-    const entry = await deps.comfy.getHistory(promptId);
+    const entry = await source.comfy.getHistory(promptId);
     if (!entry) return undefined;
-    return recordFromHistory(deps.tracker, promptId, entry);
-  };
+    return recordFromHistory(deps.tracker, promptId, entry, source.name);
+  }
 }
 
 /** Records a finished prompt from its history entry, with its outputs, error and ComfyUI's own timestamps. */
-export function recordFromHistory(tracker: JobTracker, promptId: string, entry: HistoryEntry): JobRecord {
-  const job = tracker.record({ ...jobFromItem(entry.prompt), recovered: true });
+export function recordFromHistory(tracker: JobTracker, promptId: string, entry: HistoryEntry, backend?: string): JobRecord {
+  const job = tracker.record({ ...jobFromItem(entry.prompt), recovered: true, ...(backend !== undefined ? { backend } : {}) });
   const messages = Array.isArray(entry.status?.messages) ? entry.status.messages : [];
   const start = messages.find(([type]) => type === 'execution_start');
   const startAt = start ? timestampOf(start[1]) : undefined;

@@ -7,7 +7,7 @@
 // (the early-event buffer at the end of this file) for a short while instead of being lost, and delivered in order
 // once the job is recorded. Events of prompts that never get recorded (another user's prompt broadcast to every
 // socket) simply expire. The buffer is bounded in prompts and in events per prompt, so a chatty stranger cannot grow it.
-import type { UpstreamEvents, UpstreamEventMap } from '../comfy/events.js';
+import type { UpstreamEventMap, UpstreamEventType } from '../comfy/events.js';
 import type { ImageRef } from '../comfy/types.js';
 import type { ImageUrlBuilder } from '../images/image-url.js';
 import type { Logger } from '../log.js';
@@ -31,7 +31,8 @@ export const RELAYED_EVENTS = [
 export type RelayedEvent = (typeof RELAYED_EVENTS)[number];
 
 export interface RelayDeps {
-  events: UpstreamEvents;
+  /** Every backend's event stream (src/pool/follow-backends.ts): only events of prompts that backend owns. */
+  events: { on<K extends UpstreamEventType>(type: K, listener: (data: UpstreamEventMap[K]) => void): () => void };
   tracker: JobTracker;
   hub: ClientHub;
   imageUrl: ImageUrlBuilder;
@@ -94,7 +95,7 @@ export function createProgressRelay(deps: RelayDeps): ProgressRelay {
     deps.tracker.apply(promptId, event);
     if (job.clientId === undefined) return;
     const sent = deps.hub.send(socketKey(job.owner, job.clientId), (baseUrl) =>
-      JSON.stringify({ type, data: relayedData(event, deps.imageUrl, baseUrl) }),
+      JSON.stringify({ type, data: relayedData(event, deps.imageUrl, baseUrl, job.backend) }),
     );
     if (sent === 0) deps.log.trace({ promptId, type }, 'no socket of the caller to relay to');
   }
@@ -109,7 +110,12 @@ export function createProgressRelay(deps: RelayDeps): ProgressRelay {
 }
 
 /** An event's data as callers see it (WebSocket and SSE alike): `executed` images carry a download URL. */
-export function relayedData(event: JobEvent, imageUrl: ImageUrlBuilder, baseUrl: string): Record<string, unknown> {
+export function relayedData(
+  event: JobEvent,
+  imageUrl: ImageUrlBuilder,
+  baseUrl: string,
+  backend?: string,
+): Record<string, unknown> {
   if (event.type !== 'executed') return event.data;
   const data = event.data as unknown as ExecutedData;
   const images = data.output?.images;
@@ -119,7 +125,7 @@ export function relayedData(event: JobEvent, imageUrl: ImageUrlBuilder, baseUrl:
     output: {
       ...data.output,
       images: images.map((image) =>
-        isImageRef(image) ? { ...image, url: imageUrl({ ...image, subfolder: image.subfolder ?? '' }, baseUrl) } : image,
+        isImageRef(image) ? { ...image, url: imageUrl({ ...image, subfolder: image.subfolder ?? '', backend }, baseUrl) } : image,
       ),
     },
   };

@@ -62,7 +62,7 @@ export function streamJobEvents(job: JobRecord, baseUrl: string, deps: SseDeps):
   };
   const unsubscribe = deps.tracker.subscribe(job.promptId, (event, current) => {
     if (closed) return;
-    if (relayed.has(event.type)) stream.write(frame(event.type, relayedData(event, deps.imageUrl, baseUrl)));
+    if (relayed.has(event.type)) stream.write(frame(event.type, relayedData(event, deps.imageUrl, baseUrl, current.backend)));
     if (isFinished(current.status)) {
       stream.write(frame('end', document()));
       close();

@@ -1,12 +1,9 @@
-// Every submission (workflow route, WebSocket `submit`, scenario routes) goes through here, so that each prompt:
-// - gets a lowercase hyphenated UUID (newer ComfyUI rejects anything else),
-// - is sent under the gateway's own upstream client id (so the gateway hears its events), and
-// - carries the caller's client_id, scenario and submit time in extra_data, recoverable after a gateway restart.
-import { randomUUID } from 'node:crypto';
-import type { ComfyClient } from '../comfy/client.js';
+// What every submission (workflow route, WebSocket `submit`, scenario routes) hands the dispatcher, and what it
+// gets back. The dispatcher (src/pool/dispatcher.ts) gives each prompt a lowercase hyphenated UUID (newer ComfyUI
+// rejects anything else), sends it under the gateway's own upstream client id (so the gateway hears its events) and
+// stores the caller's client_id, scenario and submit time in extra_data, recoverable after a gateway restart.
 import type { Workflow } from '../comfy/types.js';
-import { writeGatewayExtra } from './gateway-extra.js';
-import type { JobRecord, JobTracker } from './tracker.js';
+import type { JobRecord } from './tracker.js';
 
 export interface SubmitInput {
   workflow: Workflow;
@@ -20,51 +17,19 @@ export interface SubmitInput {
   mirror?: boolean;
   /** The scenario's result nodes (manifest `outputs`), recorded on the job so its document lists only those. */
   outputNodes?: readonly string[];
+  /** Higher goes first among jobs waiting in the gateway's queue (already capped for the caller). */
+  priority?: number | undefined;
 }
 
 export interface Submission {
   promptId: string;
-  number: number;
+  /** ComfyUI's queue number; null while the job waits in the gateway's queue. */
+  number: number | null;
   nodeErrors: Record<string, unknown>;
   job: JobRecord;
+  /** Only when the job waits in the gateway's queue: 1 = the next to go. */
+  queuePosition?: number;
 }
 
+/** Sends the prompt to a backend, or queues it in the gateway (src/pool/dispatcher.ts), and records the job. */
 export type Submitter = (input: SubmitInput) => Promise<Submission>;
-
-export function createSubmitter(deps: {
-  comfy: ComfyClient;
-  tracker: JobTracker;
-  upstreamClientId: string;
-  /** jobs.mirror_outputs: every job is mirrored, whatever its input says. */
-  mirrorAll?: boolean;
-}): Submitter {
-  return async (input) => {
-    const promptId = randomUUID();
-    const mirror = deps.mirrorAll === true || input.mirror === true;
-    const submittedAt = Date.now();
-    const answer = await deps.comfy.submitPrompt({
-      prompt: input.workflow,
-      prompt_id: promptId,
-      client_id: deps.upstreamClientId,
-      extra_data: writeGatewayExtra({
-        clientId: input.clientId,
-        scenario: input.scenario,
-        submittedAt,
-        owner: input.owner,
-        mirror,
-        meta: input.meta,
-      }),
-    });
-    const job = deps.tracker.record({
-      promptId: answer.prompt_id,
-      clientId: input.clientId,
-      ...(input.owner !== undefined ? { owner: input.owner } : {}),
-      scenario: input.scenario,
-      submittedAt,
-      number: answer.number,
-      ...(input.outputNodes?.length ? { outputNodes: input.outputNodes } : {}),
-      ...(mirror ? { mirror: true } : {}),
-    });
-    return { promptId: answer.prompt_id, number: answer.number, nodeErrors: answer.node_errors, job };
-  };
-}

@@ -24,6 +24,10 @@ export interface JobRecord extends JobState {
   mirror?: boolean;
   /** Rebuilt from ComfyUI's queue/history (another gateway submitted it): its events never reach this gateway. */
   recovered?: boolean;
+  /** The backend the job was sent to; undefined while it waits in the gateway's queue. */
+  backend?: string | undefined;
+  /** How many times it was sent to a backend (a failover sends it again, same prompt_id). */
+  attempts?: number;
   /** Where the job's end is POSTed, and how that went (src/webhooks). */
   webhook?: WebhookDelivery;
 }

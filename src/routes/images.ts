@@ -34,6 +34,7 @@ interface ImageQuery {
 
 interface DownloadQuery extends ImageQuery {
   prompt_id?: string;
+  backend?: string;
 }
 
 const imageQuery = {
@@ -62,6 +63,13 @@ const downloadQuery = {
         'The job the file belongs to (a UUID; job output links of mirrored jobs carry it). With img_type=output, ' +
         'the gateway\'s copy in output/<prompt_id>/ is served when it has one, else ComfyUI\'s file',
       example: '4f5e0f3a-6c1b-4d2e-9a7b-1f2e3d4c5b6a',
+    },
+    backend: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      description: 'The pool backend that wrote the file (links carry it when the pool has several servers)',
+      example: 'gpu-a',
     },
   },
 };
@@ -152,7 +160,7 @@ export async function imageRoutes(deps: ImageRouteDeps): Promise<RouteGroup> {
         const job = await deps.findJob(query.prompt_id);
         if (!job || !maySee(caller, job.owner)) throw fail.notFound(message('what.image', { name: query.filename }));
       }
-      const file = { filename: query.filename, subfolder: query.subfolder, type: query.img_type };
+      const file = { filename: query.filename, subfolder: query.subfolder, type: query.img_type, backend: query.backend };
       // The copy first: it is this job's own result, while ComfyUI's file of that name may since have been
       // cleaned, or replaced by another job's once its file counter started again.
       const copy = query.prompt_id && query.img_type === 'output'

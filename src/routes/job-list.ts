@@ -28,7 +28,6 @@ const summarySchema = {
   properties: {
     ...jobDocumentSchema.properties,
     caller: { type: ['string', 'null'], description: 'The API key name that submitted it; null with auth off' },
-    backend: { type: ['string', 'null'], description: 'The backend that runs it, when known' },
   },
 };
 
@@ -50,7 +49,7 @@ export function jobListRoutes(feed: JobFeed): AnyRoute[] {
     summary: 'Recent jobs, newest first',
     description:
       'The jobs this gateway submitted and still remembers (the latest 1000), newest first, each as its job ' +
-      'document plus `caller` and `backend`. A caller\'s key lists only its own jobs; an admin key lists all.',
+      'document plus `caller`. A caller\'s key lists only its own jobs; an admin key lists all.',
     tags: ['jobs'],
     query: listQuery,
     response: { type: 'object', required: ['jobs'], properties: { jobs: { type: 'array', items: summarySchema } } },

@@ -3,7 +3,7 @@
 // submission). A prompt the tracker does not know is rebuilt from ComfyUI's queue and history.
 import type { Context } from 'koa';
 import type { RouteGroup } from '../app.js';
-import type { ComfyClient } from '../comfy/client.js';
+import type { ComfyClient, ViewFile } from '../comfy/client.js';
 import type { Config } from '../config.js';
 import { fail } from '../errors.js';
 import { defineRoute } from '../http/define-route.js';
@@ -36,6 +36,8 @@ export interface JobRouteDeps {
   closing: Closing;
   /** The list of recent jobs and its live stream (GET /api/v1/jobs, /api/v1/jobs/stream). */
   feed?: JobFeed;
+  /** 1 = runs next, for a queued job: its place in the gateway's queue, else in its backend's queue. */
+  queuePosition?: (job: JobRecord) => Promise<number | undefined>;
 }
 
 export interface JobAnswers {
@@ -74,7 +76,10 @@ export function createJobAnswers(deps: JobRouteDeps): JobAnswers {
       const job = await waitForJob(deps.tracker, promptId, wait.timeoutMs, signal);
       if (!job) throw fail.notFound(message('what.job', { id: promptId }));
       const document = await documentOf(deps, job, where.baseUrl);
-      if (wait.base64) document.outputs = await inlineOutputs(document.outputs, deps.comfy, deps.settings.base64_max_bytes);
+      if (wait.base64) {
+        const comfy = { view: (file: ViewFile) => deps.comfy.view({ ...file, backend: job.backend }) };
+        document.outputs = await inlineOutputs(document.outputs, comfy, deps.settings.base64_max_bytes);
+      }
       return { ...document, ...data };
     },
   };
@@ -150,7 +155,9 @@ async function documentOf(deps: JobRouteDeps, job: JobRecord, baseUrl: string): 
   let position: number | undefined;
   if (job.status === 'queued') {
     try {
-      position = queuePosition(await deps.comfy.getQueue(), job.promptId);
+      position = deps.queuePosition
+        ? await deps.queuePosition(job)
+        : queuePosition(await deps.comfy.getQueue(), job.promptId);
     } catch (error) {
       deps.log.debug({ err: error }, 'queue position unavailable');
     }

@@ -2,7 +2,8 @@
 import type { Context } from 'koa';
 import type { RouteGroup } from '../app.js';
 import type { ComfyClient } from '../comfy/client.js';
-import type { QueueItem } from '../comfy/types.js';
+import type { QueueItem, QueueResponse } from '../comfy/types.js';
+import type { GatewayPool } from '../pool/start-pool.js';
 import { fail } from '../errors.js';
 import { defineRoute } from '../http/define-route.js';
 import { ok, stateOf } from '../http/envelope.js';
@@ -14,9 +15,12 @@ import { maySee, type Caller } from '../security/caller.js';
 
 export interface QueueEntry {
   prompt_id: string;
-  number: number;
+  /** null for a job still waiting in the gateway's queue (ComfyUI numbers it once it is sent). */
+  number: number | null;
   /** When the gateway submitted it (ms since the epoch), or null for prompts submitted around the gateway. */
   timestamp: number | null;
+  /** The backend holding it (null: the gateway's queue); listed only when the pool has several backends. */
+  backend?: string | null;
 }
 
 const entrySchema = {
@@ -24,15 +28,21 @@ const entrySchema = {
   required: ['prompt_id', 'number', 'timestamp'],
   properties: {
     prompt_id: { type: 'string' },
-    number: { type: 'number', description: 'ComfyUI\'s queue number: lower runs first' },
+    number: { type: ['number', 'null'], description: 'ComfyUI\'s queue number: lower runs first; null while in the gateway\'s queue' },
     timestamp: { type: ['integer', 'null'], description: 'Submit time in ms since the epoch; null if not submitted through the gateway' },
+    backend: { type: ['string', 'null'], description: 'With several backends: the one holding it; null for the gateway\'s queue' },
   },
 };
 
 /** ComfyUI lists pending prompts in heap order; this is the order they will run in (number, then prompt_id). */
-export function toQueueEntries(items: readonly QueueItem[]): QueueEntry[] {
+export function toQueueEntries(items: readonly QueueItem[], backend?: string): QueueEntry[] {
   return items
-    .map((item) => ({ prompt_id: item[1], number: item[0], timestamp: submitTime(item[3]) }))
+    .map((item) => ({
+      prompt_id: item[1],
+      number: item[0],
+      timestamp: submitTime(item[3]),
+      ...(backend !== undefined ? { backend } : {}),
+    }))
     .sort((a, b) => a.number - b.number || (a.prompt_id < b.prompt_id ? -1 : a.prompt_id > b.prompt_id ? 1 : 0));
 }
 
@@ -49,7 +59,25 @@ export function visibleTo(caller: Caller | undefined): (item: QueueItem | undefi
   return (item) => maySee(caller, readGatewayExtra(Array.isArray(item) ? item[3] : undefined).owner);
 }
 
-export function queueRoutes(deps: { comfy: ComfyClient; tracker: Pick<JobTracker, 'get' | 'cancel'> }): RouteGroup {
+export interface QueueDeps {
+  comfy: ComfyClient;
+  tracker: Pick<JobTracker, 'get' | 'cancel'>;
+  pool: Pick<GatewayPool, 'backends' | 'dispatcher'>;
+}
+
+/** Every backend's queue, each entry with its backend; only a failure of all of them is an error. */
+async function poolQueues(deps: QueueDeps): Promise<{ backend: string; queue: QueueResponse }[]> {
+  const backends = deps.pool.backends.list();
+  const settled = await Promise.allSettled(backends.map((backend) => backend.client.getQueue()));
+  const answers = settled.flatMap((result, index) =>
+    result.status === 'fulfilled' ? [{ backend: (backends[index] as { name: string }).name, queue: result.value }] : [],
+  );
+  const failure = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (answers.length === 0 && failure) throw failure.reason;
+  return answers;
+}
+
+export function queueRoutes(deps: QueueDeps): RouteGroup {
   const status = defineRoute({
     method: 'get',
     path: '/api/v1/queue/status',
@@ -77,10 +105,23 @@ export function queueRoutes(deps: { comfy: ComfyClient; tracker: Pick<JobTracker
     },
     errors: [1001],
     async handler(ctx) {
-      const queue = await deps.comfy.getQueue();
-      const mine = visibleTo(stateOf(ctx).caller);
-      const running = toQueueEntries(queue.queue_running.filter(mine));
-      const pending = toQueueEntries(queue.queue_pending.filter(mine));
+      const caller = stateOf(ctx).caller;
+      const mine = visibleTo(caller);
+      const named = deps.pool.backends.list().length > 1;
+      const queues = await poolQueues(deps);
+      const running = queues.flatMap(({ backend, queue }) =>
+        toQueueEntries(queue.queue_running.filter(mine), named ? backend : undefined),
+      );
+      const sent = queues.flatMap(({ backend, queue }) =>
+        toQueueEntries(queue.queue_pending.filter(mine), named ? backend : undefined),
+      );
+      // Prompts already inside a backend go first; the gateway's own queue follows, in the order it dispatches.
+      const held = deps.pool.dispatcher.waiting().flatMap((job): QueueEntry[] => {
+        const record = deps.tracker.get(job.id);
+        if (!maySee(caller, record?.owner)) return [];
+        return [{ prompt_id: job.id, number: null, timestamp: record?.submittedAt ?? null, ...(named ? { backend: null } : {}) }];
+      });
+      const pending = [...sent, ...held];
       ok(
         ctx,
         { queue_running: running, queue_pending: pending, running_count: running.length, pending_count: pending.length },
@@ -137,22 +178,32 @@ export function queueRoutes(deps: { comfy: ComfyClient; tracker: Pick<JobTracker
       const caller = stateOf(ctx).caller;
       // Everyone's queue for an admin or a single-tenant gateway; a caller's own pending prompts otherwise.
       const everything = caller === undefined || caller.admin;
+      // The gateway's own queue first, so nothing in it is sent while the backends are being cleared.
+      const heldIds = deps.pool.dispatcher
+        .waiting()
+        .map((job) => job.id)
+        .filter((id) => everything || maySee(caller, deps.tracker.get(id)?.owner));
+      const heldSet = new Set(heldIds);
+      const heldTaken = heldIds.filter((id) => (body.clear === true || ids.includes(id)) && deps.pool.dispatcher.unqueue(id));
       const pending = (await deps.comfy.getQueue()).queue_pending;
-      const own = (everything ? pending : pending.filter(visibleTo(caller))).map((item) => item[1]);
+      const own = [
+        ...(everything ? pending : pending.filter(visibleTo(caller))).map((item) => item[1]),
+        ...heldIds,
+      ];
       const ownSet = new Set(own);
       const deleted = ids.filter((id) => ownSet.has(id));
       const notFound = ids.filter((id) => !ownSet.has(id));
-      if (deleted.length > 0) await deps.comfy.deleteFromQueue(deleted);
+      const deletedThere = deleted.filter((id) => !heldSet.has(id));
+      if (deletedThere.length > 0) await deps.comfy.deleteFromQueue(deletedThere);
       if (body.clear === true && everything) await deps.comfy.clearQueue();
       else if (body.clear === true) {
-        const left = own.filter((id) => !deleted.includes(id));
+        const left = own.filter((id) => !deleted.includes(id) && !heldSet.has(id));
         if (left.length > 0) await deps.comfy.deleteFromQueue(left);
       }
       const locale = stateOf(ctx).locale;
-      await cancelRemoved(deps, body.clear === true ? own : deleted, {
-        type: 'removed',
-        message: translate(locale, 'reason.job_removed'),
-      });
+      const reason = { type: 'removed' as const, message: translate(locale, 'reason.job_removed') };
+      for (const id of heldTaken) deps.tracker.cancel(id, reason);
+      await cancelRemoved(deps, (body.clear === true ? own : deleted).filter((id) => !heldSet.has(id)), reason);
       ok(
         ctx,
         { cleared: body.clear === true, deleted, not_found: notFound },

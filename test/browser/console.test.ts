@@ -7,10 +7,12 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { startSimulator, type Simulator } from 'comfyui-sim';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole } from '../../ui/build.mjs';
+import { startTestGateway } from '../helpers/gateway.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
@@ -93,6 +95,8 @@ function middlePixel() {
 
 describe.skipIf(!executablePath)(`operator console in Chromium (${executablePath ?? 'not found; set CHROMIUM_PATH'})`, () => {
   let open: Stack;
+  /** The open gateway's second backend (its first is open.sim). */
+  let second: Simulator;
   let keyed: Stack;
   let dir: string;
   let browser: Browser;
@@ -103,7 +107,15 @@ describe.skipIf(!executablePath)(`operator console in Chromium (${executablePath
     await fixtures(dir);
     await mkdir(shots, { recursive: true });
     const folders = { scenarios: path.join(dir, 'scenarios'), templates: path.join(dir, 'templates') };
-    open = await startStack({ folders, locale: 'en' }, { stepMs: 1 });
+    // The open gateway has a pool of two backends, as the demo has.
+    const sims = [await startSimulator({ port: 0, stepMs: 1 }), await startSimulator({ port: 0, stepMs: 1 })] as const;
+    second = sims[1];
+    const gw = await startTestGateway({
+      folders,
+      locale: 'en',
+      comfyui: { url: sims[0].url, backends: sims.map((sim, i) => ({ name: `gpu-${'ab'[i]}`, url: sim.url, slots: 1, weight: 1, labels: [] })) },
+    });
+    open = { sim: sims[0], gw, close: async () => { await gw.close(); await Promise.all(sims.map((sim) => sim.close())); } };
     keyed = await startStack(
       {
         folders,
@@ -131,16 +143,15 @@ describe.skipIf(!executablePath)(`operator console in Chromium (${executablePath
     return page;
   }
 
-  it('overview: the backend is up, the auth-off banner shows; first paint is measured', async () => {
+  it('overview: both backends are up, the auth-off banner shows; first paint is measured', async () => {
     const page = await newPage();
     await page.goto(`${open.gw.url}/ui`);
     await page.locator('.backend[data-state=up]').first().waitFor();
     const paint = (await page.evaluate("performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null")) as number | null;
     console.log(`console: /ui first contentful paint ${paint === null ? 'n/a' : `${Math.round(paint)} ms`}`);
-    // With the backend pool every configured backend has a card; without it, the one ComfyUI from /health.
-    const pool = await open.gw.call('GET', '/api/v1/backends');
-    const expected = pool.status === 200 ? (pool.json.data as { backends: unknown[] }).backends.length : 1;
-    await expect.poll(() => page.locator('.backend').count()).toBe(expected);
+    // Both backends of the pool, each with its name.
+    await expect.poll(() => page.locator('.backend[data-state=up]').count()).toBe(2);
+    expect(await page.locator('.backend').evaluateAll((cards) => cards.map((card) => card.getAttribute('data-backend')))).toEqual(['gpu-a', 'gpu-b']);
     expect(await page.locator('.banner-warn').innerText()).toMatch(/Authentication is off/);
     await page.screenshot({ path: path.join(shots, 'overview.png'), fullPage: true });
     const zh = await newPage('zh-CN');
@@ -172,7 +183,7 @@ describe.skipIf(!executablePath)(`operator console in Chromium (${executablePath
   }, 60_000);
 
   it('a running text2img job: its progress bar moves, and Cancel stops it', async () => {
-    open.sim.faults.stepMs = 150;
+    for (const sim of [open.sim, second]) sim.faults.stepMs = 150;
     try {
       const id = await submitText2img(open, 60);
       const page = await newPage();
@@ -180,6 +191,8 @@ describe.skipIf(!executablePath)(`operator console in Chromium (${executablePath
       const first = await progressAbove(page, 0);
       const later = await progressAbove(page, first);
       expect(later).toBeGreaterThan(first);
+      // The timeline names the backend the pool sent it to.
+      expect(await page.locator('.timeline').innerText()).toMatch(/dispatched to gpu-[ab]/);
       await page.screenshot({ path: path.join(shots, 'job.png'), fullPage: true });
       const list = await newPage();
       await list.goto(`${open.gw.url}/ui/jobs`);
@@ -191,26 +204,25 @@ describe.skipIf(!executablePath)(`operator console in Chromium (${executablePath
       expect(job.json.data).toMatchObject({ status: 'interrupted' });
       await list.locator(`tr[data-job="${id}"][data-status=interrupted]`).waitFor();
     } finally {
-      open.sim.faults.stepMs = 1;
+      for (const sim of [open.sim, second]) sim.faults.stepMs = 1;
     }
   }, 90_000);
 
-  it('backends page: the backend with its load and health history; drain and resume where the gateway has a pool', async () => {
+  it('backends page: each backend with its load and health history; an admin drains one and resumes it', async () => {
     const page = await newPage();
     await page.goto(`${open.gw.url}/ui/backends`);
     await page.locator('.backend[data-state=up] .health .health-up').first().waitFor();
     await page.screenshot({ path: path.join(shots, 'backends.png'), fullPage: true });
-    // Without a backend pool (GET /api/v1/backends is 404) there is nothing to drain, and no button is offered.
-    const pool = await open.gw.call('GET', '/api/v1/backends');
-    if (pool.status !== 200) {
-      expect(await page.locator('.backend button').count()).toBe(0);
-      return;
-    }
     const card = page.locator('.backend').first();
     await card.locator('button').click();
     await page.locator('.backend[data-state=draining]').first().waitFor();
+    const draining = async () =>
+      ((await open.gw.call('GET', '/api/v1/backends')).json.data as { backends: { draining: boolean }[] }).backends.map((b) => b.draining);
+    expect(await draining()).toEqual([true, false]);
+    await page.screenshot({ path: path.join(shots, 'backends-draining.png'), fullPage: true });
     await page.locator('.backend[data-state=draining] button').first().click();
     await expect.poll(() => page.locator('.backend[data-state=draining]').count()).toBe(0);
+    expect(await draining()).toEqual([false, false]);
   }, 60_000);
 
   it('a caller\'s key sees its own jobs only; an admin key sees every caller\'s', async () => {

@@ -314,6 +314,9 @@ describe('tenants: two callers and an admin', () => {
       'get /api/v1/scenarios/{name}': 'one scenario of the catalogue',
       'get /api/v1/openapi.json': 'the API document',
       'get /api/v1/whoami': 'the key\'s own name and rights',
+      'get /api/v1/backends': 'the pool, admin keys only; names no prompt',
+      'post /api/v1/backends/{name}/drain': 'a backend of the pool, admin keys only; names no prompt',
+      'post /api/v1/backends/{name}/resume': 'a backend of the pool, admin keys only; names no prompt',
     };
     const routes = gw.specs.filter((spec) => spec.path.startsWith('/api/v1/')).map((spec) => `${spec.method} ${spec.path}`);
     expect(routes.filter((route) => !covered.has(route) && !(route in exempt))).toEqual([]);

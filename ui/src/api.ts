@@ -1,6 +1,6 @@
 // The one client of the gateway's API: the key (kept for this tab only), envelopes, and live streams. Streams are
 // Server-Sent Events read with fetch (EventSource cannot send the API key header) and reconnect by themselves.
-import type { Backends, Job, ScenarioDetail, ScenarioStatus, WhoAmI } from './types';
+import type { Backend, Backends, Job, ScenarioDetail, ScenarioStatus, WhoAmI } from './types';
 
 const KEY_ITEM = 'gateway.apiKey';
 
@@ -76,38 +76,47 @@ export const api = {
   backends: readBackends,
 };
 
-/** The pool when the gateway has one (admin keys); otherwise the one ComfyUI that /health and the queue describe. */
+/** The pool (admin keys); for other keys, or a gateway without pool routes, what the public /health tells. */
 async function readBackends(): Promise<Backends> {
   try {
     return { ...(await request<Omit<Backends, 'pool'>>('GET', '/api/v1/backends')), pool: true };
   } catch (error) {
     if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 403 && error.status !== 405)) throw error;
   }
-  const health = await fetch('/health', { headers: headers() });
-  const body = (await health.json().catch(() => null)) as
-    | { data: { comfyui: { url: string; reachable: boolean } } | null; details?: { comfyui?: { url: string; error: string } } }
-    | null;
-  const comfyui = body?.data?.comfyui ?? body?.details?.comfyui;
-  const queue = await request<{ running_count: number; pending_count: number }>('GET', '/api/v1/queue/status').catch(() => null);
-  return {
-    pool: false,
-    queue: { waiting: queue?.pending_count ?? 0 },
-    backends: [
-      {
-        name: 'comfyui',
-        url: comfyui?.url ?? '',
-        up: health.ok,
-        draining: false,
-        last_error: body?.details?.comfyui?.error ?? null,
-        running: queue?.running_count ?? 0,
-        waiting: queue?.pending_count ?? 0,
-        slots: 1,
-        device: null,
-        nodes: null,
-        models: null,
-      },
-    ],
-  };
+  return { pool: false, queue: { waiting: null }, backends: await healthBackends() };
+}
+
+interface HealthBackend {
+  name?: string;
+  url: string;
+  reachable: boolean;
+  draining?: boolean;
+  error?: string | null;
+}
+
+/** /health answers 503 (with the same objects in `details`) when no backend is reachable. */
+async function healthBackends(): Promise<Backend[]> {
+  const response = await fetch('/health', { headers: headers() });
+  const body = (await response.json().catch(() => null)) as {
+    data: { comfyui: HealthBackend; backends?: HealthBackend[] } | null;
+    details?: { comfyui?: HealthBackend & { error?: string }; backends?: HealthBackend[] };
+  } | null;
+  const found = body?.data?.backends ?? body?.details?.backends;
+  const single = body?.data?.comfyui ?? body?.details?.comfyui;
+  const list = found ?? (single ? [{ ...single, name: 'comfyui' }] : []);
+  return list.map((entry, index) => ({
+    name: entry.name ?? `backend-${index + 1}`,
+    url: entry.url,
+    up: entry.reachable,
+    draining: entry.draining ?? false,
+    last_error: entry.error ?? null,
+    running: null,
+    waiting: null,
+    slots: null,
+    device: null,
+    nodes: null,
+    models: null,
+  }));
 }
 
 export interface StreamHandlers {

@@ -81,9 +81,10 @@ export interface Backend {
   up: boolean;
   draining: boolean;
   last_error: string | null;
-  running: number;
-  waiting: number;
-  slots: number;
+  /** null where the gateway did not say (keys that may not read the pool see /health only). */
+  running: number | null;
+  waiting: number | null;
+  slots: number | null;
   weight?: number;
   labels?: string[] | Record<string, string>;
   device: { name: string; vram_total: number; vram_free: number } | null;
@@ -91,9 +92,9 @@ export interface Backend {
   models: Record<string, string[]> | null;
 }
 
-/** The pool's view; `pool: false` when the gateway has no pool routes and one ComfyUI was read from /health. */
+/** The pool's view; `pool: false` when it was read from /health (no pool routes, or a key that may not read them). */
 export interface Backends {
   backends: Backend[];
-  queue: { waiting: number };
+  queue: { waiting: number | null };
   pool: boolean;
 }

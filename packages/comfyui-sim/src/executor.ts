@@ -86,11 +86,15 @@ export async function executePrompt(deps: ExecutorDeps, item: QueueItem): Promis
   for (const o of outputs) list.addNode(o);
   const executed = new Set<string>();
   let success = true;
+  // runMs: the whole prompt takes that long, cached or not, so benchmarks get jobs of a known length.
+  const runUntil = deps.faults.runMs === null ? null : Date.now() + deps.faults.runMs;
+  let lastId: string | undefined;
 
   while (!list.isEmpty()) {
     if (deps.abandoned()) throw new Abandoned();
     const id = list.stage();
     if (id === undefined) break;
+    lastId = id;
     const classType = classOf(id);
     const cached = deps.cache.get(id);
     if (cached) {
@@ -146,6 +150,11 @@ export async function executePrompt(deps: ExecutorDeps, item: QueueItem): Promis
       break;
     }
   }
+  if (success && runUntil !== null && lastId !== undefined && !(await waitOut(deps, runUntil))) {
+    success = false;
+    const done = [...executed].filter((n) => n !== lastId);
+    addMessage('execution_interrupted', { prompt_id: promptId, node_id: lastId, node_type: classOf(lastId), executed: done }, true);
+  }
   if (success) addMessage('execution_success', { prompt_id: promptId }, false);
 
   const historyOutputs: JsonObject = {};
@@ -158,6 +167,15 @@ export async function executePrompt(deps: ExecutorDeps, item: QueueItem): Promis
   }
   deps.state.lastNodeId = null;
   return { success, result: { outputs: historyOutputs, meta }, messages };
+}
+
+/** Sleeps until `until` in short slices; false when an interrupt came meanwhile. */
+async function waitOut(deps: ExecutorDeps, until: number): Promise<boolean> {
+  for (let left = until - Date.now(); left > 0; left = until - Date.now()) {
+    if (deps.interrupt.requested) return false;
+    await deps.sleep(Math.min(left, 20));
+  }
+  return !deps.interrupt.requested;
 }
 
 /** get_input_data: constants as given (already coerced by validation), links from the upstream outputs. */
@@ -192,7 +210,7 @@ async function runNode(
   const impl = NODE_IMPLEMENTATIONS.get(classType);
   if (!impl) throw new NodeError('RuntimeError', `${classType} is not implemented by the ComfyUI simulator`);
   const ctx: NodeContext = {
-    nodeId: id, classType, folders: deps.folders, prompt, extraData, sleep: deps.sleep, progress, stepMs: () => deps.faults.stepMs,
+    nodeId: id, classType, folders: deps.folders, prompt, extraData, sleep: deps.sleep, progress, stepMs: () => (deps.faults.runMs === null ? deps.faults.stepMs : 0),
   };
   return impl.run(inputs, ctx);
 }

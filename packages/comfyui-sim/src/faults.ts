@@ -4,6 +4,8 @@
 export interface FaultSettings {
   /** KSampler time per step, ms. */
   stepMs: number;
+  /** Every prompt runs this long, whatever its nodes (KSampler steps then take no time); null: stepMs applies. */
+  runMs: number | null;
   /** Extra run time per class_type, ms (node work: not interruptible, as in real ComfyUI). */
   nodeDelayMs: Record<string, number>;
   /** A class_type that raises when it runs (→ execution_error). */
@@ -23,7 +25,7 @@ export interface SimFaults extends FaultSettings {
   dropWebSockets(): void;
   /** Switches refuseConnections and resolves once the port is closed / listening again. */
   setRefuseConnections(on: boolean): Promise<void>;
-  /** Back to no faults (stepMs returns to the configured default). */
+  /** Back to no faults (stepMs and runMs return to the configured defaults). */
   reset(): Promise<void>;
   snapshot(): FaultSettings;
   /** Applies a partial settings object (the body of POST /__sim/faults). */
@@ -35,9 +37,9 @@ export interface FaultHooks {
   refuse(on: boolean): Promise<void>;
 }
 
-export function createFaults(defaultStepMs: number, hooks: FaultHooks): SimFaults {
+export function createFaults(defaults: { stepMs: number; runMs: number | null }, hooks: FaultHooks): SimFaults {
   const s: FaultSettings = {
-    stepMs: defaultStepMs, nodeDelayMs: {}, failNode: null, httpDelayMs: 0, garbage: false, text500: false, refuseConnections: false,
+    stepMs: defaults.stepMs, runMs: defaults.runMs, nodeDelayMs: {}, failNode: null, httpDelayMs: 0, garbage: false, text500: false, refuseConnections: false,
   };
   let refuseTimer: NodeJS.Timeout | undefined;
 
@@ -52,6 +54,8 @@ export function createFaults(defaultStepMs: number, hooks: FaultHooks): SimFault
   const faults: SimFaults = {
     get stepMs() { return s.stepMs; },
     set stepMs(v) { s.stepMs = v; },
+    get runMs() { return s.runMs; },
+    set runMs(v) { s.runMs = v; },
     get nodeDelayMs() { return s.nodeDelayMs; },
     set nodeDelayMs(v) { s.nodeDelayMs = v; },
     get failNode() { return s.failNode; },
@@ -69,12 +73,13 @@ export function createFaults(defaultStepMs: number, hooks: FaultHooks): SimFault
     dropWebSockets: () => hooks.dropWebSockets(),
     setRefuseConnections: setRefuse,
     async reset() {
-      Object.assign(s, { stepMs: defaultStepMs, nodeDelayMs: {}, failNode: null, httpDelayMs: 0, garbage: false, text500: false });
+      Object.assign(s, { stepMs: defaults.stepMs, runMs: defaults.runMs, nodeDelayMs: {}, failNode: null, httpDelayMs: 0, garbage: false, text500: false });
       await setRefuse(false);
     },
     snapshot: () => ({ ...s, nodeDelayMs: { ...s.nodeDelayMs } }),
     async apply(patch) {
       if (typeof patch.stepMs === 'number') s.stepMs = patch.stepMs;
+      if (typeof patch.runMs === 'number' || patch.runMs === null) s.runMs = patch.runMs;
       if (patch.nodeDelayMs && typeof patch.nodeDelayMs === 'object') s.nodeDelayMs = { ...patch.nodeDelayMs };
       if (patch.failNode !== undefined) s.failNode = typeof patch.failNode === 'string' && patch.failNode ? patch.failNode : null;
       if (typeof patch.httpDelayMs === 'number') s.httpDelayMs = patch.httpDelayMs;

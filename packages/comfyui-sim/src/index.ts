@@ -29,6 +29,12 @@ export interface SimOptions {
   dataDir?: string;
   /** KSampler time per step, ms (default 5). */
   stepMs?: number;
+  /** Every prompt runs this long (ms), whatever its nodes and the cache; KSampler steps then take no time. */
+  runMs?: number;
+  /** Node classes this server lacks: absent from /object_info and refused on /prompt as unknown class_types. */
+  removeNodes?: string[];
+  /** COMBO input name → the files it offers (e.g. { ckpt_name: ['a.safetensors'] }), in /object_info and validation. */
+  models?: Record<string, string[]>;
   /** aiohttp's client_max_size, bytes (default 100 MiB, like --max-upload-size 100). */
   maxUploadSize?: number;
   /** Called as each WebSocket event is sent, with its type, data and recipient (null: everyone). */
@@ -73,14 +79,18 @@ function stopListening(server: Server): Promise<void> {
 
 export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> {
   const host = opts.host ?? '127.0.0.1';
+  // Built first: a bad removeNodes/models option throws before any folder exists. The image list is read later.
+  const catalogue = createCatalogue(() => listInputImages(folders), {
+    ...(opts.removeNodes ? { removeNodes: opts.removeNodes } : {}),
+    ...(opts.models ? { models: opts.models } : {}),
+  });
   const ownsDataDir = opts.dataDir === undefined;
   const dataDir = path.resolve(opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'comfy-sim-')));
   const maxUploadSize = opts.maxUploadSize ?? 100 * 1024 * 1024;
   const folders = foldersOf(dataDir);
   await prepareFolders(folders);
 
-  const catalogue = createCatalogue(() => listInputImages(folders));
-  const state: ExecutionState = { clientId: null, lastNodeId: null };
+    const state: ExecutionState = { clientId: null, lastNodeId: null };
   const serverFeatures = (): { supports_preview_metadata: boolean; max_upload_size: number } => ({
     supports_preview_metadata: true, max_upload_size: maxUploadSize,
   });
@@ -94,7 +104,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
   });
 
   let port = opts.port ?? 0;
-  const faults = createFaults(opts.stepMs ?? 5, {
+  const faults = createFaults({ stepMs: opts.stepMs ?? 5, runMs: opts.runMs ?? null }, {
     dropWebSockets: () => hub.closeAll(true),
     async refuse(on) {
       if (on) {

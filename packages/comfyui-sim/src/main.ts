@@ -1,56 +1,50 @@
-// npm run sim -- [--port 8188] [--host 127.0.0.1] [--data-dir DIR] [--step-ms 5] [--max-upload-mb 100] [--no-deflate]
-// Starts the ComfyUI simulator, prints its URL, and stops cleanly on SIGINT/SIGTERM.
-import { parseArgs } from 'node:util';
-import { startSimulator } from './index.js';
+// npm run sim -- [--instances N] [--port 8188] … (see USAGE in cli-options.ts)
+// Starts one or more ComfyUI simulators, prints their URLs, and stops them all cleanly on SIGINT/SIGTERM.
+import { USAGE, UsageError, parseCli } from './cli-options.js';
+import { startSimulator, type Simulator } from './index.js';
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '8188' },
-    host: { type: 'string', default: '127.0.0.1' },
-    'data-dir': { type: 'string' },
-    'step-ms': { type: 'string' },
-    'max-upload-mb': { type: 'string' },
-    'no-deflate': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
-
-if (values.help) {
-  console.log('usage: npm run sim -- [--port 8188] [--host 127.0.0.1] [--data-dir DIR] [--step-ms 5] [--max-upload-mb 100] [--no-deflate]');
+let plan;
+try {
+  plan = parseCli(process.argv.slice(2));
+} catch (e) {
+  if (!(e instanceof UsageError)) throw e;
+  console.error(`${e.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (plan.help) {
+  console.log(USAGE);
   process.exit(0);
 }
 
-function number(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < 0) {
-    console.error(`--${name} must be a non-negative number, got "${text}"`);
-    process.exit(2);
-  }
-  return n;
+const sims: Simulator[] = [];
+const closeAll = (): Promise<PromiseSettledResult<void>[]> => Promise.allSettled(sims.map((s) => s.close()));
+try {
+  for (const opts of plan.instances) sims.push(await startSimulator(opts));
+} catch (e) {
+  // A taken port or a bad --remove-nodes/--models value: stop the ones already started, say why, exit.
+  await closeAll();
+  console.error(`the simulator could not start: ${(e as Error).message}`);
+  process.exit(1);
 }
-
-const maxMb = number('max-upload-mb', values['max-upload-mb']);
-const sim = await startSimulator({
-  port: number('port', values.port),
-  host: values.host,
-  dataDir: values['data-dir'],
-  stepMs: number('step-ms', values['step-ms']),
-  maxUploadSize: maxMb === undefined ? undefined : Math.round(maxMb * 1024 * 1024),
-  perMessageDeflate: values['no-deflate'] !== true,
-});
-console.log(`ComfyUI simulator listening on ${sim.url} (data: ${sim.dataDir})`);
+for (const [k, sim] of sims.entries()) {
+  const o = plan.instances[k];
+  const notes = [
+    o?.runMs === undefined ? undefined : `run ${o.runMs} ms`,
+    o?.removeNodes?.length ? `without ${o.removeNodes.join(', ')}` : undefined,
+    ...Object.entries(o?.models ?? {}).map(([input, files]) => `${input}: ${files.join(', ') || '(none)'}`),
+  ].filter((n) => n !== undefined);
+  const name = sims.length > 1 ? `ComfyUI simulator ${k + 1}` : 'ComfyUI simulator';
+  console.log(`${name} listening on ${sim.url} (data: ${sim.dataDir})${notes.length ? `; ${notes.join('; ')}` : ''}`);
+}
+if (sims.length > 1) console.log(`COMFYUI_URLS=${sims.map((s) => s.url).join(',')}`);
 
 let stopping = false;
 const stop = (): void => {
   if (stopping) return;
   stopping = true;
-  sim.close().then(
-    () => process.exit(0),
-    (e: unknown) => {
-      console.error(e);
-      process.exit(1);
-    },
+  closeAll().then(
+    (results) => process.exit(results.some((r) => r.status === 'rejected') ? 1 : 0),
+    () => process.exit(1),
   );
 };
 process.on('SIGINT', stop);

@@ -27,9 +27,9 @@ export function BackendCard({ backend, details, history, onToggle }: Props) {
       </header>
       <div class="muted mono small">{backend.url}</div>
       <dl class="facts">
-        <dt>{t('backend.running')}</dt><dd>{backend.running}</dd>
-        <dt>{t('backend.waiting')}</dt><dd>{backend.waiting}</dd>
-        <dt>{t('backend.slots')}</dt><dd>{backend.slots}</dd>
+        <dt>{t('backend.running')}</dt><dd>{backend.running ?? '—'}</dd>
+        <dt>{t('backend.waiting')}</dt><dd>{backend.waiting ?? '—'}</dd>
+        <dt>{t('backend.slots')}</dt><dd>{backend.slots ?? '—'}</dd>
         <dt>{t('backend.device')}</dt>
         <dd>{backend.device ? `${backend.device.name} · ${gib(backend.device.vram_free)} / ${gib(backend.device.vram_total)}` : '—'}</dd>
         {details && <><dt>{t('backend.nodes')}</dt><dd>{backend.nodes ?? '—'}</dd></>}

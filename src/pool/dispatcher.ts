@@ -1,0 +1,315 @@
+// The one way a prompt reaches a backend. The gateway names the prompt (a UUID, so a re-send after a failover is
+// the same prompt), checks which backends can run it, and sends it only where a slot is free: at once when one is
+// (the caller then gets ComfyUI's own answer, validation errors included, exactly as with a single ComfyUI), else
+// the job waits in the gateway's queue (priority, aging, per-caller turns) and the answer says `queued` with its
+// position. Finished jobs free their slot, and every freed slot, returning backend or new arrival pumps the queue.
+import { randomUUID } from 'node:crypto';
+import type { ComfyClient } from '../comfy/client.js';
+import type { Workflow } from '../comfy/types.js';
+import { fail, isGatewayError, type GatewayError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { checkpointOf, createCapabilityCheck, requirementsOf, type Capabilities, type Requirements } from '../backends/capabilities.js';
+import { chooseBackend, startsInMs, type Candidate } from '../backends/choose-backend.js';
+import { explain } from '../backends/explain-missing.js';
+import { createGatewayQueue, type CanRun, type GatewayQueue, type QueuedJob } from '../backends/gateway-queue.js';
+import type { RunTimeEstimates } from '../backends/run-time-estimates.js';
+import type { SlotStore } from '../backends/slots.js';
+import { writeGatewayExtra } from '../jobs/gateway-extra.js';
+import type { SubmitInput, Submission } from '../jobs/submit.js';
+import type { JobTracker, NewJob } from '../jobs/tracker.js';
+import type { Backend } from './backend.js';
+import type { Pool } from './pool.js';
+
+/** Called right before POST /prompt (pushing the prompt's input images to that backend, for one). */
+export type BeforeSend = (backend: { name: string; client: ComfyClient }, prompt: Workflow) => Promise<void>;
+
+export interface DispatchHooks {
+  dispatched?(backend: string, waitedMs: number): void;
+  failedOver?(backend: string): void;
+}
+
+export interface DispatcherDeps {
+  pool: Pool;
+  slots: SlotStore;
+  tracker: JobTracker;
+  estimates: RunTimeEstimates;
+  upstreamClientId: string;
+  /** jobs.mirror_outputs: every job is mirrored, whatever its input says. */
+  mirrorAll?: boolean;
+  defaultPriority: number;
+  log: Logger;
+  beforeSend?: BeforeSend;
+  hooks?: DispatchHooks;
+  now?: () => number;
+}
+
+/** What the dispatcher keeps of an open job: enough to send it (again) anywhere. */
+export interface HeldJob {
+  queued: QueuedJob;
+  workflow: Workflow;
+  extraData: Record<string, unknown>;
+  scenario: string;
+  checkpoint: string | undefined;
+}
+
+export interface Dispatcher {
+  submit(input: SubmitInput): Promise<Submission>;
+  /** 1 = the next to go; undefined when the job is not waiting in the gateway. */
+  position(promptId: string): number | undefined;
+  /** The gateway-held jobs, in dispatch order. */
+  waiting(): QueuedJob[];
+  held(promptId: string): HeldJob | undefined;
+  /** Puts an open job (again) into the gateway's queue, at its first place in line. */
+  requeue(promptId: string): boolean;
+  /** Takes a job out of the gateway's queue (cancel, clear, timeout). */
+  unqueue(promptId: string): boolean;
+  /** Tries to fill every free slot now. */
+  pump(): void;
+}
+
+const ALWAYS: CanRun = () => true;
+
+export function createDispatcher(deps: DispatcherDeps): Dispatcher {
+  const now = deps.now ?? Date.now;
+  const queue: GatewayQueue = createGatewayQueue({ now });
+  const held = new Map<string, HeldJob>();
+  const check = createCapabilityCheck();
+  const canRunMemo = new WeakMap<Capabilities, CanRun>();
+  const lastChosen = new Map<string, number>();
+  const lastCheckpoint = new Map<string, string>();
+  let chooseCount = 0;
+  let pumping = false;
+  let again = false;
+
+  /** With one backend ComfyUI itself judges the prompt, so its answer reaches the caller as it always did. */
+  function canRunOn(backend: Backend): CanRun {
+    const capabilities = backend.capabilities;
+    if (!capabilities || deps.pool.list().length === 1) return ALWAYS;
+    let canRun = canRunMemo.get(capabilities);
+    if (!canRun) canRunMemo.set(capabilities, (canRun = (requirements: Requirements) => check(requirements, capabilities)));
+    return canRun;
+  }
+
+  const active = (): Backend[] => deps.pool.list().filter((backend) => !deps.pool.isRetiring(backend.name));
+
+  async function candidates(requirements: Requirements): Promise<(Candidate & { backend: Backend })[]> {
+    const at = now();
+    const usage = new Map((await deps.slots.all()).map((entry) => [entry.backend, entry]));
+    return active().map((backend) => {
+      const use = usage.get(backend.name);
+      const estimate = (scenario: string): number => deps.estimates.estimate(scenario, backend.name);
+      const checkpoint = lastCheckpoint.get(backend.name);
+      return {
+        backend,
+        name: backend.name,
+        weight: backend.spec.weight,
+        up: backend.up,
+        draining: use?.draining ?? false,
+        freeSlots: use?.free ?? 0,
+        capable: canRunOn(backend)(requirements),
+        ...(checkpoint !== undefined ? { lastCheckpoint: checkpoint } : {}),
+        startsInMs: startsInMs(use?.leases ?? [], estimate, at),
+        lastChosenAt: lastChosen.get(backend.name) ?? 0,
+      };
+    });
+  }
+
+  /** POST /prompt to that backend under the gateway's own client id; the slot is already taken. */
+  async function send(job: HeldJob, backend: Backend): Promise<{ number: number; node_errors: Record<string, unknown> }> {
+    lastChosen.set(backend.name, ++chooseCount);
+    if (job.checkpoint !== undefined) lastCheckpoint.set(backend.name, job.checkpoint);
+    await deps.beforeSend?.({ name: backend.name, client: backend.client }, job.workflow);
+    const answer = await backend.client.submitPrompt({
+      prompt: job.workflow,
+      prompt_id: job.queued.id,
+      client_id: deps.upstreamClientId,
+      extra_data: job.extraData,
+    });
+    deps.hooks?.dispatched?.(backend.name, now() - job.queued.enqueuedAt);
+    return answer;
+  }
+
+  function unreachable(error: unknown): error is GatewayError {
+    return isGatewayError(error) && error.code === 1001;
+  }
+
+  function noneUp(): GatewayError {
+    const backends = active();
+    const only = backends.length === 1 ? backends[0]?.lastFailure : undefined;
+    if (only) return only;
+    return fail.upstream(backends.map((backend) => backend.spec.url).join(', '), 'no backend of the pool is up', { status: 503 });
+  }
+
+  async function submit(input: SubmitInput): Promise<Submission> {
+    const promptId = randomUUID();
+    const submittedAt = now();
+    const mirror = deps.mirrorAll === true || input.mirror === true;
+    const requirements = requirementsOf(input.workflow);
+    const job: HeldJob = {
+      queued: {
+        id: promptId,
+        caller: input.owner ?? input.clientId ?? '',
+        priority: input.priority ?? deps.defaultPriority,
+        enqueuedAt: submittedAt,
+        requirements,
+      },
+      workflow: input.workflow,
+      extraData: writeGatewayExtra({
+        clientId: input.clientId,
+        scenario: input.scenario,
+        submittedAt,
+        owner: input.owner,
+        mirror,
+        meta: input.meta,
+      }),
+      scenario: input.scenario ?? '(workflow)',
+      checkpoint: checkpointOf(requirements),
+    };
+    const record = (status: Partial<NewJob>): NewJob => ({
+      promptId,
+      clientId: input.clientId,
+      ...(input.owner !== undefined ? { owner: input.owner } : {}),
+      scenario: input.scenario,
+      submittedAt,
+      number: undefined,
+      ...(input.outputNodes?.length ? { outputNodes: input.outputNodes } : {}),
+      ...(mirror ? { mirror: true } : {}),
+      ...status,
+    });
+
+    let options = await candidates(requirements);
+    if (!options.some((option) => option.capable)) {
+      const described = explain(requirements, active().flatMap((b) => (b.capabilities ? [{ name: b.name, capabilities: b.capabilities }] : [])));
+      throw fail.workflowRejected(described.message, { backends: described.backends });
+    }
+    // None up: try them anyway, the send itself is the probe (a refused port answers at once, as with one ComfyUI).
+    if (!options.some((option) => option.up)) options = options.map((option) => ({ ...option, up: true }));
+    // A free slot now, and nobody waiting ahead: send at once and answer with ComfyUI's own answer.
+    let lastError: unknown;
+    while (queue.size === 0) {
+      const chosen = chooseBackend(options, job.checkpoint !== undefined ? { checkpoint: job.checkpoint } : {});
+      if (!chosen) break;
+      const backend = chosen.backend;
+      if (!(await deps.slots.tryAcquire(backend.name, { jobId: promptId, scenario: job.scenario, at: now() }))) {
+        options = options.filter((option) => option !== chosen);
+        continue;
+      }
+      try {
+        const answer = await send(job, backend);
+        held.set(promptId, job);
+        const recorded = deps.tracker.record(record({ number: answer.number, backend: backend.name, attempts: 1 }));
+        return { promptId, number: answer.number, nodeErrors: answer.node_errors, job: recorded };
+      } catch (error) {
+        await deps.slots.release(backend.name, promptId);
+        if (!unreachable(error)) throw error;
+        backend.reportFailure(error);
+        lastError = error;
+        options = options.filter((option) => option !== chosen);
+      }
+    }
+    if (lastError !== undefined && !options.some((option) => option.up && option.capable && option.backend.up)) {
+      throw active().length > 1 ? noneUp() : lastError;
+    }
+    // Every capable backend is busy (or down but coming back): the job waits in the gateway's queue.
+    held.set(promptId, job);
+    const recorded = deps.tracker.record(record({ attempts: 0 }));
+    queue.enqueue(job.queued);
+    pump();
+    return { promptId, number: null, nodeErrors: {}, job: recorded, queuePosition: queue.position(promptId) ?? 1 };
+  }
+
+  /** Sends a job taken from the queue; on an unreachable backend it goes back in line, on a refusal it fails. */
+  async function dispatchTaken(job: HeldJob, backend: Backend): Promise<void> {
+    const id = job.queued.id;
+    const attempts = (deps.tracker.get(id)?.attempts ?? 0) + 1;
+    // Owned before the POST, so events of a prompt that starts at once are not taken for a stranger's.
+    deps.tracker.update(id, { backend: backend.name, attempts });
+    try {
+      const answer = await send(job, backend);
+      deps.tracker.update(id, { number: answer.number });
+      deps.log.info({ promptId: id, backend: backend.name, attempts }, 'job sent to backend');
+    } catch (error) {
+      await deps.slots.release(backend.name, id);
+      deps.tracker.update(id, { backend: undefined, attempts: attempts - 1 });
+      if (unreachable(error)) {
+        backend.reportFailure(error);
+        queue.enqueue(job.queued);
+        return;
+      }
+      const reason = isGatewayError(error) ? error.message : String(error);
+      deps.log.warn({ promptId: id, backend: backend.name, reason }, 'backend refused a queued job');
+      deps.tracker.apply(id, {
+        type: 'execution_error',
+        data: { prompt_id: id, node_id: null, node_type: null, exception_type: 'prompt_rejected', exception_message: reason },
+      });
+    }
+  }
+
+  async function fill(): Promise<void> {
+    for (const backend of active()) {
+      if (!backend.up) continue;
+      const canRun = canRunOn(backend);
+      for (;;) {
+        const usage = await deps.slots.usage(backend.name);
+        if (!usage || usage.free < 1 || queue.size === 0) break;
+        const taken = queue.takeFor(canRun);
+        if (!taken) break;
+        const job = held.get(taken.id);
+        const acquired = job && (await deps.slots.tryAcquire(backend.name, { jobId: taken.id, scenario: job.scenario, at: now() }));
+        if (!job) continue;
+        if (!acquired) {
+          queue.enqueue(taken);
+          break;
+        }
+        void dispatchTaken(job, backend).finally(pump);
+      }
+    }
+  }
+
+  function pump(): void {
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = true;
+    void fill()
+      .catch((error: unknown) => deps.log.error({ err: error }, 'dispatch round failed'))
+      .finally(() => {
+        pumping = false;
+        if (again) {
+          again = false;
+          pump();
+        }
+      });
+  }
+
+  deps.tracker.onFinished((job) => {
+    queue.remove(job.promptId);
+    const kept = held.get(job.promptId);
+    held.delete(job.promptId);
+    if (job.backend === undefined) return;
+    void deps.slots.release(job.backend, job.promptId).then((lease) => {
+      if (lease?.startedAt !== undefined && job.finishedAt !== undefined && kept) {
+        deps.estimates.recordRunTime(kept.scenario, lease.backend, job.finishedAt - lease.startedAt);
+      }
+      pump();
+    });
+  });
+
+  return {
+    submit,
+    position: (promptId) => queue.position(promptId),
+    waiting: () => queue.list(),
+    held: (promptId) => held.get(promptId),
+    requeue(promptId) {
+      const job = held.get(promptId);
+      if (!job || queue.get(promptId)) return false;
+      queue.enqueue(job.queued);
+      deps.hooks?.failedOver?.(promptId);
+      pump();
+      return true;
+    },
+    unqueue: (promptId) => queue.remove(promptId) !== undefined,
+    pump,
+  };
+}
