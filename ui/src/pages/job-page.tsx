@@ -26,8 +26,11 @@ export function JobPage({ id }: { id: string }) {
   return (
     <div class="page job-page" data-job={job.prompt_id} data-status={job.status}>
       <h1 class="mono">{job.prompt_id} <Badge value={job.status} /></h1>
-      <p>{job.scenario ?? '—'} · {job.caller ?? ''} {job.queue_position !== null && <>· {t('job.queue_position')} {job.queue_position}</>}</p>
+      <p>{[job.scenario, job.caller, job.queue_position !== null ? `${t('job.queue_position')} ${job.queue_position}` : null].filter(Boolean).join(' · ')}</p>
       {open && <ProgressBar percent={job.progress?.percent ?? 0} />}
+      {open && job.progress && (
+        <p class="small muted">{t('job.node')} {job.progress.node ?? '—'}: {job.progress.value} / {job.progress.max} ({job.progress.percent}%)</p>
+      )}
       {open && (
         <button type="button" class="danger" onClick={() => api.cancel(job.prompt_id).catch((e: unknown) => setCancelError((e as Error).message))}>
           {t('job.cancel')}
