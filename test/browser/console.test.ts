@@ -11,7 +11,6 @@ import { startSimulator, type Simulator } from 'comfyui-sim';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildConsole } from '../../ui/build.mjs';
 import { startTestGateway } from '../helpers/gateway.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
@@ -102,7 +101,6 @@ describe.skipIf(!executablePath)(`operator console in Chromium (${executablePath
   let browser: Browser;
 
   beforeAll(async () => {
-    await buildConsole();
     dir = await mkdtemp(path.join(os.tmpdir(), 'console-ui-'));
     await fixtures(dir);
     await mkdir(shots, { recursive: true });

@@ -9,7 +9,6 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readUiFiles } from '../../src/console/ui-files.js';
 import { consoleRoutes } from '../../src/routes/console.js';
-import { buildConsole } from '../../ui/build.mjs';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startGuardedApp, type GuardedApp } from '../unit/security/guarded-app.js';
 
@@ -20,7 +19,6 @@ describe('the console at /ui', () => {
   let script: string;
 
   beforeAll(async () => {
-    await buildConsole();
     script = (await readdir(path.join(built, 'assets'))).find((name) => name.endsWith('.js'))!;
     gw = await startTestGateway({ comfyui: { url: 'http://127.0.0.1:9' }, locale: 'zh-CN' });
   }, 60_000);
