@@ -43,8 +43,9 @@ async function fixtures(dir: string): Promise<void> {
     .toFile(path.join(dir, 'photo.png'));
 }
 
-async function submitText2img(stack: Stack, steps: number, key?: string): Promise<string> {
-  const answer = await stack.gw.call('POST', '/api/v1/scenarios/text2img', { prompt: 'a lighthouse', steps }, key ? { 'X-API-Key': key } : {});
+async function submitText2img(stack: Stack, steps: number, key?: string, wait = false): Promise<string> {
+  const route = `/api/v1/scenarios/text2img${wait ? '?wait=true' : ''}`;
+  const answer = await stack.gw.call('POST', route, { prompt: 'a lighthouse', steps }, key ? { 'X-API-Key': key } : {});
   expect(answer.json, JSON.stringify(answer.json)).toMatchObject({ code: 200 });
   return (answer.json.data as { prompt_id: string }).prompt_id;
 }
@@ -233,6 +234,11 @@ describe.skipIf(!executablePath)(`operator console in Chromium (${executablePath
     await page.locator('.key-prompt button[type=submit]').click();
     await page.locator(`tr[data-job="${mine}"]`).waitFor();
     expect(await page.locator(`tr[data-job="${theirs}"]`).count()).toBe(0);
+    // Live too: Alice's next job ends before Bob's next one is submitted, so once Bob's shows, Alice's would have.
+    const theirsLater = await submitText2img(keyed, 1, keys.alice, true);
+    const mineLater = await submitText2img(keyed, 1, keys.bob);
+    await page.locator(`tr[data-job="${mineLater}"]`).waitFor();
+    expect(await page.locator(`tr[data-job="${theirsLater}"]`).count()).toBe(0);
     expect(await page.locator('.banner').innerText()).toMatch(/bob.*sees its own jobs/);
     // The key lives in this tab's sessionStorage only.
     expect(await page.evaluate("[sessionStorage.getItem('gateway.apiKey'), localStorage.getItem('gateway.apiKey')]")).toEqual([keys.bob, null]);
