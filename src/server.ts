@@ -27,6 +27,7 @@ import { docsRoutes } from './routes/docs.js';
 import { consoleRoutes } from './routes/console.js';
 import { readUiFiles } from './console/ui-files.js';
 import { createJobFeed } from './jobs/job-feed.js';
+import { poolChanges } from './console/pool-changes.js';
 import { createRegistry, type ScenarioRegistry } from './scenarios/registry.js';
 import { watchScenarios, type ScenarioWatcher } from './scenarios/watch.js';
 import { scenarioRoutes } from './routes/scenarios.js';
@@ -166,7 +167,13 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const groups: RouteGroup[] = [
     rootRoutes({ pkg }),
     healthRoutes({ config, comfy, pool }),
-    backendRoutes({ pool }),
+    backendRoutes({
+      pool,
+      // The console's live backends: read again when a job or a backend's health changes.
+      ...(jobDeps.feed
+        ? { stream: { changes: poolChanges(pool, jobDeps.feed), closing: jobsClosing, onError: (err) => log.warn({ err }, 'backends stream reading failed') } }
+        : {}),
+    }),
     ...(metrics ? [metricsRoutes({ metrics })] : []),
     workflowRoutes({ config, comfy, submitJob, tracker, jobs, images }),
     queueRoutes({ comfy, tracker, pool }),

@@ -37,6 +37,8 @@ export interface JobFeed {
   list(caller: Caller | undefined, filter: JobFilter, limit: number, baseUrl: string): JobSummary[];
   /** `jobs` (the list, newest first) at once, then `job` each time one of the caller's jobs changes. */
   stream(caller: Caller | undefined, filter: JobFilter, limit: number, baseUrl: string): { body: Readable; stop(): void };
+  /** Calls `listener` on every change of any job (any caller's); the returned function unsubscribes. */
+  onChange(listener: (job: JobRecord) => void): () => void;
   /** Stops following the tracker. */
   close(): void;
 }
@@ -137,6 +139,10 @@ export function createJobFeed(deps: JobFeedDeps): JobFeed {
       };
       const stopClosing = deps.closing.onClose(stop);
       return { body, stop };
+    },
+    onChange(listener) {
+      watchers.add(listener);
+      return () => void watchers.delete(listener);
     },
     close() {
       stopRecord();

@@ -240,6 +240,9 @@ describe.skipIf(!executablePath)(`operator console in Chromium (${executablePath
     await page.locator(`tr[data-job="${mineLater}"]`).waitFor();
     expect(await page.locator(`tr[data-job="${theirsLater}"]`).count()).toBe(0);
     expect(await page.locator('.banner').innerText()).toMatch(/bob.*sees its own jobs/);
+    // The pool's own route is for admin keys: a caller's overview shows the backend as the public /health tells it.
+    await page.locator('nav a', { hasText: 'Overview' }).click();
+    await page.locator('.backend[data-state=up]').waitFor();
     // The key lives in this tab's sessionStorage only.
     expect(await page.evaluate("[sessionStorage.getItem('gateway.apiKey'), localStorage.getItem('gateway.apiKey')]")).toEqual([keys.bob, null]);
 

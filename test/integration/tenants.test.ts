@@ -315,6 +315,7 @@ describe('tenants: two callers and an admin', () => {
       'get /api/v1/openapi.json': 'the API document',
       'get /api/v1/whoami': 'the key\'s own name and rights',
       'get /api/v1/backends': 'the pool, admin keys only; names no prompt',
+      'get /api/v1/backends/stream': 'the pool as a stream, admin keys only; names no prompt',
       'post /api/v1/backends/{name}/drain': 'a backend of the pool, admin keys only; names no prompt',
       'post /api/v1/backends/{name}/resume': 'a backend of the pool, admin keys only; names no prompt',
     };

@@ -71,20 +71,11 @@ export const api = {
   job: (id: string) => request<Job>('GET', `/api/v1/jobs/${encodeURIComponent(id)}`),
   /** Interrupts a running job, or removes a queued one. */
   cancel: (id: string) => request<{ action: string }>('POST', '/api/v1/workflows/interrupt', { prompt_id: id }),
-  drain: (name: string) => request<unknown>('POST', `/api/v1/backends/${encodeURIComponent(name)}/drain`),
-  resume: (name: string) => request<unknown>('POST', `/api/v1/backends/${encodeURIComponent(name)}/resume`),
-  backends: readBackends,
+  drain: (name: string) => request<Backend>('POST', `/api/v1/backends/${encodeURIComponent(name)}/drain`),
+  resume: (name: string) => request<Backend>('POST', `/api/v1/backends/${encodeURIComponent(name)}/resume`),
+  /** What the public /health tells of each backend (for keys that may not read the pool). */
+  healthBackends: async (): Promise<Backends> => ({ pool: false, queue: { waiting: null }, backends: await healthBackends() }),
 };
-
-/** The pool (admin keys); for other keys, or a gateway without pool routes, what the public /health tells. */
-async function readBackends(): Promise<Backends> {
-  try {
-    return { ...(await request<Omit<Backends, 'pool'>>('GET', '/api/v1/backends')), pool: true };
-  } catch (error) {
-    if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 403 && error.status !== 405)) throw error;
-  }
-  return { pool: false, queue: { waiting: null }, backends: await healthBackends() };
-}
 
 interface HealthBackend {
   name?: string;
@@ -123,6 +114,8 @@ export interface StreamHandlers {
   onEvent(name: string, data: unknown): void;
   /** true once the stream is open, false while it reconnects. */
   onConnection?(open: boolean): void;
+  /** The route is not there or not for this key (404, 403): the stream gives up. */
+  onRefused?(status: number): void;
 }
 
 /** Follows an SSE route until stopped, reconnecting (1 s, doubling to 15 s) whenever it drops. */
@@ -134,6 +127,7 @@ export function stream(path: string, handlers: StreamHandlers, options: { once?:
       try {
         const response = await fetch(path, { headers: headers({ Accept: 'text/event-stream' }), signal: controller.signal });
         if (response.status === 401) return onUnauthorized();
+        if (response.status === 403 || response.status === 404) return handlers.onRefused?.(response.status);
         if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
         handlers.onConnection?.(true);
         delay = 1_000;
@@ -175,6 +169,8 @@ async function readEvents(body: ReadableStream<Uint8Array>, onEvent: StreamHandl
 }
 
 export const streams = {
+  /** The pool, again after every change (admin keys). */
+  backends: (handlers: StreamHandlers) => stream('/api/v1/backends/stream', handlers),
   jobs: (filter: JobFilter, handlers: StreamHandlers) => stream(`/api/v1/jobs/stream${query(filter)}`, handlers),
   /** One job's events; it ends after `end`, and reconnects only if it dropped before. */
   job: (id: string, handlers: StreamHandlers) => stream(`/api/v1/jobs/${encodeURIComponent(id)}/events`, handlers, { once: true }),

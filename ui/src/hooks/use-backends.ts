@@ -1,11 +1,11 @@
-// The backends' health and load. The gateway has no stream of backend state, so this one set of numbers is read
-// again every few seconds while a page shows it (jobs arrive on the jobs stream, not here). Each reading is also
-// kept as a point of the backend's health history (up or down), the last HISTORY of them.
+// The backends' health and load: live from the pool's stream (admin keys), which sends a new reading whenever a job
+// or a backend's health changes. A key that may not read the pool sees what the public /health tells; nothing
+// streams that, so it is read again every few seconds. Each reading is also a point of a backend's health history.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, streams } from '../api';
 import type { Backends } from '../types';
 
-const REFRESH_MS = 3_000;
+const HEALTH_REFRESH_MS = 3_000;
 const HISTORY = 40;
 
 export interface HealthPoint {
@@ -16,33 +16,48 @@ export interface HealthPoint {
 export interface BackendsState {
   data: Backends | null;
   error: string | null;
+  live: boolean;
   /** Health readings by backend name, oldest first. */
   history: ReadonlyMap<string, readonly HealthPoint[]>;
-  reload: () => void;
+  /** Takes a backend's new state (a drain or resume answer) before the next reading. */
+  update: (backend: Backends['backends'][number]) => void;
 }
 
 export function useBackends(): BackendsState {
   const [data, setData] = useState<Backends | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [live, setLive] = useState(false);
   const history = useRef(new Map<string, HealthPoint[]>());
-  const reload = useCallback(() => {
-    api.backends().then(
-      (value) => {
-        const at = Date.now();
-        for (const backend of value.backends) {
-          const points = [...(history.current.get(backend.name) ?? []), { at, up: backend.up }];
-          history.current.set(backend.name, points.slice(-HISTORY));
-        }
-        setData(value);
-        setError(null);
-      },
-      (failure: unknown) => setError(String((failure as Error).message ?? failure)),
-    );
+
+  const take = useCallback((value: Backends) => {
+    const at = Date.now();
+    for (const backend of value.backends) {
+      const points = [...(history.current.get(backend.name) ?? []), { at, up: backend.up }];
+      history.current.set(backend.name, points.slice(-HISTORY));
+    }
+    setData(value);
+    setError(null);
   }, []);
+
   useEffect(() => {
-    reload();
-    const timer = setInterval(reload, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [reload]);
-  return { data, error, history: history.current, reload };
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const readHealth = () => api.healthBackends().then(take, (failure: unknown) => setError((failure as Error).message));
+    const stop = streams.backends({
+      onConnection: setLive,
+      onEvent: (name, value) => name === 'backends' && take({ ...(value as Omit<Backends, 'pool'>), pool: true }),
+      onRefused: () => {
+        void readHealth();
+        timer = setInterval(() => void readHealth(), HEALTH_REFRESH_MS);
+      },
+    });
+    return () => {
+      stop();
+      clearInterval(timer);
+    };
+  }, [take]);
+
+  const update = useCallback((backend: Backends['backends'][number]) => {
+    setData((previous) => previous && { ...previous, backends: previous.backends.map((b) => (b.name === backend.name ? backend : b)) });
+  }, []);
+  return { data, error, live, history: history.current, update };
 }
