@@ -6,7 +6,7 @@ import type { Locale } from './i18n.js';
 /** One entry of auth.api_keys: a plain key, or a described key (see docs/security.md). */
 export type ApiKeyEntry =
   | string
-  | { key?: string; sha256?: string; name?: string; scenarios?: string[]; role?: ApiKeyRole };
+  | { key?: string; sha256?: string; name?: string; scenarios?: string[]; role?: ApiKeyRole; priority_max?: number };
 
 /** `admin` sees and manages every caller's jobs; `caller` (the default) only its own. */
 export type ApiKeyRole = 'admin' | 'caller';
@@ -161,6 +161,7 @@ const apiKeyObject = {
     name: { type: 'string', minLength: 1, maxLength: 128 },
     scenarios: { type: 'array', items: { type: 'string', minLength: 1 } },
     role: { type: 'string', enum: ['admin', 'caller'] },
+    priority_max: { type: 'integer', minimum: -1000, maximum: 1000 },
   },
   // "exactly one of key or sha256" is checked when the keys are loaded (src/security/api-keys.ts).
 } as const;

@@ -45,6 +45,11 @@ const envKeys: Record<string, string> = {
 const ajv = new Ajv({ useDefaults: true, coerceTypes: true, allErrors: false, strict: true });
 const validate = ajv.compile(configSchema);
 
+/** The configuration file loadConfig reads: GATEWAY_CONFIG, else gateway.yaml, against `cwd`. */
+export function configFilePath(options: Pick<LoadConfigOptions, 'cwd' | 'env'> = {}): string {
+  return path.resolve(options.cwd ?? process.cwd(), (options.env ?? process.env).GATEWAY_CONFIG ?? 'gateway.yaml');
+}
+
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;

@@ -1,6 +1,6 @@
 // The gateway's entry point: read the config, start, and stop cleanly on SIGINT/SIGTERM.
 // A configuration mistake ends the process with one line and no stack trace.
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, configFilePath, loadConfig } from './config.js';
 import { startGateway } from './server.js';
 
 async function main(): Promise<void> {
@@ -14,7 +14,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const gateway = await startGateway(config);
+  // gateway.yaml is watched: its backend list is taken over without a restart (src/pool/watch-config.ts).
+  const gateway = await startGateway(config, { configSource: { file: configFilePath(), load: () => loadConfig() } });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

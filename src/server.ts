@@ -52,6 +52,7 @@ import { restoreInlined, takeInlined } from './jobs/outputs.js';
 import { answerClientError } from './http/client-error.js';
 import { startPool, type GatewayPool } from './pool/start-pool.js';
 import { backendRoutes } from './routes/backends.js';
+import { watchConfig, type ConfigSource, type ConfigWatcher } from './pool/watch-config.js';
 
 export interface Gateway {
   url: string;
@@ -90,6 +91,8 @@ export interface Gateway {
 
 export interface StartOptions {
   log?: Logger;
+  /** The configuration file and how to read it again: its backend list is reloaded when it changes. */
+  configSource?: ConfigSource;
 }
 
 export async function startGateway(config: Config, options: StartOptions = {}): Promise<Gateway> {
@@ -175,7 +178,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
         : {}),
     }),
     ...(metrics ? [metricsRoutes({ metrics })] : []),
-    workflowRoutes({ config, comfy, submitJob, tracker, jobs, images }),
+    workflowRoutes({ config, comfy, submitJob, tracker, jobs, images, pool }),
     queueRoutes({ comfy, tracker, pool }),
     await imageRoutes({ config, comfy, findJob: async (id) => tracker.get(id) ?? (await jobDeps.recover(id)) }),
     scenarioRoutes({
@@ -270,6 +273,11 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     });
     await watcher.ready;
   }
+  let configWatcher: ConfigWatcher | undefined;
+  if (options.configSource) {
+    configWatcher = watchConfig({ source: options.configSource, running: config, pool, log });
+    await configWatcher.ready;
+  }
 
   return {
     url,
@@ -299,7 +307,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       // 1. No new connection from here on; requests in flight keep running (they may still need ComfyUI).
       const drained = httpDrain.drain(config.server.shutdown_timeout_ms);
       // 2. Upgraded sockets are no longer the HTTP server's connections: they get 1001 "going away" now.
-      await Promise.all([sockets.close(), watcher?.close()]);
+      await Promise.all([sockets.close(), watcher?.close(), configWatcher?.close()]);
       registry.close();
       // 3. Wait for the answers in flight (bounded), and only then stop talking to ComfyUI.
       const result = await drained;

@@ -63,6 +63,8 @@ export interface JobRequest<T extends object> {
   webhook?: string | undefined;
   /** Present when the request carries an Idempotency-Key. */
   idempotency?: IdempotencyClaim | undefined;
+  /** Higher goes first while jobs wait in the gateway's queue; already capped for the caller. */
+  priority?: number | undefined;
   /** `?wait=true`: the answer comes when the job ends (or the wait times out). */
   wait?: WaitRequest | undefined;
   /** The origin links in the answer and the webhook payload are built against (server.public_url wins). */
@@ -102,6 +104,7 @@ export function createSubmitJob(deps: SubmitJobDeps): SubmitJob {
         clientId: request.clientId,
         owner: request.owner,
         scenario: scenario?.name,
+        priority: request.priority,
         ...(outputs ? { outputNodes: outputs, meta: { outputs } } : {}),
         ...(scenario?.mirror ? { mirror: true } : {}),
       });

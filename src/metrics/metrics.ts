@@ -4,6 +4,7 @@
 // at scrape time through `collect`, so nothing has to remember to update them.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { UpstreamFailureKind } from '../comfy/client.js';
+import { createPoolMetrics, type PoolMetrics } from './pool-metrics.js';
 
 /** Upstream trouble, by what a person would look for first; `websocket_lost`: the event stream dropped. */
 export type UpstreamErrorKind = UpstreamFailureKind | 'websocket_lost';
@@ -17,6 +18,8 @@ export interface LiveState {
 
 export interface GatewayMetrics {
   readonly registry: Registry;
+  /** Per backend of the pool (src/metrics/pool-metrics.ts). */
+  readonly pool: PoolMetrics;
   /** route is a template (`/api/v1/jobs/{prompt_id}`) or `unmatched`, never a raw path. */
   httpRequest(route: string, method: string, code: number, seconds: number): void;
   scenarioSubmitted(scenario: string): void;
@@ -100,6 +103,7 @@ export function createMetrics(options: { defaults?: boolean } = {}): GatewayMetr
 
   return {
     registry,
+    pool: createPoolMetrics(registry),
     httpRequest(route, method, code, seconds) {
       requests.inc({ route, method, code: String(code) });
       duration.observe({ route, method }, seconds);

@@ -73,8 +73,8 @@ export function createBackend(spec: BackendSpec, deps: BackendDeps): Backend {
     handshakeTimeoutMs: deps.connectTimeoutMs,
     log,
   });
-  // After an ejection the probe backs off up to a minute (a server being rebuilt need not be knocked on every 2 s).
-  const backoff = createBackoff({ minDelayMs: deps.probeIntervalMs, maxDelayMs: Math.max(deps.probeIntervalMs, 60_000) });
+  // After an ejection the probe backs off up to 16 intervals (a server being rebuilt need not be knocked on as often).
+  const backoff = createBackoff({ minDelayMs: deps.probeIntervalMs, maxDelayMs: deps.probeIntervalMs * 16 });
   const healthListeners = new Set<(up: boolean) => void>();
   let up = true;
   let failures = 0;

@@ -25,7 +25,6 @@ export type BeforeSend = (backend: { name: string; client: ComfyClient }, prompt
 
 export interface DispatchHooks {
   dispatched?(backend: string, waitedMs: number): void;
-  failedOver?(backend: string): void;
 }
 
 export interface DispatcherDeps {
@@ -230,6 +229,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       deps.log.info({ promptId: id, backend: backend.name, attempts }, 'job sent to backend');
     } catch (error) {
       await deps.slots.release(backend.name, id);
+      // A failover may have put it back in line meanwhile (its backend left while this POST was in flight).
+      if (queue.get(id)) return;
       deps.tracker.update(id, { backend: undefined, attempts: attempts - 1 });
       if (unreachable(error)) {
         backend.reportFailure(error);
@@ -305,7 +306,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const job = held.get(promptId);
       if (!job || queue.get(promptId)) return false;
       queue.enqueue(job.queued);
-      deps.hooks?.failedOver?.(promptId);
       pump();
       return true;
     },

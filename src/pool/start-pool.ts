@@ -70,6 +70,7 @@ export async function startPool(deps: StartPoolDeps): Promise<GatewayPool> {
     ...(deps.metrics ? { onOutcome: deps.metrics.upstreamCall } : {}),
   });
   const slots = createMemorySlots();
+  const poolMetrics = deps.metrics?.pool;
   for (const spec of specs) await slots.configure(spec.name, slotsOf(spec));
   const client = createPoolClient(backends, (promptId) => tracker.get(promptId)?.backend);
   const dispatcher = createDispatcher({
@@ -82,6 +83,7 @@ export async function startPool(deps: StartPoolDeps): Promise<GatewayPool> {
     defaultPriority: config.jobs.default_priority,
     log,
     ...(deps.beforeSend ? { beforeSend: deps.beforeSend } : {}),
+    ...(poolMetrics ? { hooks: { dispatched: (name: string, ms: number) => poolMetrics.dispatched(name, ms / 1000) } } : {}),
   });
   const failover = createFailover({
     pool: backends,
@@ -95,6 +97,7 @@ export async function startPool(deps: StartPoolDeps): Promise<GatewayPool> {
       queueTimeout: (seconds) => translate(config.locale, 'reason.queue_timeout', { seconds }),
     },
     log,
+    ...(poolMetrics ? { onFailover: poolMetrics.failedOver } : {}),
   });
   let replay: (event: JobEvent) => void = () => undefined;
   const followers = followBackends({
@@ -107,7 +110,10 @@ export async function startPool(deps: StartPoolDeps): Promise<GatewayPool> {
       intervalMs: config.jobs.poll_interval_ms,
       lostReason: translate(config.locale, 'reason.prompt_lost'),
     },
-    onHealth: failover.onHealth,
+    onHealth(backend, up) {
+      if (!up) poolMetrics?.ejected(backend.name);
+      failover.onHealth(backend, up);
+    },
     log,
   });
 
@@ -121,7 +127,16 @@ export async function startPool(deps: StartPoolDeps): Promise<GatewayPool> {
       log.info({ backend: backend.name }, 'backend left the pool');
     }
   }
-  const offFinished = tracker.onFinished(() => void dropRetired());
+  const offFinished = tracker.onFinished((job) => {
+    if (job.backend !== undefined && job.startedAt !== undefined && job.finishedAt !== undefined && !job.recovered) {
+      poolMetrics?.ran(job.backend, (job.finishedAt - job.startedAt) / 1000);
+    }
+    void dropRetired();
+  });
+  poolMetrics?.observe({
+    slotsBusy: async () => (await slots.all()).map((use) => ({ backend: use.backend, busy: use.running + use.waiting })),
+    waiting: () => dispatcher.waiting().length,
+  });
 
   return {
     backends,

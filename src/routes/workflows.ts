@@ -14,7 +14,8 @@ import { applyWorkflowImages } from '../images/workflow-images.js';
 import { cancelRemoved } from '../jobs/cancel-removed.js';
 import type { SubmitJob } from '../jobs/submit-job.js';
 import type { JobTracker } from '../jobs/tracker.js';
-import { ownerFor } from '../security/caller.js';
+import { maySee, ownerFor, priorityFor } from '../security/caller.js';
+import type { GatewayPool } from '../pool/start-pool.js';
 import { visibleTo } from './queue.js';
 import { hangUpSignal, type JobAnswers } from './jobs.js';
 import { waitQuerySchema } from '../jobs/waiter.js';
@@ -28,6 +29,8 @@ export interface WorkflowRouteDeps {
   submitJob: SubmitJob;
   /** Ends the job of a pending prompt the interrupt removed (src/jobs/cancel-removed.ts). */
   tracker: Pick<JobTracker, 'get' | 'cancel'>;
+  /** The gateway's queue: a prompt still waiting there is stopped by taking it out. */
+  pool: Pick<GatewayPool, 'dispatcher'>;
   /** Resolves the `images` map of a submission (file name, data URL, base64, URL). */
   images: ImageInputs;
   /** Reads `?wait` / `?timeout` / `?output` (src/routes/jobs.ts). */
@@ -44,7 +47,13 @@ const exampleWorkflow = {
 export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
   const limits = { maxNodes: deps.config.limits.workflow_nodes, maxDepth: deps.config.limits.workflow_depth };
 
-  type SubmitBody = { workflow: Record<string, unknown>; client_id?: string; images?: Record<string, string>; webhook?: string };
+  type SubmitBody = {
+    workflow: Record<string, unknown>;
+    client_id?: string;
+    images?: Record<string, string>;
+    webhook?: string;
+    priority?: number;
+  };
   const submitRoute = defineRoute<SubmitBody>({
     method: 'post',
     path: '/api/v1/workflows/submit',
@@ -78,6 +87,15 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
           example: { '10': 'data:image/png;base64,iVBORw0KGgo…', '11.inputs.image': 'https://example.com/cat.png' },
         },
         webhook: webhookBodyProperty,
+        priority: {
+          type: 'integer',
+          minimum: -1000,
+          maximum: 1000,
+          description:
+            'Higher runs first while jobs wait in the gateway\'s queue (default `jobs.default_priority`; an API key\'s ' +
+            '`priority_max` caps it)',
+          example: 10,
+        },
       },
     },
     response: {
@@ -86,7 +104,9 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
       properties: {
         prompt_id: { ...promptId, description: 'The id of the queued prompt' },
         client_id: { type: ['string', 'null'], example: 'my_client' },
-        number: { type: 'number', description: 'Queue position number ComfyUI gave the prompt' },
+        number: { type: ['number', 'null'], description: 'Queue position number ComfyUI gave the prompt; null while it waits in the gateway\'s queue' },
+        status: { type: 'string', enum: ['queued'], description: 'Only while it waits in the gateway\'s queue' },
+        queue_position: { type: 'integer', description: 'Only while it waits in the gateway\'s queue: 1 = the next to go' },
         node_errors: { type: 'object', description: 'Outputs ComfyUI dropped while queueing the rest (usually empty)' },
         images: { type: 'object', description: 'Only with `images` in the request: key → the file name put into the workflow' },
       },
@@ -108,12 +128,14 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
               client_id: body.client_id ?? null,
               number: submitted.number,
               node_errors: submitted.nodeErrors,
+              ...(submitted.queuePosition !== undefined ? { status: 'queued', queue_position: submitted.queuePosition } : {}),
               ...(withImages.names ? { images: withImages.names } : {}),
             }),
           };
         },
         clientId: body.client_id,
         owner: ownerFor(state.caller),
+        priority: priorityFor(state.caller, body.priority),
         webhook: body.webhook,
         idempotency,
         wait,
@@ -162,9 +184,10 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
       if (entry && !visible(entry.prompt)) throw fail.notFound(message('what.history', { id }));
       if (!entry) {
         const queue = await deps.comfy.getQueue();
+        const waiting = deps.pool.dispatcher.position(id) !== undefined && maySee(stateOf(ctx).caller, deps.tracker.get(id)?.owner);
         const state = queue.queue_running.some(mine)
           ? 'running'
-          : queue.queue_pending.some(mine)
+          : queue.queue_pending.some(mine) || waiting
             ? 'pending'
             : undefined;
         throw fail.notFound(
@@ -208,6 +231,13 @@ export function workflowRoutes(deps: WorkflowRouteDeps): RouteGroup {
       const visible = visibleTo(stateOf(ctx).caller);
       // Only the caller's own prompts: another caller's is "neither running nor pending", like an unknown id.
       const mine = (item: QueueItem) => item[1] === id && visible(item);
+      // Still in the gateway's queue: taken out before any backend sees it.
+      const held = deps.pool.dispatcher.held(id) && deps.pool.dispatcher.position(id) !== undefined;
+      if (held && maySee(stateOf(ctx).caller, deps.tracker.get(id)?.owner) && deps.pool.dispatcher.unqueue(id)) {
+        deps.tracker.cancel(id, { type: 'interrupted', message: translate(stateOf(ctx).locale, 'reason.job_interrupted_pending') });
+        ok(ctx, { prompt_id: id, action: 'removed' }, 'workflow.dequeued');
+        return;
+      }
       const queue = await deps.comfy.getQueue();
       if (queue.queue_running.some(mine)) {
         await deps.comfy.interrupt(id);

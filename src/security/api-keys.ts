@@ -16,6 +16,8 @@ export interface ApiKey {
   scenarios: ReadonlySet<string> | undefined;
   /** `role: admin`: sees and manages every caller's jobs. Any other key sees only the jobs it submitted. */
   admin: boolean;
+  /** The highest job priority this key may ask for; undefined: no cap. */
+  priorityMax?: number;
 }
 
 export interface KeyRing {
@@ -55,7 +57,11 @@ export function createKeyRing(entries: readonly ApiKeyEntry[], source = 'auth.ap
     if (names.has(name)) throw new ConfigError(`config: ${where} repeats the key name "${name}"`);
     names.add(name);
     const scenarios = described.scenarios ? new Set(described.scenarios) : undefined;
-    stored.push({ digest: hash, key: { name, scenarios, admin: described.role === 'admin' } });
+    if (described.priority_max !== undefined && !Number.isInteger(described.priority_max)) {
+      throw new ConfigError(`config: ${where}.priority_max must be a whole number`);
+    }
+    const cap = described.priority_max !== undefined ? { priorityMax: described.priority_max } : {};
+    stored.push({ digest: hash, key: { name, scenarios, admin: described.role === 'admin', ...cap } });
   });
 
   return {

@@ -8,6 +8,8 @@ export interface Caller {
   admin: boolean;
   /** The scenarios the key may run; absent: all of them. */
   scenarios?: readonly string[];
+  /** The highest job priority this caller may ask for (api key `priority_max`); undefined: no cap. */
+  priorityMax?: number;
 }
 
 /** Whether `caller` may see a job owned by `owner` (undefined: submitted with auth off, or around the gateway). */
@@ -18,4 +20,10 @@ export function maySee(caller: Caller | undefined, owner: string | undefined): b
 /** The owner to stamp on a submission: the caller's id, or nothing on a single-tenant gateway. */
 export function ownerFor(caller: Caller | undefined): string | undefined {
   return caller?.id;
+}
+
+/** The priority a job gets: what the request asked for, lowered to the caller's cap. */
+export function priorityFor(caller: Caller | undefined, requested: number | undefined): number | undefined {
+  if (requested === undefined || caller?.priorityMax === undefined) return requested;
+  return Math.min(requested, caller.priorityMax);
 }
