@@ -79,6 +79,24 @@ async function progressAbove(page: Page, above: number): Promise<number> {
   return (await handle.jsonValue()) as number;
 }
 
+/** What the paste in the try-it test uses of the browser. */
+interface PasteGlobals {
+  atob(text: string): string;
+  DataTransfer: new () => { items: { add(file: unknown): void } };
+  File: new (parts: Uint8Array[], name: string, options: { type: string }) => unknown;
+  ClipboardEvent: new (type: string, init: { clipboardData: unknown; bubbles: boolean }) => unknown;
+}
+
+/** The next try-it result (another job than `before`): its picture's size and middle pixel. */
+async function resultPixel(page: Page, before: string | null) {
+  await page.waitForFunction((previous) => {
+    const { document } = globalThis as unknown as PageGlobals;
+    const id = document.querySelector('.try-result')?.getAttribute('data-job');
+    return Boolean(id && id !== previous);
+  }, before);
+  return (await page.waitForFunction(middlePixel)).jsonValue();
+}
+
 /** The try-it result picture's size and the colour of its middle pixel, read back through a canvas. */
 function middlePixel() {
   const { document } = globalThis as unknown as PageGlobals;
@@ -170,15 +188,40 @@ describe.skipIf(!executablePath)(`operator console in Chromium (${executablePath
     await page.screenshot({ path: path.join(shots, 'scenarios.png'), fullPage: true });
   }, 60_000);
 
-  it('try-it: the form made from invert\'s schema uploads a picture and shows it inverted', async () => {
+  it('try-it: the form made from invert\'s schema takes a picture uploaded, typed as a data URL, or pasted, and shows it inverted', async () => {
     const page = await newPage();
     await page.goto(`${open.gw.url}/ui/scenarios/invert`);
-    await page.locator('[data-field=input_image] input[type=file]').setInputFiles(path.join(dir, 'photo.png'));
-    await page.locator('.try-form button[type=submit]').click();
-    const pixel = await (await page.waitForFunction(middlePixel)).jsonValue();
+    const field = page.locator('[data-field=input_image]');
+    const submit = page.locator('.try-form button[type=submit]');
+
+    await field.locator('input[type=file]').setInputFiles(path.join(dir, 'photo.png'));
+    await submit.click();
     // (200, 90, 20) inverted.
-    expect(pixel).toEqual({ r: 55, g: 165, b: 235, width: 48, height: 32 });
+    expect(await resultPixel(page, null)).toEqual({ r: 55, g: 165, b: 235, width: 48, height: 32 });
     await page.screenshot({ path: path.join(shots, 'try-it.png'), fullPage: true });
+    let shown = await page.locator('.try-result').getAttribute('data-job');
+
+    const typed = await sharp({ create: { width: 6, height: 4, channels: 3, background: { r: 10, g: 20, b: 30 } } }).png().toBuffer();
+    await field.locator('.image-text').fill(`data:image/png;base64,${typed.toString('base64')}`);
+    await submit.click();
+    expect(await resultPixel(page, shown)).toEqual({ r: 245, g: 235, b: 225, width: 6, height: 4 });
+    shown = await page.locator('.try-result').getAttribute('data-job');
+
+    // A paste of an image (as the clipboard hands it to the page) becomes the field's file.
+    const pasted = await sharp({ create: { width: 5, height: 3, channels: 3, background: { r: 0, g: 128, b: 255 } } }).png().toBuffer();
+    await field.locator('.image-input').evaluate(
+      (target, base64) => {
+        const browser = globalThis as unknown as PasteGlobals;
+        const bytes = Uint8Array.from(browser.atob(base64), (c) => c.charCodeAt(0));
+        const data = new browser.DataTransfer();
+        data.items.add(new browser.File([bytes], 'clip.png', { type: 'image/png' }));
+        target.dispatchEvent(new browser.ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+      },
+      pasted.toString('base64'),
+    );
+    await field.locator('img.thumb').waitFor();
+    await submit.click();
+    expect(await resultPixel(page, shown)).toEqual({ r: 255, g: 127, b: 0, width: 5, height: 3 });
   }, 60_000);
 
   it('a running text2img job: its progress bar moves, and Cancel stops it', async () => {

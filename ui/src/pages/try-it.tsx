@@ -62,5 +62,6 @@ export function useFollowedJob(promptId: string | null, onEvent?: (name: string,
       },
     });
   }, [promptId]);
-  return job;
+  // Until the new job's state arrives, the previous job's is not shown under the new id.
+  return job && job.prompt_id === promptId ? job : null;
 }
