@@ -28,6 +28,18 @@ fields:
 outputs: [Save Image]
 `;
 
+// Every kind of input the form makes from a schema: text with a length limit, integers and numbers with limits, a
+// choice list.
+const KNOBS = `summary: knobs
+workflow: text2img.json
+fields:
+  prompt: {type: string, minLength: 1, maxLength: 300, required: true, to: Positive Prompt.inputs.text}
+  steps: {type: integer, minimum: 1, maximum: 50, default: 2, to: KSampler.inputs.steps}
+  cfg: {type: number, minimum: 0, maximum: 30, default: 7, to: KSampler.inputs.cfg}
+  sampler: {type: string, enum: [euler, heun], default: euler, to: KSampler.inputs.sampler_name}
+outputs: [Save Image]
+`;
+
 const keys = { ops: 'console-ops-key-0001', alice: 'console-alice-key-01', bob: 'console-bob-key-0001' };
 
 async function fixtures(dir: string): Promise<void> {
@@ -38,6 +50,7 @@ async function fixtures(dir: string): Promise<void> {
     await copyFile(path.join(repo, 'templates', `${name}.json`), path.join(dir, 'templates', `${name}.json`));
   }
   await writeFile(path.join(dir, 'scenarios', 'broken.yaml'), BROKEN);
+  await writeFile(path.join(dir, 'scenarios', 'knobs.yaml'), KNOBS);
   await sharp({ create: { width: 48, height: 32, channels: 3, background: { r: 200, g: 90, b: 20 } } })
     .png()
     .toFile(path.join(dir, 'photo.png'));
@@ -222,6 +235,29 @@ describe.skipIf(!executablePath)(`operator console in Chromium (${executablePath
     await field.locator('img.thumb').waitFor();
     await submit.click();
     expect(await resultPixel(page, shown)).toEqual({ r: 255, g: 127, b: 0, width: 5, height: 3 });
+  }, 60_000);
+
+  it('try-it: numbers carry their limits, a choice list its choices, and the form sends what was chosen', async () => {
+    const page = await newPage();
+    await page.goto(`${open.gw.url}/ui/scenarios/knobs`);
+    const input = (name: string, tag = 'input') => page.locator(`[data-field=${name}] ${tag}`);
+    const attributes = (name: string, tag?: string) =>
+      input(name, tag).evaluate((element, names) => names.map((attribute) => element.getAttribute(attribute)), ['type', 'min', 'max', 'step', 'maxlength']);
+    expect(await attributes('steps')).toEqual(['number', '1', '50', '1', null]);
+    expect(await attributes('cfg')).toEqual(['number', '0', '30', 'any', null]);
+    expect(await attributes('prompt', 'textarea')).toEqual([null, null, null, null, '300']);
+    expect(await input('sampler', 'select option').allInnerTexts()).toEqual(['—', 'euler', 'heun']);
+    await input('prompt', 'textarea').fill('a quiet harbour');
+    await input('steps').fill('3');
+    await input('sampler', 'select').selectOption('heun');
+    const sent = page.waitForRequest((request) => request.method() === 'POST' && request.url().endsWith('/api/v1/scenarios/knobs'));
+    await page.locator('.try-form button[type=submit]').click();
+    const body = (await sent).postData() ?? '';
+    for (const [name, value] of [['prompt', 'a quiet harbour'], ['steps', '3'], ['cfg', '7'], ['sampler', 'heun']]) {
+      expect(body).toMatch(new RegExp(`name="${name}"\\r\\n\\r\\n${value}\\r\\n`));
+    }
+    await page.locator('.try-result .badge-succeeded').waitFor();
+    await page.locator('.try-result img.output-image').waitFor();
   }, 60_000);
 
   it('a running text2img job: its progress bar moves, and Cancel stops it', async () => {
