@@ -35,7 +35,10 @@ export interface JobFeedDeps {
 export interface JobFeed {
   /** The caller's jobs that match, newest first, at most `limit`. */
   list(caller: Caller | undefined, filter: JobFilter, limit: number, baseUrl: string): JobSummary[];
-  /** `jobs` (the list, newest first) at once, then `job` each time one of the caller's jobs changes. */
+  /**
+   * `jobs` (the list, newest first) at once, then `job` each time one of the caller's jobs that matches changes,
+   * or `gone` ({prompt_id}) when one that does not match changes (it may have left the filter).
+   */
   stream(caller: Caller | undefined, filter: JobFilter, limit: number, baseUrl: string): { body: Readable; stop(): void };
   /** Calls `listener` on every change of any job (any caller's); the returned function unsubscribes. */
   onChange(listener: (job: JobRecord) => void): () => void;
@@ -124,6 +127,8 @@ export function createJobFeed(deps: JobFeedDeps): JobFeed {
       body.write(frame('jobs', list(caller, filter, limit, baseUrl)));
       const watcher: Change = (job) => {
         if (matches(caller, filter, job)) body.write(frame('job', summary(job, baseUrl)));
+        // A job that left the filter (a running one that ended) is said to be gone, so a filtered list drops it.
+        else if (maySee(caller, job.owner)) body.write(frame('gone', { prompt_id: job.promptId }));
       };
       watchers.add(watcher);
       const heartbeat = setInterval(() => body.write(': heartbeat\n\n'), deps.heartbeatMs ?? 15_000);

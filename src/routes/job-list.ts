@@ -67,11 +67,12 @@ export function jobListRoutes(feed: JobFeed): AnyRoute[] {
     summary: 'Recent jobs, then every change, as Server-Sent Events',
     description:
       'First `jobs` (the list `GET /api/v1/jobs` would answer), then `job` (one job\'s summary) each time a job ' +
-      'that matches the filter is submitted, starts, progresses or ends. A comment line every 15 s keeps the ' +
-      'connection alive. Same filters and the same visibility as the list.',
+      'that matches the filter is submitted, starts, progresses or ends, and `gone` ({prompt_id}) when one of the ' +
+      'caller\'s jobs that does not match changes (a running job that ended has left `status=running`). A comment ' +
+      'line every 15 s keeps the connection alive. Same filters and the same visibility as the list.',
     tags: ['jobs'],
     query: listQuery,
-    rawResponse: { contentTypes: ['text/event-stream'], description: 'event: jobs | job\\ndata: <JSON>\\n\\n, …' },
+    rawResponse: { contentTypes: ['text/event-stream'], description: 'event: jobs | job | gone\\ndata: <JSON>\\n\\n, …' },
     errors: [400],
     handler(ctx, { query }) {
       const events = feed.stream(stateOf(ctx).caller, filterOf(query), query.limit ?? 200, originOf(ctx));

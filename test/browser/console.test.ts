@@ -276,11 +276,19 @@ describe.skipIf(!executablePath)(`operator console in Chromium (${executablePath
       await list.goto(`${open.gw.url}/ui/jobs`);
       await list.locator(`tr[data-job="${id}"] [role=progressbar]`).waitFor();
       await list.screenshot({ path: path.join(shots, 'jobs.png'), fullPage: true });
+      // Filtered to running jobs (by the gateway): this one is there, the finished ones are not.
+      await list.locator('select[name=status]').selectOption('running');
+      await expect.poll(() => list.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-job')))).toEqual([id]);
+      const unfiltered = await newPage();
+      await unfiltered.goto(`${open.gw.url}/ui/jobs`);
+      await unfiltered.locator(`tr[data-job="${id}"]`).waitFor();
       await page.locator('button.danger').click();
       await page.locator('.job-page[data-status=interrupted]').waitFor();
       const job = await open.gw.call('GET', `/api/v1/jobs/${id}`);
       expect(job.json.data).toMatchObject({ status: 'interrupted' });
-      await list.locator(`tr[data-job="${id}"][data-status=interrupted]`).waitFor();
+      await unfiltered.locator(`tr[data-job="${id}"][data-status=interrupted]`).waitFor();
+      // It left the filter: the running list drops it.
+      await expect.poll(() => list.locator(`tr[data-job="${id}"]`).count()).toBe(0);
     } finally {
       for (const sim of [open.sim, second]) sim.faults.stepMs = 1;
     }

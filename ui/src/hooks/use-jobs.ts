@@ -18,6 +18,15 @@ export function useJobs(filter: JobFilter = {}): { jobs: Job[]; live: boolean } 
           const job = data as Job;
           setJobs((previous) => new Map(previous).set(job.prompt_id, job));
         }
+        if (name === 'gone') {
+          const { prompt_id: id } = data as { prompt_id: string };
+          setJobs((previous) => {
+            if (!previous.has(id)) return previous;
+            const next = new Map(previous);
+            next.delete(id);
+            return next;
+          });
+        }
       },
     });
     // The filter's content, not its identity, decides when to follow another stream.
