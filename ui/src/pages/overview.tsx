@@ -1,4 +1,5 @@
 // The system at a glance: backends, the gateway's queue, jobs per minute, what is running, recent failures.
+import { useEffect, useState } from 'preact/hooks';
 import { BackendCard } from '../components/backend-card';
 import { JobTable } from '../components/job-table';
 import { Live } from '../components/status';
@@ -6,11 +7,21 @@ import { useSession } from '../context';
 import { useBackends } from '../hooks/use-backends';
 import { useJobs } from '../hooks/use-jobs';
 
+/** The time, again every few seconds: "the last minute" moves on even when no job does. */
+function useNow(everyMs: number): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(timer);
+  }, [everyMs]);
+  return now;
+}
+
 export function Overview() {
   const { t } = useSession();
   const { jobs, live } = useJobs();
   const backends = useBackends();
-  const minuteAgo = Date.now() - 60_000;
+  const minuteAgo = useNow(5_000) - 60_000;
   const perMinute = jobs.filter((job) => job.finished_at && Date.parse(job.finished_at) >= minuteAgo).length;
   const running = jobs.filter((job) => job.status === 'running');
   const queued = jobs.filter((job) => job.status === 'queued').length;
