@@ -37,7 +37,7 @@ export interface JobFeed {
   list(caller: Caller | undefined, filter: JobFilter, limit: number, baseUrl: string): JobSummary[];
   /**
    * `jobs` (the list, newest first) at once, then `job` each time one of the caller's jobs that matches changes,
-   * or `gone` ({prompt_id}) when one that does not match changes (it may have left the filter).
+   * and `gone` ({prompt_id}) when one it showed no longer matches.
    */
   stream(caller: Caller | undefined, filter: JobFilter, limit: number, baseUrl: string): { body: Readable; stop(): void };
   /** Calls `listener` on every change of any job (any caller's); the returned function unsubscribes. */
@@ -124,11 +124,20 @@ export function createJobFeed(deps: JobFeedDeps): JobFeed {
     list,
     stream(caller, filter, limit, baseUrl) {
       const body = new PassThrough();
-      body.write(frame('jobs', list(caller, filter, limit, baseUrl)));
+      const initial = list(caller, filter, limit, baseUrl);
+      body.write(frame('jobs', initial));
+      // The jobs this stream has shown, oldest first (bounded like the feed): only those can be `gone`.
+      const shown = new Set(initial.map((job) => job.prompt_id).reverse());
       const watcher: Change = (job) => {
-        if (matches(caller, filter, job)) body.write(frame('job', summary(job, baseUrl)));
-        // A job that left the filter (a running one that ended) is said to be gone, so a filtered list drops it.
-        else if (maySee(caller, job.owner)) body.write(frame('gone', { prompt_id: job.promptId }));
+        if (matches(caller, filter, job)) {
+          body.write(frame('job', summary(job, baseUrl)));
+          shown.delete(job.promptId);
+          shown.add(job.promptId);
+          if (shown.size > keep) shown.delete(shown.values().next().value as string);
+        } else if (shown.delete(job.promptId)) {
+          // It left the filter (a running job that ended): a filtered list drops it.
+          body.write(frame('gone', { prompt_id: job.promptId }));
+        }
       };
       watchers.add(watcher);
       const heartbeat = setInterval(() => body.write(': heartbeat\n\n'), deps.heartbeatMs ?? 15_000);

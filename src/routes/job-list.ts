@@ -67,8 +67,8 @@ export function jobListRoutes(feed: JobFeed): AnyRoute[] {
     summary: 'Recent jobs, then every change, as Server-Sent Events',
     description:
       'First `jobs` (the list `GET /api/v1/jobs` would answer), then `job` (one job\'s summary) each time a job ' +
-      'that matches the filter is submitted, starts, progresses or ends, and `gone` ({prompt_id}) when one of the ' +
-      'caller\'s jobs that does not match changes (a running job that ended has left `status=running`). A comment ' +
+      'that matches the filter is submitted, starts, progresses or ends, and `gone` ({prompt_id}) when a job it ' +
+      'showed no longer matches (a running job that ended has left `status=running`). A comment ' +
       'line every 15 s keeps the connection alive. Same filters and the same visibility as the list.',
     tags: ['jobs'],
     query: listQuery,
