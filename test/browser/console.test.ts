@@ -40,7 +40,7 @@ fields:
 outputs: [Save Image]
 `;
 
-const keys = { ops: 'console-ops-key-0001', alice: 'console-alice-key-01', bob: 'console-bob-key-0001' };
+const keys = { ops: 'console-ops-key-0001', alice: 'console-alice-key-01', bob: 'console-bob-key-0001', carol: 'console-carol-key-01' };
 
 async function fixtures(dir: string): Promise<void> {
   await mkdir(path.join(dir, 'scenarios'));
@@ -150,7 +150,7 @@ describe.skipIf(!executablePath)(`operator console in Chromium (${executablePath
       {
         folders,
         locale: 'en',
-        auth: { api_keys: [{ key: keys.ops, name: 'ops', role: 'admin' }, { key: keys.alice, name: 'alice' }, { key: keys.bob, name: 'bob' }] },
+        auth: { api_keys: [{ key: keys.ops, name: 'ops', role: 'admin' }, { key: keys.alice, name: 'alice' }, { key: keys.bob, name: 'bob' }, { key: keys.carol, name: 'carol', scenarios: ['invert'] }] },
       },
       { stepMs: 1 },
     );
@@ -309,6 +309,18 @@ describe.skipIf(!executablePath)(`operator console in Chromium (${executablePath
     await page.locator('.backend[data-state=draining] button').first().click();
     await expect.poll(() => page.locator('.backend[data-state=draining]').count()).toBe(0);
     expect(await draining()).toEqual([false, false]);
+  }, 60_000);
+
+  it('a key limited to some scenarios is told so, and gets the try-it form only for those', async () => {
+    const page = await newPage();
+    await page.goto(`${keyed.gw.url}/ui/scenarios/text2img`);
+    await page.locator('input[name=api-key]').fill(keys.carol);
+    await page.locator('.key-prompt button[type=submit]').click();
+    expect(await page.locator('.banner').innerText()).toMatch(/carol.*may run: invert/);
+    await page.locator('text=Your key may not run this scenario.').waitFor();
+    expect(await page.locator('.try-form').count()).toBe(0);
+    await page.goto(`${keyed.gw.url}/ui/scenarios/invert`);
+    await page.locator('.try-form').waitFor();
   }, 60_000);
 
   it('a caller\'s key sees its own jobs only; an admin key sees every caller\'s', async () => {

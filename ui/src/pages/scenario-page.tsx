@@ -8,7 +8,7 @@ import { Problems } from './scenarios';
 import { TryIt } from './try-it';
 
 export function ScenarioPage({ name }: { name: string }) {
-  const { t } = useSession();
+  const { t, who } = useSession();
   const { data, error } = useLoad(() => api.scenario(name), [name]);
   if (error) return <p class="error">{error}</p>;
   if (!data) return <p class="muted">{t('common.loading')}</p>;
@@ -37,7 +37,13 @@ export function ScenarioPage({ name }: { name: string }) {
         </>
       )}
       <h2>{t('scenario.try')}</h2>
-      {data.schema ? <TryIt name={data.name} schema={data.schema} /> : <p class="muted">{t('scenario.not_served')}</p>}
+      {!data.schema ? (
+        <p class="muted">{t('scenario.not_served')}</p>
+      ) : who.scenarios && !who.scenarios.includes(data.name) ? (
+        <p class="muted">{t('scenario.not_yours')}</p>
+      ) : (
+        <TryIt name={data.name} schema={data.schema} />
+      )}
     </div>
   );
 }

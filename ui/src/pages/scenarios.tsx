@@ -20,7 +20,7 @@ export function Problems({ status }: { status: Pick<ScenarioStatus, 'errors' | '
 }
 
 export function Scenarios() {
-  const { t } = useSession();
+  const { t, who } = useSession();
   const { data, error } = useLoad(() => api.scenarios(), []);
   if (error) return <p class="error">{error}</p>;
   if (!data) return <p class="muted">{t('common.loading')}</p>;
@@ -35,7 +35,10 @@ export function Scenarios() {
           {data.scenarios.map((scenario) => (
             <tr key={scenario.file} data-scenario={scenario.name} data-status={scenario.status}>
               <td><Link to={`/scenarios/${encodeURIComponent(scenario.name)}`}>{scenario.name}</Link><div class="muted small">{scenario.summary}</div></td>
-              <td><Badge value={scenario.status} /></td>
+              <td>
+                <Badge value={scenario.status} />
+                {who.scenarios && !who.scenarios.includes(scenario.name) && <div class="muted small">{t('scenario.not_yours')}</div>}
+              </td>
               <td>{scenario.version ?? scenario.serving_version ?? '—'}</td>
               <td class="mono small">{scenario.file}</td>
               <td><Problems status={scenario} /></td>
