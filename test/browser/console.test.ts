@@ -180,7 +180,7 @@ describe.skipIf(!executablePath)(`operator console in Chromium (${executablePath
     const paint = (await page.evaluate("performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null")) as number | null;
     console.log(`console: /ui first contentful paint ${paint === null ? 'n/a' : `${Math.round(paint)} ms`}`);
     // Both backends of the pool, each with its name.
-    await expect.poll(() => page.locator('.backend[data-state=up]').count()).toBe(2);
+    await expect.poll(() => page.locator('.backend[data-state=up]').count(), { timeout: 20_000 }).toBe(2);
     expect(await page.locator('.backend').evaluateAll((cards) => cards.map((card) => card.getAttribute('data-backend')))).toEqual(['gpu-a', 'gpu-b']);
     expect(await page.locator('.banner-warn').innerText()).toMatch(/Authentication is off/);
     await page.screenshot({ path: path.join(shots, 'overview.png'), fullPage: true });
@@ -261,9 +261,9 @@ describe.skipIf(!executablePath)(`operator console in Chromium (${executablePath
   }, 60_000);
 
   it('a running text2img job: its progress bar moves, and Cancel stops it', async () => {
-    for (const sim of [open.sim, second]) sim.faults.stepMs = 150;
+    for (const sim of [open.sim, second]) sim.faults.stepMs = 300;
     try {
-      const id = await submitText2img(open, 60);
+      const id = await submitText2img(open, 100);
       const page = await newPage();
       await page.goto(`${open.gw.url}/ui/jobs/${id}`);
       const first = await progressAbove(page, 0);
@@ -278,7 +278,7 @@ describe.skipIf(!executablePath)(`operator console in Chromium (${executablePath
       await list.screenshot({ path: path.join(shots, 'jobs.png'), fullPage: true });
       // Filtered to running jobs (by the gateway): this one is there, the finished ones are not.
       await list.locator('select[name=status]').selectOption('running');
-      await expect.poll(() => list.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-job')))).toEqual([id]);
+      await expect.poll(() => list.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-job'))), { timeout: 20_000 }).toEqual([id]);
       const unfiltered = await newPage();
       await unfiltered.goto(`${open.gw.url}/ui/jobs`);
       await unfiltered.locator(`tr[data-job="${id}"]`).waitFor();
@@ -288,7 +288,7 @@ describe.skipIf(!executablePath)(`operator console in Chromium (${executablePath
       expect(job.json.data).toMatchObject({ status: 'interrupted' });
       await unfiltered.locator(`tr[data-job="${id}"][data-status=interrupted]`).waitFor();
       // It left the filter: the running list drops it.
-      await expect.poll(() => list.locator(`tr[data-job="${id}"]`).count()).toBe(0);
+      await expect.poll(() => list.locator(`tr[data-job="${id}"]`).count(), { timeout: 20_000 }).toBe(0);
     } finally {
       for (const sim of [open.sim, second]) sim.faults.stepMs = 1;
     }
@@ -307,7 +307,7 @@ describe.skipIf(!executablePath)(`operator console in Chromium (${executablePath
     expect(await draining()).toEqual([true, false]);
     await page.screenshot({ path: path.join(shots, 'backends-draining.png'), fullPage: true });
     await page.locator('.backend[data-state=draining] button').first().click();
-    await expect.poll(() => page.locator('.backend[data-state=draining]').count()).toBe(0);
+    await expect.poll(() => page.locator('.backend[data-state=draining]').count(), { timeout: 20_000 }).toBe(0);
     expect(await draining()).toEqual([false, false]);
   }, 60_000);
 
