@@ -12,6 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway } from '../helpers/gateway.js';
+import { progressAbove, resultPixel, type PasteGlobals } from './console-page.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
@@ -61,67 +62,6 @@ async function submitText2img(stack: Stack, steps: number, key?: string, wait = 
   const answer = await stack.gw.call('POST', route, { prompt: 'a lighthouse', steps }, key ? { 'X-API-Key': key } : {});
   expect(answer.json, JSON.stringify(answer.json)).toMatchObject({ code: 200 });
   return (answer.json.data as { prompt_id: string }).prompt_id;
-}
-
-// What the page functions below use of the browser (this program is typed for Node, without the DOM library).
-interface PageImage {
-  getAttribute(name: string): string | null;
-  complete: boolean;
-  naturalWidth: number;
-  naturalHeight: number;
-}
-interface PageCanvas {
-  width: number;
-  height: number;
-  getContext(kind: '2d'): {
-    drawImage(image: PageImage, x: number, y: number): void;
-    getImageData(x: number, y: number, width: number, height: number): { data: ArrayLike<number> };
-  };
-}
-interface PageGlobals {
-  document: { querySelector(selector: string): PageImage | null; createElement(tag: 'canvas'): PageCanvas };
-}
-
-/** The value the job page's progress bar shows, once it is strictly between `above` and 100. */
-async function progressAbove(page: Page, above: number): Promise<number> {
-  const handle = await page.waitForFunction((floor) => {
-    const { document } = globalThis as unknown as PageGlobals;
-    const value = Number(document.querySelector('.job-page [role=progressbar]')?.getAttribute('aria-valuenow') ?? NaN);
-    return value > floor && value < 100 ? value : false;
-  }, above);
-  return (await handle.jsonValue()) as number;
-}
-
-/** What the paste in the try-it test uses of the browser. */
-interface PasteGlobals {
-  atob(text: string): string;
-  DataTransfer: new () => { items: { add(file: unknown): void } };
-  File: new (parts: Uint8Array[], name: string, options: { type: string }) => unknown;
-  ClipboardEvent: new (type: string, init: { clipboardData: unknown; bubbles: boolean }) => unknown;
-}
-
-/** The next try-it result (another job than `before`): its picture's size and middle pixel. */
-async function resultPixel(page: Page, before: string | null) {
-  await page.waitForFunction((previous) => {
-    const { document } = globalThis as unknown as PageGlobals;
-    const id = document.querySelector('.try-result')?.getAttribute('data-job');
-    return Boolean(id && id !== previous);
-  }, before);
-  return (await page.waitForFunction(middlePixel)).jsonValue();
-}
-
-/** The try-it result picture's size and the colour of its middle pixel, read back through a canvas. */
-function middlePixel() {
-  const { document } = globalThis as unknown as PageGlobals;
-  const img = document.querySelector('.try-result img.output-image');
-  if (!img || !img.complete || img.naturalWidth === 0) return false;
-  const canvas = document.createElement('canvas');
-  canvas.width = img.naturalWidth;
-  canvas.height = img.naturalHeight;
-  const context = canvas.getContext('2d');
-  context.drawImage(img, 0, 0);
-  const [r, g, b] = Array.from(context.getImageData(img.naturalWidth >> 1, img.naturalHeight >> 1, 1, 1).data);
-  return { r, g, b, width: img.naturalWidth, height: img.naturalHeight };
 }
 
 describe.skipIf(!executablePath)(`operator console in Chromium (${executablePath ?? 'not found; set CHROMIUM_PATH'})`, () => {
