@@ -203,6 +203,13 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       auth: config.auth,
     }),
   ];
+  // gateway.yaml's backend list is followed from before the server listens (nothing is left to do after it but
+  // what was there before pools, so a signal right after the start finds the shutdown handler installed).
+  let configWatcher: ConfigWatcher | undefined;
+  if (options.configSource) {
+    configWatcher = watchConfig({ source: options.configSource, running: config, pool, log });
+    await configWatcher.ready;
+  }
   const { app, specs } = createApp({
     config,
     log,
@@ -272,11 +279,6 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       log,
     });
     await watcher.ready;
-  }
-  let configWatcher: ConfigWatcher | undefined;
-  if (options.configSource) {
-    configWatcher = watchConfig({ source: options.configSource, running: config, pool, log });
-    await configWatcher.ready;
   }
 
   return {

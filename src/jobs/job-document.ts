@@ -46,9 +46,9 @@ export interface JobDocument {
   outputs: JobDocumentOutput[];
   error: { node: string | null; type: string; message: string } | null;
   /** The backend of the pool it was sent to; null while it waits in the gateway's queue. */
-  backend: string | null;
+  backend?: string | null;
   /** How many times it was sent to a backend (more than 1 after a failover). */
-  attempts: number;
+  attempts?: number;
   /** Only when the job was submitted with a webhook: where its end goes and how the delivery went. */
   webhook?: WebhookDelivery;
 }
@@ -75,8 +75,10 @@ export function buildJobDocument(
     finished_at: iso(job.finishedAt),
     outputs: resultOutputs(job).map((output) => ({ ...output, url: imageUrl(linkTarget(job, output), baseUrl) })),
     error: job.error ?? null,
-    backend: job.backend ?? null,
-    attempts: job.attempts ?? (job.backend !== undefined ? 1 : 0),
+    // Every job the dispatcher handled carries both; a record built some other way shows neither.
+    ...(job.backend !== undefined || job.attempts !== undefined
+      ? { backend: job.backend ?? null, attempts: job.attempts ?? 1 }
+      : {}),
     ...(job.webhook ? { webhook: { ...job.webhook } } : {}),
   };
 }

@@ -111,7 +111,9 @@ export function createBackend(spec: BackendSpec, deps: BackendDeps): Backend {
 
   async function probe(): Promise<void> {
     try {
-      const [stats] = await Promise.all([client.systemStats(), client.getQueue()]);
+      // One after the other: a server that cannot answer /system_stats is not asked for its queue as well.
+      const stats = await client.systemStats();
+      await client.getQueue();
       device = deviceOf(stats);
       succeeded();
     } catch (error) {
