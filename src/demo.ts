@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     throw error;
   }
   sims.forEach((sim, i) => console.log(`ComfyUI simulator ${i + 1}: ${sim.url} (data in ${sim.dataDir}, removed on exit)`));
-  console.log(`Gateway:             ${gateway.url}   docs: ${gateway.url}/docs`);
+  console.log(`Gateway:             ${gateway.url}   docs: ${gateway.url}/docs   console: ${gateway.url}/ui`);
   console.log(`The gateway's pool: COMFYUI_URLS=${process.env.COMFYUI_URLS}`);
   console.log(`Sample inputs in each simulator: ${SAMPLE_IMAGES.join(', ')}`);
   console.log(`Check the scenarios against a simulator: npm run check -- --comfyui ${sims[0]?.url ?? ''}`);

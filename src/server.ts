@@ -22,7 +22,12 @@ import { healthRoutes } from './routes/health.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { queueRoutes } from './routes/queue.js';
 import { imageRoutes } from './routes/images.js';
+import path from 'node:path';
 import { docsRoutes } from './routes/docs.js';
+import { consoleRoutes } from './routes/console.js';
+import { readUiFiles } from './console/ui-files.js';
+import { createJobFeed } from './jobs/job-feed.js';
+import { poolChanges } from './console/pool-changes.js';
 import { createRegistry, type ScenarioRegistry } from './scenarios/registry.js';
 import { watchScenarios, type ScenarioWatcher } from './scenarios/watch.js';
 import { scenarioRoutes } from './routes/scenarios.js';
@@ -178,6 +183,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     settings: config.jobs,
     log,
     closing: jobsClosing,
+    // The recent jobs list and its live stream (the console's jobs page).
+    feed: createJobFeed({ tracker, imageUrl, closing: jobsClosing }),
     queuePosition: pool.queuePosition,
     converter,
   };
@@ -235,10 +242,18 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     maxFileBytes: config.limits.upload_bytes,
     maxFieldsBytes: config.limits.json_body_bytes,
   });
+  // Keys, public keys and limits are read here, once: a bad one stops the start with its config key's name.
+  const security = createSecurity({ config, store });
   const groups: RouteGroup[] = [
     rootRoutes({ pkg }),
     healthRoutes({ config, comfy, pool }),
-    backendRoutes({ pool }),
+    backendRoutes({
+      pool,
+      // The console's live backends: read again when a job or a backend's health changes.
+      ...(jobDeps.feed
+        ? { stream: { changes: poolChanges(pool, jobDeps.feed), closing: jobsClosing, onError: (err) => log.warn({ err }, 'backends stream reading failed') } }
+        : {}),
+    }),
     ...(metrics ? [metricsRoutes({ metrics })] : []),
     workflowRoutes({ config, comfy, submitJob, tracker, jobs, images, pool }),
     queueRoutes({ comfy, tracker, pool }),
@@ -260,6 +275,10 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     }),
     jobRoutes(jobDeps),
     deliveryRoutes({ deliveries, findJob: async (id) => tracker.get(id) ?? (await jobDeps.recover(id)) }),
+    consoleRoutes({
+      files: readUiFiles(path.join(pkg.root, 'ui', 'dist'), { locale: config.locale }),
+      authOn: security.multiTenant,
+    }),
     // The document needs every static route's spec, known only once createApp has mounted them: read lazily.
     docsRoutes({
       info: { title: pkg.name, version: pkg.version },
@@ -276,8 +295,6 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     configWatcher = watchConfig({ source: options.configSource, running: config, pool, log });
     await configWatcher.ready;
   }
-  // Keys, public keys and limits are read here, once: a bad one stops the start with its config key's name.
-  const security = createSecurity({ config, store });
   const { app, specs } = createApp({
     config,
     log,
@@ -380,6 +397,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     async close() {
       // Waiting requests answer with their job's current status and SSE streams end, so the drain is not held.
       jobsClosing.close();
+      jobDeps.feed?.close();
       watchdog.stop();
       // 1. No new connection from here on; requests in flight keep running (they may still need ComfyUI).
       const drained = httpDrain.drain(config.server.shutdown_timeout_ms);

@@ -9,6 +9,17 @@ import { message } from '../i18n.js';
 import { kindOfInput } from '../backends/explain-missing.js';
 import type { Backend } from '../pool/backend.js';
 import type { GatewayPool } from '../pool/start-pool.js';
+import type { ChangeSource } from '../console/pool-changes.js';
+import { streamReadings } from '../console/reading-stream.js';
+import type { Closing } from '../jobs/closing.js';
+import { SSE_HEADERS } from '../jobs/job-feed.js';
+
+/** What the backends stream needs: when to read the pool again, and when the gateway closes. */
+export interface BackendStreamDeps {
+  changes: ChangeSource;
+  closing: Closing;
+  onError?: (error: unknown) => void;
+}
 
 /** The model folders listed per backend, keyed as callers know them, read from the loaders' COMBO inputs. */
 const MODEL_LISTS: readonly [string, string, string][] = [
@@ -61,7 +72,7 @@ const backendSchema = {
   },
 };
 
-export function backendRoutes(deps: { pool: GatewayPool }): RouteGroup {
+export function backendRoutes(deps: { pool: GatewayPool; stream?: BackendStreamDeps }): RouteGroup {
   async function describe(backend: Backend): Promise<Record<string, unknown>> {
     const usage = await deps.pool.slots.usage(backend.name);
     return {
@@ -102,10 +113,41 @@ export function backendRoutes(deps: { pool: GatewayPool }): RouteGroup {
     },
     errors: [403],
     async handler(ctx) {
-      const backends = await Promise.all(deps.pool.backends.list().map(describe));
-      ok(ctx, { backends, queue: { waiting: deps.pool.dispatcher.waiting().length } }, 'backends.list');
+      ok(ctx, await reading(), 'backends.list');
     },
   });
+
+  async function reading() {
+    const backends = await Promise.all(deps.pool.backends.list().map(describe));
+    return { backends, queue: { waiting: deps.pool.dispatcher.waiting().length } };
+  }
+
+  const streamDeps = deps.stream;
+  const stream =
+    streamDeps &&
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/backends/stream',
+      operationId: 'streamBackends',
+      summary: 'The pool, then again whenever it may have changed, as Server-Sent Events',
+      description:
+        'An event `backends` with what GET /api/v1/backends answers, at once and again after a job changes or a ' +
+        'backend goes up or down (at most twice a second). A comment line every 15 s keeps the connection alive. ' +
+        'Admin keys only.',
+      tags: ['backends'],
+      access: 'admin',
+      rawResponse: { contentTypes: ['text/event-stream'], description: 'event: backends\\ndata: <JSON>\\n\\n, …' },
+      errors: [403],
+      handler(ctx) {
+        const events = streamReadings({ event: 'backends', read: reading, ...streamDeps });
+        ctx.status = 200;
+        ctx.set(SSE_HEADERS);
+        ctx.req.socket.setNoDelay(true);
+        ctx.req.socket.setTimeout(0);
+        ctx.body = events.body;
+        ctx.res.once('close', events.stop);
+      },
+    });
 
   const toggle = (action: 'drain' | 'resume') =>
     defineRoute<unknown, Record<string, unknown>, { name: string }>({
@@ -131,5 +173,5 @@ export function backendRoutes(deps: { pool: GatewayPool }): RouteGroup {
       },
     });
 
-  return { name: 'backends', routes: [list, toggle('drain'), toggle('resume')] };
+  return { name: 'backends', routes: [list, ...(stream ? [stream] : []), toggle('drain'), toggle('resume')] };
 }

@@ -19,6 +19,8 @@ import { queuePosition, type RecoverJob } from '../jobs/recover.js';
 import type { ImageUrlBuilder } from '../images/image-url.js';
 import type { Closing } from '../jobs/closing.js';
 import { streamJobEvents } from '../jobs/sse.js';
+import type { JobFeed } from '../jobs/job-feed.js';
+import { jobListRoutes } from './job-list.js';
 import type { JobRecord, JobTracker } from '../jobs/tracker.js';
 import { parseWaitQuery, waitForJob, type WaitRequest } from '../jobs/waiter.js';
 
@@ -33,6 +35,8 @@ export interface JobRouteDeps {
   heartbeatMs?: number;
   /** Aborted when the gateway closes: waits answer with the current status, SSE streams end. */
   closing: Closing;
+  /** The list of recent jobs and its live stream (GET /api/v1/jobs, /api/v1/jobs/stream). */
+  feed?: JobFeed;
   /** 1 = runs next, for a queued job: its place in the gateway's queue, else in its backend's queue. */
   queuePosition?: (job: JobRecord) => Promise<number | undefined>;
   /** Converts the files a `?format=` job inlines (`?output=base64`). */
@@ -146,7 +150,8 @@ export function jobRoutes(deps: JobRouteDeps): RouteGroup {
     },
   });
 
-  return { name: 'jobs', routes: [detail, events] };
+  // The list routes first: `/api/v1/jobs/stream` would otherwise be read as a prompt id.
+  return { name: 'jobs', routes: [...(deps.feed ? jobListRoutes(deps.feed) : []), detail, events] };
 }
 
 /** The document, with the queue position read from ComfyUI while the job waits (left null if ComfyUI is away). */

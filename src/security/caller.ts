@@ -6,6 +6,8 @@ export interface Caller {
   /** The key's name (or the start of its digest when unnamed): stored as a job's owner, never the key itself. */
   id: string;
   admin: boolean;
+  /** The scenarios the key may run; absent: all of them. */
+  scenarios?: readonly string[];
   /** The highest job priority this caller may ask for (api key `priority_max`); undefined: no cap. */
   priorityMax?: number;
 }

@@ -114,7 +114,12 @@ export function createSecurity(options: SecurityOptions): Security {
     if (key) {
       const state = ctx.state as GatewayState;
       state.apiKey = key.name;
-      state.caller = { id: key.name, admin: key.admin, ...(key.priorityMax !== undefined ? { priorityMax: key.priorityMax } : {}) };
+      state.caller = {
+        id: key.name,
+        admin: key.admin,
+        ...(key.scenarios ? { scenarios: [...key.scenarios] } : {}),
+        ...(key.priorityMax !== undefined ? { priorityMax: key.priorityMax } : {}),
+      };
       state.log = state.log.child({ apiKey: key.name });
       const params = (ctx as Context & { params?: Record<string, string> }).params;
       permit(key, facts, facts.scenarioParam !== undefined ? params?.[facts.scenarioParam] : undefined);

@@ -18,7 +18,9 @@ const upgrade = (url: string, headers: Record<string, string> = {}) =>
 
 async function status(url: string, init: RequestInit = {}): Promise<number> {
   const response = await fetch(url, init);
-  await response.arrayBuffer();
+  // An event stream that was let through never ends by itself: its status is the answer.
+  if (response.headers.get('content-type')?.startsWith('text/event-stream')) await response.body?.cancel();
+  else await response.arrayBuffer();
   return response.status;
 }
 

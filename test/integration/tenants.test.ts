@@ -173,6 +173,46 @@ describe('tenants: two callers and an admin', () => {
     covered.add('get /api/v1/workflows/{prompt_id}/history');
   });
 
+  it('the job list and its stream: a caller lists only its own jobs and hears only their changes; the admin lists all', async () => {
+    const listed = async (who: Who, query = '') => {
+      const answer = await call(who, 'GET', `/api/v1/jobs${query}`);
+      expect(answer.status).toBe(200);
+      return (answer.json.data as { jobs: { prompt_id: string }[] }).jobs.map((job) => job.prompt_id);
+    };
+    const alice = await listed('alice');
+    expect(alice).toEqual(expect.arrayContaining([ids.aliceDone, ids.aliceOverWs]));
+    expect(alice).not.toContain(ids.bobDone);
+    const bob = await listed('bob');
+    expect(bob).toContain(ids.bobDone);
+    expect(bob).not.toContain(ids.aliceDone);
+    expect(bob).not.toContain(ids.aliceOverWs);
+    expect(await listed('ops')).toEqual(expect.arrayContaining([ids.aliceDone, ids.aliceOverWs, ids.bobDone]));
+    const byCaller = await listed('ops', '?caller=alice');
+    expect(byCaller).toEqual(expect.arrayContaining([ids.aliceDone, ids.aliceOverWs]));
+    expect(byCaller).not.toContain(ids.bobDone);
+    // A caller's own filter cannot widen its view.
+    expect(await listed('alice', '?caller=ops')).toEqual([]);
+    covered.add('get /api/v1/jobs');
+
+    const stream = await openSse(`${gw.url}/api/v1/jobs/stream`, { 'x-api-key': keys.alice });
+    try {
+      const first = await stream.until((event) => event.event === 'jobs');
+      const initial = (first.data as unknown as { prompt_id: string }[]).map((job) => job.prompt_id);
+      expect(initial).toEqual(expect.arrayContaining([ids.aliceDone, ids.aliceOverWs]));
+      expect(initial).not.toContain(ids.bobDone);
+      // Bob's job runs first, then Alice's: once Alice has heard her own job end, Bob's would have come before it.
+      const bobLater = await call('bob', 'POST', '/api/v1/workflows/submit?wait=true', { workflow: emptyImageWorkflow('bob-later', 104) });
+      const aliceLater = await call('alice', 'POST', '/api/v1/workflows/submit?wait=true', { workflow: emptyImageWorkflow('alice-later', 105) });
+      const bobId = (bobLater.json.data as JobDocument).prompt_id;
+      const aliceId = (aliceLater.json.data as JobDocument).prompt_id;
+      await stream.until((event) => event.event === 'job' && event.data.prompt_id === aliceId && event.data.status === 'succeeded');
+      expect(stream.events.filter((event) => event.event === 'job' && event.data.prompt_id === bobId)).toEqual([]);
+    } finally {
+      stream.close();
+    }
+    covered.add('get /api/v1/jobs/stream');
+  });
+
   it('downloads by prompt_id (the mirrored copy in output/<prompt_id>/) are the owner\'s and the admin\'s only', async () => {
     for (const [owner, id] of [['alice', ids.aliceDone], ['bob', ids.bobDone]] as const) {
       const doc = (await call(owner, 'GET', `/api/v1/jobs/${id}`)).json.data as JobDocument;
@@ -284,7 +324,9 @@ describe('tenants: two callers and an admin', () => {
       'get /api/v1/scenarios': 'the scenario catalogue, the same for every key',
       'get /api/v1/scenarios/{name}': 'one scenario of the catalogue',
       'get /api/v1/openapi.json': 'the API document',
+      'get /api/v1/whoami': 'the key\'s own name and rights',
       'get /api/v1/backends': 'the pool, admin keys only; names no prompt',
+      'get /api/v1/backends/stream': 'the pool as a stream, admin keys only; names no prompt',
       'post /api/v1/backends/{name}/drain': 'a backend of the pool, admin keys only; names no prompt',
       'post /api/v1/backends/{name}/resume': 'a backend of the pool, admin keys only; names no prompt',
     };
