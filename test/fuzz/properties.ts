@@ -140,7 +140,13 @@ export async function send(baseUrl: string, request: FuzzRequest): Promise<Outco
     // A request that never ends is a failure to report, not a fuzz run that hangs.
     signal: AbortSignal.timeout(15_000),
   });
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', text: await response.text() };
+  const contentType = response.headers.get('content-type') ?? '';
+  // An event stream never ends by design: its status and type are the answer, its body is not waited for.
+  if (response.ok && contentType.startsWith('text/event-stream')) {
+    await response.body?.cancel();
+    return { status: response.status, contentType, text: '' };
+  }
+  return { status: response.status, contentType, text: await response.text() };
 }
 
 /** Throws (with what was sent and what came back) when the answer breaks the invariant. */
