@@ -46,6 +46,7 @@ import { createIdempotencyStore, type IdempotencyStore } from './http/idempotenc
 import { restoreInlined, takeInlined } from './jobs/outputs.js';
 import { answerClientError } from './http/client-error.js';
 import { startPool, type GatewayPool } from './pool/start-pool.js';
+import type { BeforeSend } from './pool/dispatcher.js';
 import { backendRoutes } from './routes/backends.js';
 import { watchConfig, type ConfigSource, type ConfigWatcher } from './pool/watch-config.js';
 
@@ -88,6 +89,8 @@ export interface StartOptions {
   log?: Logger;
   /** The configuration file and how to read it again: its backend list is reloaded when it changes. */
   configSource?: ConfigSource;
+  /** Runs right before each POST /prompt, on the backend chosen (pushing the prompt's input images there). */
+  beforeSend?: BeforeSend;
 }
 
 export async function startGateway(config: Config, options: StartOptions = {}): Promise<Gateway> {
@@ -97,7 +100,14 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const upstreamClientId = `gateway-${randomUUID()}`;
   const tracker = createJobTracker();
   // Every backend: its client, event stream, health and catalogue; the gateway's queue and the dispatcher.
-  const pool = await startPool({ config, tracker, upstreamClientId, log, metrics });
+  const pool = await startPool({
+    config,
+    tracker,
+    upstreamClientId,
+    log,
+    metrics,
+    ...(options.beforeSend ? { beforeSend: options.beforeSend } : {}),
+  });
   const comfy: ComfyClient = pool.client;
   const submit: Submitter = pool.dispatcher.submit;
   const imageUrl = createImageUrlBuilder({
