@@ -303,6 +303,18 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     ...(metrics ? { observe: httpMetrics(metrics) } : {}),
   });
 
+  // Watchers are ready before the server listens: once it does, startGateway returns without awaiting anything
+  // more, so the caller's signal handlers are in place before the first request is served.
+  let watcher: ScenarioWatcher | undefined;
+  if (config.scenarios.watch) {
+    watcher = watchScenarios({
+      folders: [config.folders.scenarios, config.folders.templates],
+      registry,
+      debounceMs: config.scenarios.debounce_ms,
+      log,
+    });
+    await watcher.ready;
+  }
   // Slow clients (slowloris) are cut: headers within headers_timeout_ms, the whole request within
   // request_timeout_ms. Node checks both on an interval, so it is kept short next to the timeouts.
   const headersTimeout = Math.min(config.server.headers_timeout_ms, config.server.request_timeout_ms);
@@ -349,16 +361,6 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
 
   // The live ComfyUI's node catalogue adds warnings only, so it is fetched in the background, not awaited.
   void registry.checkAgainstComfy();
-  let watcher: ScenarioWatcher | undefined;
-  if (config.scenarios.watch) {
-    watcher = watchScenarios({
-      folders: [config.folders.scenarios, config.folders.templates],
-      registry,
-      debounceMs: config.scenarios.debounce_ms,
-      log,
-    });
-    await watcher.ready;
-  }
   // Logged last: "listening" is what a supervisor or a test waits for, so it means every part has started.
   log.info({ url, comfyui: pool.backends.list().map((backend) => backend.spec.url) }, 'gateway listening');
   if (!security.multiTenant) {

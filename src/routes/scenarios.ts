@@ -141,6 +141,7 @@ async function answer(
           scenario: scenario.name,
           params: built.params,
           ...(clientId ? { client_id: clientId } : {}),
+          ...(submission.queuePosition !== undefined ? { status: 'queued', queue_position: submission.queuePosition } : {}),
         }),
       };
     },

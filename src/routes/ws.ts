@@ -194,7 +194,11 @@ export function createGatewaySockets(deps: GatewaySocketsDeps): GatewaySockets {
         const { data: answer, replayed } = await deps.submitJob({
           prepare: () => ({
             workflow: asWorkflow(workflow),
-            answer: (submission) => ({ prompt_id: submission.promptId, client_id: clientId }),
+            answer: (submission) => ({
+              prompt_id: submission.promptId,
+              client_id: clientId,
+              ...(submission.queuePosition !== undefined ? { status: 'queued', queue_position: submission.queuePosition } : {}),
+            }),
           }),
           clientId,
           owner,
