@@ -61,6 +61,7 @@ import type { StateStore } from './store/types.js';
 import { restoreInlined, takeInlined } from './jobs/outputs.js';
 import { answerClientError } from './http/client-error.js';
 import { createPoolInputs } from './pool/pool-inputs.js';
+import { holdJobInputs } from './images/hold-job-inputs.js';
 import { startPool, type GatewayPool } from './pool/start-pool.js';
 import { backendRoutes } from './routes/backends.js';
 import { watchConfig, type ConfigSource, type ConfigWatcher } from './pool/watch-config.js';
@@ -131,7 +132,17 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const inputs = await createInputStoreFromConfig(config, log);
   const poolInputs = createPoolInputs(inputs, () => pool.backends);
   // Every backend: its client, event stream, health and catalogue; the gateway's queue and the dispatcher.
-  const pool = await startPool({ config, tracker, upstreamClientId, log, metrics, beforeSend: poolInputs.beforeSend });
+  // A job's input images are held from its acceptance until it ends, so the folder's cleanup never takes them.
+  const holds = holdJobInputs({ inputs, tracker });
+  const pool = await startPool({
+    config,
+    tracker,
+    upstreamClientId,
+    log,
+    metrics,
+    beforeSend: poolInputs.beforeSend,
+    holds,
+  });
   const stopInputWatch = poolInputs.watch(pool.backends);
   const deliverInput = poolInputs.deliver;
   const comfy: ComfyClient = pool.client;
@@ -418,6 +429,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       await mirror.idle();
       unwireMetrics();
       stopInputWatch();
+      holds.stop();
       inputs.close();
       // Past the deadline nobody waits for ComfyUI's answers any more: abort them instead of waiting.
       await pool.close({ force: !result.drained });

@@ -38,6 +38,8 @@ export interface DispatcherDeps {
   defaultPriority: number;
   log: Logger;
   beforeSend?: BeforeSend;
+  /** Keeps what an accepted job needs later (its input images) until the job ends; let go if it is refused. */
+  holds?: { hold(promptId: string, workflow: Workflow): void; release(promptId: string): void };
   hooks?: DispatchHooks;
   now?: () => number;
 }
@@ -141,6 +143,16 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   async function submit(input: SubmitInput): Promise<Submission> {
     const promptId = randomUUID();
+    deps.holds?.hold(promptId, input.workflow);
+    try {
+      return await accept(promptId, input);
+    } catch (error) {
+      deps.holds?.release(promptId);
+      throw error;
+    }
+  }
+
+  async function accept(promptId: string, input: SubmitInput): Promise<Submission> {
     const submittedAt = now();
     // A delivering job is always mirrored: the gateway keeps its copy until every delivery succeeded.
     const delivers = (input.deliver?.length ?? 0) > 0 || (input.putUrls?.length ?? 0) > 0;

@@ -15,7 +15,7 @@ import { queuePosition as positionInQueue } from '../jobs/recover.js';
 import type { JobEvent } from '../jobs/job-event.js';
 import type { JobRecord, JobTracker } from '../jobs/tracker.js';
 import type { Watchdog } from '../jobs/watchdog.js';
-import { createDispatcher, type BeforeSend, type Dispatcher } from './dispatcher.js';
+import { createDispatcher, type BeforeSend, type Dispatcher, type DispatcherDeps } from './dispatcher.js';
 import { createFailover } from './failover.js';
 import { followBackends, type MergedEvents } from './follow-backends.js';
 import { createPool, type Pool, type PoolChange } from './pool.js';
@@ -51,6 +51,7 @@ export interface StartPoolDeps {
   log: Logger;
   metrics: GatewayMetrics | undefined;
   beforeSend?: BeforeSend;
+  holds?: DispatcherDeps['holds'];
 }
 
 export async function startPool(deps: StartPoolDeps): Promise<GatewayPool> {
@@ -83,6 +84,7 @@ export async function startPool(deps: StartPoolDeps): Promise<GatewayPool> {
     defaultPriority: config.jobs.default_priority,
     log,
     ...(deps.beforeSend ? { beforeSend: deps.beforeSend } : {}),
+    ...(deps.holds ? { holds: deps.holds } : {}),
     ...(poolMetrics ? { hooks: { dispatched: (name: string, ms: number) => poolMetrics.dispatched(name, ms / 1000) } } : {}),
   });
   const failover = createFailover({
