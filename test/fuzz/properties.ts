@@ -277,6 +277,13 @@ function protocolRequestFor(paths: readonly string[]): fc.Arbitrary<ProtocolRequ
 function sendRaw(baseUrl: string, request: ProtocolRequest): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(baseUrl + request.path, { method: request.method, headers: request.headers, timeout: 15_000 }, (res) => {
+      const contentType = String(res.headers['content-type'] ?? '');
+      // An event stream never ends by design (its heartbeats keep the socket busy): its status and type answer.
+      if (res.statusCode === 200 && contentType.startsWith('text/event-stream')) {
+        res.destroy();
+        resolve({ status: 200, contentType, text: '' });
+        return;
+      }
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () =>
