@@ -298,14 +298,16 @@ function sendRaw(baseUrl: string, request: ProtocolRequest): Promise<Outcome> {
 
 /** Every route path (and the scenario routes) with hostile methods, encodings, charsets and multipart framing. */
 export function protocolProperty(target: FuzzTarget) {
+  const filled = (spec: RouteSpec): string => spec.path.replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000000');
   const paths = [
-    ...target.specs.map((spec) => spec.path.replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000000')),
+    ...target.specs.map(filled),
     ...target.scenarioNames().map((name) => `/api/v1/scenarios/${encodeURIComponent(name)}?dry_run=true`),
     '/nothing-here',
   ];
   return fc.asyncProperty(protocolRequestFor([...new Set(paths)]), async (request) => {
     const outcome = await sendRaw(target.url, request);
-    const spec = target.specs.find((s) => s.method.toUpperCase() === request.method && request.path === s.path);
+    // The route that took it: its path with parameters filled in as above (/ui/{page} is an open page, say).
+    const spec = target.specs.find((s) => s.method.toUpperCase() === request.method && request.path === filled(s));
     const rawAllowed = spec !== undefined && (spec.rawResponse !== undefined || isOpenRoute(spec));
     const shown = { method: request.method, path: `${request.path} ${JSON.stringify(request.headers)}`, body: request.body?.toString('latin1') };
     checkAnswer(shown, outcome, rawAllowed);
