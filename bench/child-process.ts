@@ -104,6 +104,8 @@ export interface GatewayChildOptions {
   comfyUrl: string;
   /** A pool: written as comfyui.backends (comfyUrl stays comfyui.url, the pool's first for a single-URL gateway). */
   comfyUrls?: string[];
+  /** More keys of the comfyui section, e.g. { ws_compression: false }. */
+  comfyExtra?: Record<string, string | number | boolean>;
   /** Extra YAML appended to the generated gateway.yaml (top-level sections not already written). */
   extraYaml?: string;
   /** Scenario manifests and templates to copy in: file name → text. Default: the shipped ones. */
@@ -124,11 +126,14 @@ export async function startGatewayProcess(options: GatewayChildOptions): Promise
   const templates = options.templates ?? (await shipped('templates', '.json'));
   for (const [name, text] of scenarios) await writeFile(path.join(dir, 'scenarios', name), text);
   for (const [name, text] of templates) await writeFile(path.join(dir, 'templates', name), text);
+  const comfyExtra = Object.entries(options.comfyExtra ?? {})
+    .map(([key, value]) => `, ${key}: ${JSON.stringify(value)}`)
+    .join('');
   const config = [
     'server: { host: 127.0.0.1, port: 0 }',
     options.comfyUrls
-      ? `comfyui: { url: "${options.comfyUrl}", backends: [${options.comfyUrls.map((url) => `{ url: "${url}" }`).join(', ')}] }`
-      : `comfyui: { url: "${options.comfyUrl}" }`,
+      ? `comfyui: { url: "${options.comfyUrl}", backends: [${options.comfyUrls.map((url) => `{ url: "${url}" }`).join(', ')}]${comfyExtra} }`
+      : `comfyui: { url: "${options.comfyUrl}"${comfyExtra} }`,
     'scenarios: { watch: false }',
     options.extraYaml ?? '',
     // For experiments: e.g. BENCH_GATEWAY_YAML='log: { access: false }' npm run bench -- submit-overhead
@@ -202,3 +207,18 @@ export function sampleRss(pid: number, everyMs = 20): { stop(): Promise<{ peak: 
     },
   };
 }
+
+/**
+ * CPU time (user + system, every thread) another process has used so far, ms. Linux /proc/<pid>/stat counts clock
+ * ticks (1/100 s on Linux), so measure spans of at least a few seconds of CPU; far less load-sensitive than wall time.
+ */
+export async function cpuMsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+
+/** sysconf(_SC_CLK_TCK): 100 on every Linux that Node supports. */
+const CLOCK_TICKS = 100;

@@ -27,6 +27,8 @@ export interface UpstreamEventsOptions {
   handshakeTimeoutMs?: number;
   /** Ping interval; a connection that misses one pong is dropped and reopened. 0 turns it off. */
   heartbeatMs?: number;
+  /** Offer permessage-deflate (comfyui.ws_compression). */
+  compression?: boolean;
   random?: () => number;
 }
 
@@ -121,6 +123,7 @@ export function createUpstreamEvents(options: UpstreamEventsOptions): UpstreamEv
       handshakeTimeout: options.handshakeTimeoutMs ?? 5_000,
       // Large ui dicts (many images) are fine; an absurd frame is not worth the memory.
       maxPayload: 64 * 1024 * 1024,
+      perMessageDeflate: options.compression ?? true,
     });
     socket = ws;
     let alive = true;
