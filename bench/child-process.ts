@@ -52,8 +52,12 @@ export async function spawnUntil<T>(
         const readyAt = performance.now();
         clearTimeout(timer);
         // From here on the output (one access-log line per request) is drained and dropped, never parsed.
+        // readline's close() pauses the stream, and a 'data' listener does not undo an explicit pause: without
+        // resume() the pipe fills, the child blocks on its next log line, and SIGTERM ends in SIGKILL (so
+        // --cpu-prof never writes its profile).
         lines.close();
         proc.stdout.on('data', () => undefined);
+        proc.stdout.resume();
         resolve({ value, readyAt });
       });
       proc.once('exit', (code) => {
