@@ -213,15 +213,25 @@ export function sampleRss(pid: number, everyMs = 20): { stop(): Promise<{ peak: 
 }
 
 /**
- * CPU time (user + system, every thread) another process has used so far, ms. Linux /proc/<pid>/stat counts clock
- * ticks (1/100 s on Linux), so measure spans of at least a few seconds of CPU; far less load-sensitive than wall time.
+ * CPU time another process has used so far, ms, summed over its threads (main, GC helpers, libuv pool, the loader's
+ * worker): /proc/<pid>/task/<tid>/schedstat counts nanoseconds. /proc/<pid>/stat counts clock ticks (10 ms), too
+ * coarse for a few seconds of idle; it is the fallback. CPU time barely moves with the load of other processes.
  */
 export async function cpuMsOf(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1000) / CLOCK_TICKS;
+  const { readdir } = await import('node:fs/promises');
+  try {
+    let ns = 0;
+    for (const tid of await readdir(`/proc/${pid}/task`)) {
+      const text = await readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').catch(() => '0');
+      ns += Number(text.split(' ')[0]);
+    }
+    return ns / 1e6;
+  } catch {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  }
 }
 
 /** sysconf(_SC_CLK_TCK): 100 on every Linux that Node supports. */

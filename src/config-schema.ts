@@ -328,7 +328,7 @@ export const configSchema: JSONSchemaType<Config> = {
         ws_reconnect_max_ms: positiveInt(10_000),
         probe_interval_ms: positiveInt(2_000),
         eject_after_failures: positiveInt(3, 100),
-        ws_compression: { type: 'boolean', default: true },
+        ws_compression: { type: 'boolean', default: false },
       },
     },
     folders: {
