@@ -117,6 +117,8 @@ export interface GatewayChildOptions {
   templates?: Map<string, string>;
   /** e.g. --cpu-prof; the child's cwd is the repository. */
   nodeArgs?: string[];
+  /** Another entry point than src/main.ts, e.g. an older copy of src/ inside the repository for a before/after. */
+  entry?: string;
   /** Run dist/src/main.js (`npm run build` first) instead of the TypeScript through tsx. */
   built?: boolean;
 }
@@ -146,7 +148,7 @@ export async function startGatewayProcess(options: GatewayChildOptions): Promise
   await writeFile(path.join(dir, 'gateway.yaml'), config);
   try {
     const { child, value: url, spawnedAt, readyAt } = await spawnUntil(
-      path.join(repoRoot, options.built ? 'dist/src/main.js' : 'src/main.ts'),
+      options.entry ?? path.join(repoRoot, options.built ? 'dist/src/main.js' : 'src/main.ts'),
       [],
       // REDIS_URL of the shell would turn a memory-store gateway into a Redis one: the generated config decides.
       { env: { GATEWAY_CONFIG: path.join(dir, 'gateway.yaml'), DEBUG: '', REDIS_URL: '' }, ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}) },

@@ -8,13 +8,15 @@
 // - idle: CPU per second and RSS of a gateway in front of a pool of 4 simulators (COMFYUI_URLS-style backends),
 //   nothing submitted, so only health probes, heartbeats and timers run.
 // `--jobs N` sets the sync jobs per round and variant (default 300); the dry runs are 10× that.
+// BENCH_BEFORE=<path to an older src/main.ts inside the repository> adds that gateway as a "before" variant to every
+// measurement of the same run (e.g. `git archive <commit> src | tar -x -C .prof/before`).
 import { Pool } from 'undici';
-import { cpuMsOf, rssOf, startGatewayProcess, startSimProcess, type GatewayChild, type SimChild } from '../child-process.js';
+import { cpuMsOf, rssOf, startGatewayProcess, startSimProcess, type GatewayChild, type GatewayChildOptions, type SimChild } from '../child-process.js';
 import { numberOption, round, runAlone, type BenchCase, type BenchRow } from '../lib.js';
 
 const CASE = 'cpu-per-job';
 const ROUNDS = 3;
-const IDLE_SECONDS = 10;
+const IDLE_SECONDS = 30;
 const MiB = 1024 * 1024;
 const syncBody = JSON.stringify({
   workflow: {
@@ -44,16 +46,15 @@ async function cpuPerRequest(gateway: GatewayChild, path: string, body: string, 
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
-async function syncAndDryRun(jobs: number): Promise<BenchRow[]> {
+async function syncAndDryRun(jobs: number, before: string | undefined): Promise<BenchRow[]> {
   const sim = await startSimProcess();
-  const variants: Array<{ label: string; compression: boolean; gateway?: GatewayChild }> = [
-    { label: 'ws_compression true', compression: true },
-    { label: 'ws_compression false', compression: false },
+  const variants: Array<{ label: string; options: Partial<GatewayChildOptions>; gateway?: GatewayChild }> = [
+    ...(before ? [{ label: 'before', options: { entry: before } }] : []),
+    { label: 'ws_compression true', options: { comfyExtra: { ws_compression: true } } },
+    { label: 'ws_compression false (default)', options: {} },
   ];
   try {
-    for (const variant of variants) {
-      variant.gateway = await startGatewayProcess({ comfyUrl: sim.url, comfyExtra: { ws_compression: variant.compression } });
-    }
+    for (const variant of variants) variant.gateway = await startGatewayProcess({ comfyUrl: sim.url, ...variant.options });
     const sync = new Map<string, number[]>();
     const dry = new Map<string, number[]>();
     // Warm-up: the first requests compile the routes' code paths; they are not counted.
@@ -74,13 +75,15 @@ async function syncAndDryRun(jobs: number): Promise<BenchRow[]> {
     for (const variant of variants) {
       const s = mean(sync.get(variant.label) ?? []);
       const d = mean(dry.get(variant.label) ?? []);
+      const target = variant.label === 'before' ? {} : { target: '≤ 1', pass: s <= 1 };
+      const dryTarget = variant.label === 'before' ? {} : { target: '≤ 0.3', pass: d <= 0.3 };
       rows.push(
-        { case: CASE, metric: `sync job (deflating simulator), ${variant.label}: CPU per job`, value: round(s, 3), unit: 'ms', target: '≤ 1', pass: s <= 1 },
-        { case: CASE, metric: `scenario dry run, ${variant.label}: CPU per request`, value: round(d, 3), unit: 'ms', target: '≤ 0.3', pass: d <= 0.3 },
+        { case: CASE, metric: `sync job (deflating simulator), ${variant.label}: CPU per job`, value: round(s, 3), unit: 'ms', ...target },
+        { case: CASE, metric: `scenario dry run, ${variant.label}: CPU per request`, value: round(d, 3), unit: 'ms', ...dryTarget },
       );
     }
     const on = mean(sync.get('ws_compression true') ?? []);
-    const off = mean(sync.get('ws_compression false') ?? []);
+    const off = mean(sync.get('ws_compression false (default)') ?? []);
     rows.push({ case: CASE, metric: 'sync job CPU, compression off / on', value: round(off / on, 3), unit: 'ratio' });
     return rows;
   } finally {
@@ -89,29 +92,41 @@ async function syncAndDryRun(jobs: number): Promise<BenchRow[]> {
   }
 }
 
-async function idle(): Promise<BenchRow[]> {
+async function idle(before: string | undefined): Promise<BenchRow[]> {
   const sims: SimChild[] = [];
+  const gateways: Array<{ label: string; gateway: GatewayChild }> = [];
   try {
     for (let i = 0; i < 4; i++) sims.push(await startSimProcess());
     const urls = sims.map((sim) => sim.url);
-    const gateway = await startGatewayProcess({ comfyUrl: urls[0] as string, comfyUrls: urls });
-    try {
-      // Let start-up work (first probes, object_info, lazy imports) finish before the span is measured.
-      await fetch(`${gateway.url}/health`).then((r) => r.text());
-      await settle(3_000);
-      const before = await cpuMsOf(gateway.pid);
-      const started = performance.now();
-      await settle(IDLE_SECONDS * 1000);
-      const perSecond = ((await cpuMsOf(gateway.pid)) - before) / ((performance.now() - started) / 1000);
-      const rss = (await rssOf(gateway.pid)) / MiB;
-      return [
-        { case: CASE, metric: 'idle, 4 backends: CPU per second', value: round(perSecond, 2), unit: 'ms/s', target: '≤ 2', pass: perSecond <= 2 },
-        { case: CASE, metric: 'idle, 4 backends: RSS', value: round(rss, 1), unit: 'MiB', target: '< 100', pass: rss < 100 },
-      ];
-    } finally {
-      await gateway.stop();
+    const pool = { comfyUrl: urls[0] as string, comfyUrls: urls };
+    if (before) gateways.push({ label: 'before', gateway: await startGatewayProcess({ ...pool, entry: before }) });
+    gateways.push({ label: 'after', gateway: await startGatewayProcess(pool) });
+    // Let start-up work (first probes, object_info, lazy imports) finish before the spans are measured.
+    for (const { gateway } of gateways) await fetch(`${gateway.url}/health`).then((r) => r.text());
+    await settle(3_000);
+    const perSecond = new Map<string, number[]>();
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const { label, gateway } of gateways) {
+        const cpuBefore = await cpuMsOf(gateway.pid);
+        const started = performance.now();
+        await settle((IDLE_SECONDS * 1000) / ROUNDS);
+        const value = ((await cpuMsOf(gateway.pid)) - cpuBefore) / ((performance.now() - started) / 1000);
+        perSecond.set(label, [...(perSecond.get(label) ?? []), value]);
+      }
     }
+    const rows: BenchRow[] = [];
+    for (const { label, gateway } of gateways) {
+      const cpu = mean(perSecond.get(label) ?? []);
+      const rss = (await rssOf(gateway.pid)) / MiB;
+      const targets = label === 'before' ? [{}, {}] : [{ target: '≤ 2', pass: cpu <= 2 }, { target: '< 100', pass: rss < 100 }];
+      rows.push(
+        { case: CASE, metric: `idle, 4 backends, ${label}: CPU per second`, value: round(cpu, 2), unit: 'ms/s', ...targets[0] },
+        { case: CASE, metric: `idle, 4 backends, ${label}: RSS`, value: round(rss, 1), unit: 'MiB', ...targets[1] },
+      );
+    }
+    return rows;
   } finally {
+    for (const { gateway } of gateways) await gateway.stop();
     for (const sim of sims) await sim.stop();
   }
 }
@@ -121,7 +136,8 @@ export const cpuPerJob: BenchCase = {
   description: "the gateway's own CPU per sync job and per dry run, idle CPU and RSS with 4 backends",
   async run() {
     const jobs = numberOption('--jobs', 300);
-    return [...(await syncAndDryRun(jobs)), ...(await idle())];
+    const before = process.env.BENCH_BEFORE || undefined;
+    return [...(await syncAndDryRun(jobs, before)), ...(await idle(before))];
   },
 };
 
