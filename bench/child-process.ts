@@ -52,8 +52,12 @@ export async function spawnUntil<T>(
         const readyAt = performance.now();
         clearTimeout(timer);
         // From here on the output (one access-log line per request) is drained and dropped, never parsed.
+        // readline's close() pauses the stream, and a 'data' listener does not undo an explicit pause: without
+        // resume() the pipe fills, the child blocks on its next log line, and SIGTERM ends in SIGKILL (so
+        // --cpu-prof never writes its profile).
         lines.close();
         proc.stdout.on('data', () => undefined);
+        proc.stdout.resume();
         resolve({ value, readyAt });
       });
       proc.once('exit', (code) => {
@@ -104,6 +108,8 @@ export interface GatewayChildOptions {
   comfyUrl: string;
   /** A pool: written as comfyui.backends (comfyUrl stays comfyui.url, the pool's first for a single-URL gateway). */
   comfyUrls?: string[];
+  /** More keys of the comfyui section, e.g. { ws_compression: false }. */
+  comfyExtra?: Record<string, string | number | boolean>;
   /** Extra YAML appended to the generated gateway.yaml (top-level sections not already written). */
   extraYaml?: string;
   /** Scenario manifests and templates to copy in: file name → text. Default: the shipped ones. */
@@ -111,6 +117,8 @@ export interface GatewayChildOptions {
   templates?: Map<string, string>;
   /** e.g. --cpu-prof; the child's cwd is the repository. */
   nodeArgs?: string[];
+  /** Another entry point than src/main.ts, e.g. an older copy of src/ inside the repository for a before/after. */
+  entry?: string;
   /** Run dist/src/main.js (`npm run build` first) instead of the TypeScript through tsx. */
   built?: boolean;
 }
@@ -124,11 +132,14 @@ export async function startGatewayProcess(options: GatewayChildOptions): Promise
   const templates = options.templates ?? (await shipped('templates', '.json'));
   for (const [name, text] of scenarios) await writeFile(path.join(dir, 'scenarios', name), text);
   for (const [name, text] of templates) await writeFile(path.join(dir, 'templates', name), text);
+  const comfyExtra = Object.entries(options.comfyExtra ?? {})
+    .map(([key, value]) => `, ${key}: ${JSON.stringify(value)}`)
+    .join('');
   const config = [
     'server: { host: 127.0.0.1, port: 0 }',
     options.comfyUrls
-      ? `comfyui: { url: "${options.comfyUrl}", backends: [${options.comfyUrls.map((url) => `{ url: "${url}" }`).join(', ')}] }`
-      : `comfyui: { url: "${options.comfyUrl}" }`,
+      ? `comfyui: { url: "${options.comfyUrl}", backends: [${options.comfyUrls.map((url) => `{ url: "${url}" }`).join(', ')}]${comfyExtra} }`
+      : `comfyui: { url: "${options.comfyUrl}"${comfyExtra} }`,
     'scenarios: { watch: false }',
     options.extraYaml ?? '',
     // For experiments: e.g. BENCH_GATEWAY_YAML='log: { access: false }' npm run bench -- submit-overhead
@@ -137,7 +148,7 @@ export async function startGatewayProcess(options: GatewayChildOptions): Promise
   await writeFile(path.join(dir, 'gateway.yaml'), config);
   try {
     const { child, value: url, spawnedAt, readyAt } = await spawnUntil(
-      path.join(repoRoot, options.built ? 'dist/src/main.js' : 'src/main.ts'),
+      options.entry ?? path.join(repoRoot, options.built ? 'dist/src/main.js' : 'src/main.ts'),
       [],
       // REDIS_URL of the shell would turn a memory-store gateway into a Redis one: the generated config decides.
       { env: { GATEWAY_CONFIG: path.join(dir, 'gateway.yaml'), DEBUG: '', REDIS_URL: '' }, ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}) },
@@ -202,3 +213,28 @@ export function sampleRss(pid: number, everyMs = 20): { stop(): Promise<{ peak: 
     },
   };
 }
+
+/**
+ * CPU time another process has used so far, ms, summed over its threads (main, GC helpers, libuv pool, the loader's
+ * worker): /proc/<pid>/task/<tid>/schedstat counts nanoseconds. /proc/<pid>/stat counts clock ticks (10 ms), too
+ * coarse for a few seconds of idle; it is the fallback. CPU time barely moves with the load of other processes.
+ */
+export async function cpuMsOf(pid: number): Promise<number> {
+  const { readdir } = await import('node:fs/promises');
+  try {
+    let ns = 0;
+    for (const tid of await readdir(`/proc/${pid}/task`)) {
+      const text = await readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').catch(() => '0');
+      ns += Number(text.split(' ')[0]);
+    }
+    return ns / 1e6;
+  } catch {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  }
+}
+
+/** sysconf(_SC_CLK_TCK): 100 on every Linux that Node supports. */
+const CLOCK_TICKS = 100;

@@ -18,9 +18,10 @@ import { idempotencySoak } from './cases/idempotency-soak.js';
 import { pool } from './cases/pool.js';
 import { scale } from './cases/scale.js';
 import { s3Delivery } from './cases/s3-delivery.js';
+import { cpuPerJob } from './cases/cpu-per-job.js';
 
 const cases: BenchCase[] = [
-  upstreamDown, scenarioReload, submitOverhead, waitLatency, streaming, loadProof, footprint, fanout, dispatchCost, idempotencySoak, pool, scale, s3Delivery,
+  upstreamDown, scenarioReload, submitOverhead, waitLatency, streaming, loadProof, footprint, fanout, dispatchCost, idempotencySoak, pool, scale, s3Delivery, cpuPerJob,
 ];
 
 async function main(): Promise<void> {

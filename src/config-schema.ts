@@ -45,6 +45,8 @@ export interface Config {
     probe_interval_ms: number;
     /** Failed probes in a row before a backend is taken out of the pool (it comes back by itself). */
     eject_after_failures: number;
+    /** Offer permessage-deflate on the upstream WebSocket (src/comfy/events.ts says why it is off by default). */
+    ws_compression: boolean;
   };
   folders: { scenarios: string; templates: string; input: string; output: string };
   scenarios: { watch: boolean; debounce_ms: number };
@@ -315,6 +317,7 @@ export const configSchema: JSONSchemaType<Config> = {
         'ws_reconnect_max_ms',
         'probe_interval_ms',
         'eject_after_failures',
+        'ws_compression',
       ],
       properties: {
         url: { type: 'string', pattern: comfyUrlPattern, default: 'http://127.0.0.1:8188' },
@@ -325,6 +328,7 @@ export const configSchema: JSONSchemaType<Config> = {
         ws_reconnect_max_ms: positiveInt(10_000),
         probe_interval_ms: positiveInt(2_000),
         eject_after_failures: positiveInt(3, 100),
+        ws_compression: { type: 'boolean', default: false },
       },
     },
     folders: {

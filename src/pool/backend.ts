@@ -49,6 +49,8 @@ export interface BackendDeps {
   wsReconnectMaxMs: number;
   probeIntervalMs: number;
   ejectAfterFailures: number;
+  /** comfyui.ws_compression */
+  wsCompression?: boolean;
   log: Logger;
   onOutcome?: (outcome: 'ok' | UpstreamFailureKind) => void;
 }
@@ -71,6 +73,7 @@ export function createBackend(spec: BackendSpec, deps: BackendDeps): Backend {
     minDelayMs: deps.wsReconnectMinMs,
     maxDelayMs: deps.wsReconnectMaxMs,
     handshakeTimeoutMs: deps.connectTimeoutMs,
+    ...(deps.wsCompression === undefined ? {} : { compression: deps.wsCompression }),
     log,
   });
   // After an ejection the probe backs off up to 16 intervals (a server being rebuilt need not be knocked on as often).

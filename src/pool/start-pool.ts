@@ -67,6 +67,7 @@ export async function startPool(deps: StartPoolDeps): Promise<GatewayPool> {
     wsReconnectMaxMs: config.comfyui.ws_reconnect_max_ms,
     probeIntervalMs: config.comfyui.probe_interval_ms,
     ejectAfterFailures: config.comfyui.eject_after_failures,
+    wsCompression: config.comfyui.ws_compression,
     log,
     ...(deps.metrics ? { onOutcome: deps.metrics.upstreamCall } : {}),
   });

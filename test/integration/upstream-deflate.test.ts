@@ -1,6 +1,8 @@
 // Real ComfyUI (aiohttp) negotiates permessage-deflate on /ws, so every event the gateway reads upstream arrives
 // compressed. A TCP relay between the gateway and the simulator reads the handshake and the first frame as they
-// cross the wire: the gateway must offer the extension, and the frames it then reads are deflated (RSV1 set).
+// cross the wire: with comfyui.ws_compression the gateway offers the extension and the frames it then reads are
+// deflated (RSV1 set); by default it offers none (inflating costs CPU per event, docs/performance.md), so a
+// compressing ComfyUI sends plain frames.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -61,11 +63,11 @@ describe('the upstream WebSocket, compressed as real ComfyUI sends it', () => {
     gw = sim = relay = undefined;
   });
 
-  it('offers permessage-deflate, gets it, and reads deflated frames', async () => {
+  it('with ws_compression, offers permessage-deflate, gets it, and reads deflated frames', async () => {
     sim = await startSimulator();
     const r = await startRelay(sim.port);
     relay = r.server;
-    gw = await startTestGateway({ comfyui: { url: `http://127.0.0.1:${r.port}` } });
+    gw = await startTestGateway({ comfyui: { url: `http://127.0.0.1:${r.port}`, ws_compression: true } });
     const wire = await r.ws;
 
     const request = wire.request.toString('latin1');
@@ -79,11 +81,24 @@ describe('the upstream WebSocket, compressed as real ComfyUI sends it', () => {
     expect(first & 0x40).toBe(0x40); // RSV1: its payload is deflated
   });
 
-  it('still works when the simulator is told not to compress', async () => {
-    sim = await startSimulator({ perMessageDeflate: false });
+  it('by default offers no compression, so a compressing ComfyUI sends plain frames', async () => {
+    sim = await startSimulator();
     const r = await startRelay(sim.port);
     relay = r.server;
     gw = await startTestGateway({ comfyui: { url: `http://127.0.0.1:${r.port}` } });
+    const wire = await r.ws;
+    expect(header(wire.request.toString('latin1'), 'sec-websocket-extensions')).toBeUndefined();
+    const end = wire.response.indexOf('\r\n\r\n');
+    expect(wire.response.subarray(0, end).toString('latin1')).toMatch(/^HTTP\/1\.1 101 /);
+    expect(header(wire.response.subarray(0, end).toString('latin1'), 'sec-websocket-extensions')).toBeUndefined();
+    expect((wire.response[end + 4] ?? 0) & 0x40).toBe(0);
+  });
+
+  it('with ws_compression, still works when the simulator is told not to compress', async () => {
+    sim = await startSimulator({ perMessageDeflate: false });
+    const r = await startRelay(sim.port);
+    relay = r.server;
+    gw = await startTestGateway({ comfyui: { url: `http://127.0.0.1:${r.port}`, ws_compression: true } });
     const wire = await r.ws;
     const end = wire.response.indexOf('\r\n\r\n');
     expect(header(wire.response.subarray(0, end).toString('latin1'), 'sec-websocket-extensions')).toBeUndefined();
