@@ -3,6 +3,7 @@ import type { Logger } from '../../log.js';
 import type { StateStore } from '../types.js';
 import { createRedisConnection, type RedisConnection } from './connection.js';
 import { redisAnswers } from './idempotency.js';
+import { redisJobs } from './jobs.js';
 import { redisNonces } from './nonces.js';
 import { redisOutbox } from './outbox.js';
 import { redisRateLimiter } from './rate-limit.js';
@@ -28,6 +29,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     nonces: (settings) => redisNonces(connection, prefix, settings),
     rateLimiter: (settings) => redisRateLimiter(connection, prefix, settings),
     outbox: () => redisOutbox(connection, prefix),
+    jobs: (settings) => redisJobs(connection, prefix, settings, options.log),
     close: () => connection.close(),
   };
 }
