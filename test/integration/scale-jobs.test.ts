@@ -1,12 +1,12 @@
 // Two real gateway processes on one real Redis in front of one simulator: a job submitted through A is followed
 // through B (job document, SSE, WebSocket events of the caller's client id, downloads), and B keeps callers apart.
-// The running job is held by a slow sampler step and ended by an interrupt through A, so nothing here waits on time.
+// The running job is held by the simulator's run time and ended by an interrupt through A, so nothing here waits on time.
 import { startSimulator, type Simulator } from 'comfyui-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 import { dropKeys, randomPrefix, redisAvailable, testRedisUrl } from '../helpers/redis.js';
 import { openSocket } from '../helpers/ws-client.js';
-import { emptyImageWorkflow, samplerWorkflow } from '../helpers/workflows.js';
+import { emptyImageWorkflow } from '../helpers/workflows.js';
 
 const ALICE = { 'x-api-key': 'alice-key-0123456789' };
 const BOB = { 'x-api-key': 'bob-key-0123456789ab' };
@@ -113,10 +113,10 @@ describe.runIf(enabled)('a job submitted through one process, followed through a
     const socket = await openSocket(`${b.url.replace(/^http/, 'ws')}/api/v1/ws/follower`, ALICE);
     // Bob's socket under the same client_id must hear nothing of Alice's job.
     const bobSocket = await openSocket(`${b.url.replace(/^http/, 'ws')}/api/v1/ws/follower`, BOB);
-    // A step that takes a minute holds the job running until the interrupt below.
-    sim.faults.stepMs = 60_000;
+    // A run of a minute (slept in slices that an interrupt ends) holds the job running until the interrupt below.
+    sim.faults.runMs = 60_000;
     try {
-      const submitted = await call(a, 'POST', '/api/v1/workflows/submit', { workflow: samplerWorkflow(3, 11), client_id: 'follower' }, ALICE);
+      const submitted = await call(a, 'POST', '/api/v1/workflows/submit', { workflow: emptyImageWorkflow('scale-live', 11), client_id: 'follower' }, ALICE);
       expect(submitted.status).toBe(200);
       const id = String(submitted.json.data!.prompt_id);
 
@@ -142,7 +142,7 @@ describe.runIf(enabled)('a job submitted through one process, followed through a
       expect(after.json.data).toMatchObject({ prompt_id: id, status: 'interrupted' });
       expect(bobSocket.received.filter((m) => m.data?.prompt_id === id)).toEqual([]);
     } finally {
-      sim.faults.stepMs = 1;
+      sim.faults.runMs = null;
       await Promise.all([socket.close(), bobSocket.close()]);
     }
   });
