@@ -152,6 +152,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     metrics,
     beforeSend: poolInputs.beforeSend,
     holds,
+    ...(store.slots ? { sharedSlots: store.slots() } : {}),
   });
   const stopInputWatch = poolInputs.watch(pool.backends);
   const deliverInput = poolInputs.deliver;

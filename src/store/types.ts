@@ -2,7 +2,9 @@
 // Two implementations: memory (src/store/memory.ts, the default, one process, nothing to install) and redis
 // (src/store/redis/, every gateway process on one Redis). The same contract suite runs against both
 // (test/unit/store/contract.test.ts). Job records and their events are shared by the Redis store only (SharedJobs):
-// with one process there is nobody to share them with. The gateway queue and slot leases join later.
+// with one process there is nobody to share them with; likewise backend slots (SharedSlots). The gateway queue joins
+// later.
+import type { SlotStore } from '../backends/slots.js';
 import type { StoredAnswer } from '../http/idempotency-store.js';
 import type { JobEvent } from '../jobs/job-event.js';
 import type { JobListener, JobRecord } from '../jobs/tracker.js';
@@ -130,6 +132,12 @@ export interface SharedJobsOptions {
   maxJobs?: number;
 }
 
+/** Backend slots counted across every process, under leases this process renews while it holds them. */
+export interface SharedSlots extends SlotStore {
+  /** Stops renewing this process's leases. */
+  stop(): void;
+}
+
 export interface StateStore {
   readonly kind: 'memory' | 'redis';
   idempotency(options: IdempotencyOptions): IdempotencyAnswers;
@@ -142,6 +150,8 @@ export interface StateStore {
   outbox(): WebhookOutbox;
   /** Job records and events shared with other processes; absent with the memory store. */
   jobs?(options: SharedJobsOptions): SharedJobs;
+  /** Backend slots shared with other processes; absent with the memory store. */
+  slots?(): SharedSlots;
   /** Ends the connection (Redis); nothing for memory. */
   close(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import { redisJobs } from './jobs.js';
 import { redisNonces } from './nonces.js';
 import { redisOutbox } from './outbox.js';
 import { redisRateLimiter } from './rate-limit.js';
+import { redisSlots } from './slots.js';
 
 export interface RedisStoreOptions {
   url: string;
@@ -30,6 +31,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     rateLimiter: (settings) => redisRateLimiter(connection, prefix, settings),
     outbox: () => redisOutbox(connection, prefix),
     jobs: (settings) => redisJobs(connection, prefix, settings, options.log),
+    slots: () => redisSlots(connection, prefix, options.log),
     close: () => connection.close(),
   };
 }
