@@ -76,8 +76,6 @@ export function createJobAnswers(deps: JobRouteDeps): JobAnswers {
     },
     async withResult(promptId, wait, data, where) {
       const signal = where.signal ? AbortSignal.any([deps.closing.signal, where.signal]) : deps.closing.signal;
-      // An answer replayed on another process than the submitter's names a job this one has not heard of yet.
-      if (!deps.tracker.get(promptId)) await deps.recover(promptId);
       const job = await waitForJob(deps.tracker, promptId, wait.timeoutMs, signal);
       if (!job) throw fail.notFound(message('what.job', { id: promptId }));
       const document = await documentOf(deps, job, where.baseUrl);
