@@ -6,7 +6,7 @@
 //   the copies of other processes' jobs, whose events come from the shared bus.
 // With the memory store neither exists and the gateway uses its tracker as it always did.
 import type { JobEvent } from '../jobs/job-event.js';
-import { CANCELLED_EVENT, type CancelReason, type JobListener, type JobStatus, type JobTracker } from '../jobs/tracker.js';
+import { CANCELLED_EVENT, isFinished, type CancelReason, type JobListener, type JobStatus, type JobTracker } from '../jobs/tracker.js';
 import type { SharedJobs } from './types.js';
 
 export interface SharedTracker {
@@ -49,8 +49,25 @@ export function shareTracker(tracker: JobTracker, shared: SharedJobs): SharedTra
   });
   const reader: JobTracker = Object.assign(delegate(writer), {
     get: (promptId: string) => tracker.get(promptId) ?? shared.get(promptId),
-    subscribe: (promptId: string, listener: JobListener) =>
-      tracker.get(promptId) ? tracker.subscribe(promptId, listener) : shared.subscribe(promptId, listener),
+    // Both: a job's events come from exactly one of them at a time (the bus skips this process's own), and a job
+    // this process adopts moves from the bus to the tracker while its streams and waits keep listening.
+    subscribe(promptId: string, listener: JobListener) {
+      const offLocal = tracker.subscribe(promptId, listener);
+      const offShared = shared.subscribe(promptId, listener);
+      return () => {
+        offLocal();
+        offShared();
+      };
+    },
+  });
+  // A dead process's open jobs become this process's: recorded as recovered, so the watchdog of their backend polls
+  // ComfyUI for them (their events went to the dead process's socket) and their end reaches every process. A job
+  // still in the dead process's own queue was never sent anywhere and is not adopted (docs/scaling.md).
+  shared.adoptWith((jobs) => {
+    for (const job of jobs) {
+      if (isFinished(job.status) || job.backend === undefined || tracker.get(job.promptId)) continue;
+      writer.record({ ...job, recovered: true });
+    }
   });
   return {
     writer,

@@ -122,6 +122,11 @@ export interface SharedJobs {
   subscribe(promptId: string, listener: JobListener): () => void;
   /** Every event of every other process's job (the WebSocket relay); the returned function unsubscribes. */
   onEvent(listener: JobListener): () => void;
+  /**
+   * Watches the other processes: the open jobs of one that stopped answering are handed to `adopt`, in exactly one
+   * process, which becomes their writer. Stopped by close().
+   */
+  adoptWith(adopt: (jobs: JobRecord[]) => void): void;
   close(): Promise<void>;
 }
 

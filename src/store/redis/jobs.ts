@@ -11,6 +11,7 @@ import type { Logger } from '../../log.js';
 import type { JobEvent } from '../../jobs/job-event.js';
 import { isFinished, type JobListener, type JobRecord } from '../../jobs/tracker.js';
 import type { SharedJobs, SharedJobsOptions } from '../types.js';
+import { adoptionKeys, startAdoption } from './adoption.js';
 import type { RedisConnection } from './connection.js';
 
 /** What a reader's listeners hear when a job ended without an event of its own (the watchdog's verdict). */
@@ -34,6 +35,8 @@ export function redisJobs(connection: RedisConnection, prefix: string, options: 
   const jobs = new Map<string, JobRecord>();
   const listeners = new Map<string, Set<JobListener>>();
   const everyEvent = new Set<JobListener>();
+  const openSet = adoptionKeys(prefix).openOf(self);
+  let stopAdoption = (): void => undefined;
 
   function keep(job: JobRecord): void {
     jobs.delete(job.promptId);
@@ -72,7 +75,13 @@ export function redisJobs(connection: RedisConnection, prefix: string, options: 
       // The record goes with the message, so nothing is serialised twice.
       const record = JSON.stringify(job);
       connection
-        .run((client) => client.multi().set(keyOf(job.promptId), record, 'PX', options.ttlMs).publish(channel, text).exec())
+        .run((client) => {
+          const step = client.multi().set(keyOf(job.promptId), record, 'PX', options.ttlMs).publish(channel, text);
+          // The open set is what another process adopts if this one dies.
+          if (isFinished(job.status)) step.srem(openSet, job.promptId);
+          else step.sadd(openSet, job.promptId);
+          return step.exec();
+        })
         // The connection logged the outage; the next change writes the whole record again.
         .catch(() => undefined);
     },
@@ -109,7 +118,12 @@ export function redisJobs(connection: RedisConnection, prefix: string, options: 
       everyEvent.add(listener);
       return () => void everyEvent.delete(listener);
     },
+    adoptWith(adopt) {
+      stopAdoption();
+      stopAdoption = startAdoption({ connection, prefix, self, adopt, log });
+    },
     async close() {
+      stopAdoption();
       listeners.clear();
       everyEvent.clear();
       try {
