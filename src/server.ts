@@ -136,7 +136,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   // the gateway uses), and the routes that follow a job also find other processes' jobs (the reader view).
   const ownJobs = createJobTracker();
   const sharedJobs = store.jobs?.({ ttlMs: config.store.job_ttl_s * 1000 });
-  const sharing = sharedJobs && shareTracker(ownJobs, sharedJobs);
+  const sharing = sharedJobs && shareTracker(ownJobs, sharedJobs, translate(config.locale, 'reason.gateway_lost'));
   const tracker = sharing?.writer ?? ownJobs;
   // Every input image given to the gateway is kept here first and pushed to the backend a job goes to.
   const inputs = await createInputStoreFromConfig(config, log);

@@ -16,7 +16,8 @@ export interface SharedTracker {
   find(promptId: string): Promise<ReturnType<JobTracker['get']>>;
 }
 
-export function shareTracker(tracker: JobTracker, shared: SharedJobs): SharedTracker {
+/** `lostReason`: the error of a job that was still in a dead process's own queue (in the configured language). */
+export function shareTracker(tracker: JobTracker, shared: SharedJobs, lostReason: string): SharedTracker {
   // Methods replaced on a delegate, not spread over it: a spread would read `size` once instead of following it.
   const writer: JobTracker = Object.assign(delegate(tracker), {
     record(job: Parameters<JobTracker['record']>[0]) {
@@ -62,11 +63,17 @@ export function shareTracker(tracker: JobTracker, shared: SharedJobs): SharedTra
   });
   // A dead process's open jobs become this process's: recorded as recovered, so the watchdog of their backend polls
   // ComfyUI for them (their events went to the dead process's socket) and their end reaches every process. A job
-  // still in the dead process's own queue was never sent anywhere and is not adopted (docs/scaling.md).
+  // still in the dead process's own queue was never sent anywhere and its workflow died with it: it fails with a
+  // reason, so nobody following it waits for ever (docs/scaling.md).
   shared.adoptWith((jobs) => {
     for (const job of jobs) {
-      if (isFinished(job.status) || job.backend === undefined || tracker.get(job.promptId)) continue;
+      if (isFinished(job.status) || tracker.get(job.promptId)) continue;
       writer.record({ ...job, recovered: true });
+      if (job.backend !== undefined) continue;
+      writer.apply(job.promptId, {
+        type: 'execution_error',
+        data: { prompt_id: job.promptId, node_id: null, node_type: null, exception_type: 'gateway_lost', exception_message: lostReason },
+      });
     }
   });
   return {
