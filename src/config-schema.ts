@@ -169,6 +169,8 @@ export interface Config {
     key_prefix: string;
     /** A Redis command answers within this or the request that needs it answers 503. */
     command_timeout_ms: number;
+    /** How long a job's shared record stays in Redis after its last change (other processes follow it meanwhile). */
+    job_ttl_s: number;
   };
   auth: {
     api_keys: ApiKeyEntry[];
@@ -557,12 +559,13 @@ export const configSchema: JSONSchemaType<Config> = {
       type: 'object',
       additionalProperties: false,
       default: emptySection,
-      required: ['kind', 'url', 'key_prefix', 'command_timeout_ms'],
+      required: ['kind', 'url', 'key_prefix', 'command_timeout_ms', 'job_ttl_s'],
       properties: {
         kind: { type: 'string', enum: ['memory', 'redis'], default: 'memory' },
         url: { type: 'string', default: 'redis://127.0.0.1:6379', pattern: '^rediss?://[^\\s]+$' },
         key_prefix: { type: 'string', default: 'comfy-gateway:', maxLength: 200 },
         command_timeout_ms: positiveInt(1_000, 60_000),
+        job_ttl_s: positiveInt(86_400, 30 * 86_400),
       },
     },
     auth: authSchema,

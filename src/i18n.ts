@@ -52,6 +52,10 @@ const catalogue = {
     'ComfyUI 已不再知道这个任务（不在队列中也不在历史记录中），它可能已重启',
     'ComfyUI no longer knows this prompt; it was probably restarted',
   ],
+  'reason.gateway_lost': [
+    '持有此任务的网关进程已停止，任务尚未发送到任何后端；请重新提交',
+    'The gateway process that held this job stopped before sending it to any backend; submit it again',
+  ],
   'reason.backend_lost': [
     '运行此任务的后端 {backend} ({url}) 已离线，重试次数已用尽',
     'The backend {backend} ({url}) that ran this prompt went down, and no attempt is left',

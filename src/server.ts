@@ -56,6 +56,8 @@ import { createIdempotency } from './http/idempotency.js';
 import { createSubmitJob } from './jobs/submit-job.js';
 import type { IdempotencyStore } from './http/idempotency-store.js';
 import { createStoreFromConfig } from './store/from-config.js';
+import { shareTracker } from './store/shared-tracker.js';
+import { relayRemoteEvents } from './jobs/relay-remote.js';
 import { isPromise } from './store/maybe.js';
 import type { StateStore } from './store/types.js';
 import { restoreInlined, takeInlined } from './jobs/outputs.js';
@@ -127,7 +129,15 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const pkg = readPackageInfo();
   const metrics = config.metrics.enabled ? createMetrics() : undefined;
   const upstreamClientId = `gateway-${randomUUID()}`;
-  const tracker = createJobTracker();
+  // Idempotency answers, signature nonces, rate buckets, the webhook outbox, and with Redis job records and their
+  // events: this process's memory, or Redis shared by every gateway process.
+  const store = await createStoreFromConfig(config, log);
+  // With a shared store this process writes its own jobs' records and events to it (the writer view every part of
+  // the gateway uses), and the routes that follow a job also find other processes' jobs (the reader view).
+  const ownJobs = createJobTracker();
+  const sharedJobs = store.jobs?.({ ttlMs: config.store.job_ttl_s * 1000 });
+  const sharing = sharedJobs && shareTracker(ownJobs, sharedJobs, translate(config.locale, 'reason.gateway_lost'));
+  const tracker = sharing?.writer ?? ownJobs;
   // Every input image given to the gateway is kept here first and pushed to the backend a job goes to.
   const inputs = await createInputStoreFromConfig(config, log);
   const poolInputs = createPoolInputs(inputs, () => pool.backends);
@@ -142,6 +152,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     metrics,
     beforeSend: poolInputs.beforeSend,
     holds,
+    ...(store.slots ? { sharedSlots: store.slots() } : {}),
   });
   const stopInputWatch = poolInputs.watch(pool.backends);
   const deliverInput = poolInputs.deliver;
@@ -183,14 +194,16 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   });
   // Following prompts (src/jobs, src/routes/jobs.ts). Closing ends the waits and SSE streams still open.
   const jobsClosing = createClosing();
-  const jobDeps: JobRouteDeps = {
+  const recoverFromComfy = createJobRecovery({
+    sources: () => pool.backends.list().map((backend) => ({ name: backend.name, comfy: backend.client })),
     tracker,
+  });
+  const jobDeps: JobRouteDeps = {
+    tracker: sharing?.reader ?? tracker,
     comfy,
     imageUrl,
-    recover: createJobRecovery({
-      sources: () => pool.backends.list().map((backend) => ({ name: backend.name, comfy: backend.client })),
-      tracker,
-    }),
+    // Another process's job is read from the shared store before ComfyUI is asked.
+    recover: sharing ? async (id) => (await sharing.find(id)) ?? (await recoverFromComfy(id)) : recoverFromComfy,
     settings: config.jobs,
     log,
     closing: jobsClosing,
@@ -201,9 +214,6 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   };
   const jobs = createJobAnswers(jobDeps);
   // Job ends → signed POSTs (src/webhooks); Idempotency-Key on the two submit routes.
-  // Idempotency answers, signature nonces, rate buckets and the webhook outbox: this process's memory, or Redis
-  // shared by every gateway process.
-  const store = await createStoreFromConfig(config, log);
   const webhooks = createWebhooksFromConfig({
     config,
     tracker,
@@ -274,7 +284,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       store: inputs,
       deliver: deliverInput,
       converter,
-      findJob: async (id) => tracker.get(id) ?? (await jobDeps.recover(id)),
+      findJob: async (id) => jobDeps.tracker.get(id) ?? (await jobDeps.recover(id)),
     }),
     scenarioRoutes({
       registry,
@@ -285,7 +295,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       imageBodyLimitBytes: config.limits.image_body_bytes,
     }),
     jobRoutes(jobDeps),
-    deliveryRoutes({ deliveries, findJob: async (id) => tracker.get(id) ?? (await jobDeps.recover(id)) }),
+    deliveryRoutes({ deliveries, findJob: async (id) => jobDeps.tracker.get(id) ?? (await jobDeps.recover(id)) }),
     consoleRoutes({
       files: readUiFiles(path.join(pkg.root, 'ui', 'dist'), { locale: config.locale }),
       authOn: security.multiTenant,
@@ -355,6 +365,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const events = pool.backends.list()[0]!.events;
   const hub = createClientHub();
   const relay = createProgressRelay({ events: pool.events, tracker, hub, imageUrl, log });
+  // Other processes' jobs → this process's sockets of their callers.
+  const stopRemoteRelay = sharedJobs ? relayRemoteEvents({ shared: sharedJobs, hub, imageUrl }) : () => undefined;
   const unwireMetrics = metrics ? wireMetrics(metrics, { events, tracker, hub }) : () => undefined;
   // Each backend's catch-up after a reconnect and its watchdog, over the jobs it owns.
   const watchdog: Watchdog = pool.follow({ replay: relay.receive });
@@ -421,6 +433,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       const result = await drained;
       if (!result.drained) log.warn({ cut: result.cut }, 'shutdown timeout: requests still running were cut');
       relay.stop();
+      stopRemoteRelay();
       // Deliveries still retrying are dropped (docs/webhooks.md: they do not survive a restart).
       await webhooks.stop();
       retention.stop();
@@ -433,6 +446,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       inputs.close();
       // Past the deadline nobody waits for ComfyUI's answers any more: abort them instead of waiting.
       await pool.close({ force: !result.drained });
+      await sharedJobs?.close();
       await store.close();
     },
   };

@@ -11,6 +11,7 @@ import type { GatewayMetrics } from '../metrics/metrics.js';
 import { resolveBackends, type BackendSpec } from '../backends/backend-config.js';
 import { createRunTimeEstimates } from '../backends/run-time-estimates.js';
 import { createMemorySlots, type SlotStore } from '../backends/slots.js';
+import type { SharedSlots } from '../store/types.js';
 import { queuePosition as positionInQueue } from '../jobs/recover.js';
 import type { JobEvent } from '../jobs/job-event.js';
 import type { JobRecord, JobTracker } from '../jobs/tracker.js';
@@ -23,6 +24,8 @@ import { createPoolClient, type PoolClient } from './pool-client.js';
 
 /** A single comfyui.url is not limited by the gateway: ComfyUI queues, as it did before pools. */
 const PASS_THROUGH_SLOTS = 1_000_000;
+/** How often a process with jobs waiting asks the shared slots again (another process may have freed one). */
+const SHARED_SLOTS_RECHECK_MS = 250;
 
 export interface GatewayPool {
   backends: Pool;
@@ -52,6 +55,8 @@ export interface StartPoolDeps {
   metrics: GatewayMetrics | undefined;
   beforeSend?: BeforeSend;
   holds?: DispatcherDeps['holds'];
+  /** Slots counted with every other gateway process (the Redis store); else this process counts its own. */
+  sharedSlots?: SharedSlots;
 }
 
 export async function startPool(deps: StartPoolDeps): Promise<GatewayPool> {
@@ -71,7 +76,9 @@ export async function startPool(deps: StartPoolDeps): Promise<GatewayPool> {
     log,
     ...(deps.metrics ? { onOutcome: deps.metrics.upstreamCall } : {}),
   });
-  const slots = createMemorySlots();
+  // Shared only when there are backends to count for: pass-through has no limit to keep across processes.
+  const shared = passThrough ? undefined : deps.sharedSlots;
+  const slots: SlotStore = shared ?? createMemorySlots();
   const poolMetrics = deps.metrics?.pool;
   for (const spec of specs) await slots.configure(spec.name, slotsOf(spec));
   const client = createPoolClient(backends, (promptId) => tracker.get(promptId)?.backend);
@@ -88,6 +95,13 @@ export async function startPool(deps: StartPoolDeps): Promise<GatewayPool> {
     ...(deps.holds ? { holds: deps.holds } : {}),
     ...(poolMetrics ? { hooks: { dispatched: (name: string, ms: number) => poolMetrics.dispatched(name, ms / 1000) } } : {}),
   });
+  // A slot another process frees is not announced here: while jobs wait in this process's queue, look again.
+  const recheck = shared
+    ? setInterval(() => {
+        if (dispatcher.waiting().length > 0) dispatcher.pump();
+      }, SHARED_SLOTS_RECHECK_MS)
+    : undefined;
+  recheck?.unref();
   const failover = createFailover({
     pool: backends,
     tracker,
@@ -186,6 +200,10 @@ export async function startPool(deps: StartPoolDeps): Promise<GatewayPool> {
       })().catch((error: unknown) => log.error({ err: error }, 'applying the new backend list failed'));
       return change;
     },
-    close: (options) => backends.close(options),
+    close(options) {
+      clearInterval(recheck);
+      shared?.stop();
+      return backends.close(options);
+    },
   };
 }

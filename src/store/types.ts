@@ -1,8 +1,13 @@
 // The state seam: everything several gateway processes must share, or one process must not lose by restarting.
 // Two implementations: memory (src/store/memory.ts, the default, one process, nothing to install) and redis
 // (src/store/redis/, every gateway process on one Redis). The same contract suite runs against both
-// (test/unit/store/contract.test.ts). Job records, the gateway queue, slot leases and the job event bus join later.
+// (test/unit/store/contract.test.ts). Job records and their events are shared by the Redis store only (SharedJobs):
+// with one process there is nobody to share them with; likewise backend slots (SharedSlots). The gateway queue joins
+// later.
+import type { SlotStore } from '../backends/slots.js';
 import type { StoredAnswer } from '../http/idempotency-store.js';
+import type { JobEvent } from '../jobs/job-event.js';
+import type { JobListener, JobRecord } from '../jobs/tracker.js';
 import type { MaybePromise } from './maybe.js';
 
 /** Who holds an Idempotency-Key scope: its fingerprint, the holder's claim token, and the answer once there is one. */
@@ -101,6 +106,43 @@ export interface WebhookOutbox {
   finish(leased: LeasedItem): Promise<void>;
 }
 
+/**
+ * Job records and their events across processes. The process that submitted a job is its one writer: it writes the
+ * record on every change and publishes the job's events. Every other process keeps a copy of the records it heard of
+ * (bounded) and tells its own listeners, so a job can be followed through any process.
+ */
+export interface SharedJobs {
+  /** The writer's side: the record as it is now, and the event that changed it (none for a silent change). */
+  publish(job: JobRecord, event?: JobEvent): void;
+  /** Another process's job, as last heard; undefined when not heard of (load() asks Redis). */
+  get(promptId: string): JobRecord | undefined;
+  /** Another process's job from Redis (kept and followed from then on); undefined when Redis has none. */
+  load(promptId: string): Promise<JobRecord | undefined>;
+  /** The events of another process's job from now on; the returned function unsubscribes. */
+  subscribe(promptId: string, listener: JobListener): () => void;
+  /** Every event of every other process's job (the WebSocket relay); the returned function unsubscribes. */
+  onEvent(listener: JobListener): () => void;
+  /**
+   * Watches the other processes: the open jobs of one that stopped answering are handed to `adopt`, in exactly one
+   * process, which becomes their writer. Stopped by close().
+   */
+  adoptWith(adopt: (jobs: JobRecord[]) => void): void;
+  close(): Promise<void>;
+}
+
+export interface SharedJobsOptions {
+  /** How long a record stays in Redis after its last change. */
+  ttlMs: number;
+  /** How many other processes' records this process keeps a copy of. */
+  maxJobs?: number;
+}
+
+/** Backend slots counted across every process, under leases this process renews while it holds them. */
+export interface SharedSlots extends SlotStore {
+  /** Stops renewing this process's leases. */
+  stop(): void;
+}
+
 export interface StateStore {
   readonly kind: 'memory' | 'redis';
   idempotency(options: IdempotencyOptions): IdempotencyAnswers;
@@ -111,6 +153,10 @@ export interface StateStore {
    * the process would die with it anyway, so deliveries keep running in the dispatcher's own loop as they always did.
    */
   outbox(): WebhookOutbox;
+  /** Job records and events shared with other processes; absent with the memory store. */
+  jobs?(options: SharedJobsOptions): SharedJobs;
+  /** Backend slots shared with other processes; absent with the memory store. */
+  slots?(): SharedSlots;
   /** Ends the connection (Redis); nothing for memory. */
   close(): Promise<void>;
 }

@@ -69,7 +69,8 @@ export async function spawnGateway(config: Record<string, unknown>, env: Record<
     pid: child.pid!,
     lines,
     async stop() {
-      if (child.exitCode === null) {
+      // A process a test killed has a signalCode, not an exitCode.
+      if (child.exitCode === null && child.signalCode === null) {
         process.kill(child.pid!, 'SIGTERM');
         await exited;
       }

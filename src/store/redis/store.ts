@@ -3,9 +3,11 @@ import type { Logger } from '../../log.js';
 import type { StateStore } from '../types.js';
 import { createRedisConnection, type RedisConnection } from './connection.js';
 import { redisAnswers } from './idempotency.js';
+import { redisJobs } from './jobs.js';
 import { redisNonces } from './nonces.js';
 import { redisOutbox } from './outbox.js';
 import { redisRateLimiter } from './rate-limit.js';
+import { redisSlots } from './slots.js';
 
 export interface RedisStoreOptions {
   url: string;
@@ -28,6 +30,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     nonces: (settings) => redisNonces(connection, prefix, settings),
     rateLimiter: (settings) => redisRateLimiter(connection, prefix, settings),
     outbox: () => redisOutbox(connection, prefix),
+    jobs: (settings) => redisJobs(connection, prefix, settings, options.log),
+    slots: () => redisSlots(connection, prefix, options.log),
     close: () => connection.close(),
   };
 }

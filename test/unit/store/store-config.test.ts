@@ -18,6 +18,7 @@ describe('store config', () => {
       url: 'redis://127.0.0.1:6379',
       key_prefix: 'comfy-gateway:',
       command_timeout_ms: 1000,
+      job_ttl_s: 86400,
     });
   });
 

@@ -1,0 +1,136 @@
+// Job records and events in Redis, so a job submitted through one gateway process can be followed through any.
+// The submitting process is the record's one writer: on every change it SETs the record (JSON, expiring ttlMs after
+// its last change) and PUBLISHes {from, job, event} on one channel, both in one MULTI so a reader never sees the
+// event before the record. Every process subscribes to that channel on a connection of its own (a subscribed
+// connection can do nothing else) and keeps the records of other processes' jobs it heard of, bounded and oldest
+// first out: a message carries the whole record, so a copy is never built by replaying events and a missed message
+// costs nothing once the next one arrives. One channel for all jobs keeps it simple: each process reads every job's
+// events, which is what the WebSocket relay needs anyway (a caller's socket may be on any process).
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../../log.js';
+import type { JobEvent } from '../../jobs/job-event.js';
+import { isFinished, type JobListener, type JobRecord } from '../../jobs/tracker.js';
+import type { SharedJobs, SharedJobsOptions } from '../types.js';
+import { adoptionKeys, startAdoption } from './adoption.js';
+import type { RedisConnection } from './connection.js';
+
+/** What a reader's listeners hear when a job ended without an event of its own (the watchdog's verdict). */
+export const JOB_STATE_EVENT = 'job_state';
+
+interface Message {
+  from: string;
+  job: JobRecord;
+  event?: JobEvent;
+}
+
+export function redisJobs(connection: RedisConnection, prefix: string, options: SharedJobsOptions, log: Logger): SharedJobs {
+  const self = randomUUID();
+  const channel = `${prefix}job-events`;
+  const keyOf = (promptId: string) => `${prefix}job:${promptId}`;
+  const maxJobs = options.maxJobs ?? 10_000;
+  // Queued until connected (unlike the command connection): the subscription must be made whenever Redis is there,
+  // and ioredis subscribes again by itself after a reconnect.
+  const subscriber = connection.client.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+  subscriber.on('error', () => undefined);
+  const jobs = new Map<string, JobRecord>();
+  const listeners = new Map<string, Set<JobListener>>();
+  const everyEvent = new Set<JobListener>();
+  const openSet = adoptionKeys(prefix).openOf(self);
+  let stopAdoption = (): void => undefined;
+
+  function keep(job: JobRecord): void {
+    jobs.delete(job.promptId);
+    jobs.set(job.promptId, job);
+    while (jobs.size > maxJobs) jobs.delete(jobs.keys().next().value as string);
+  }
+
+  function receive(text: string): void {
+    let message: Message;
+    try {
+      message = JSON.parse(text) as Message;
+    } catch {
+      return;
+    }
+    const job = message.job;
+    if (message.from === self || typeof job?.promptId !== 'string') return;
+    const before = jobs.get(job.promptId);
+    keep(job);
+    const ended = isFinished(job.status) && (!before || !isFinished(before.status));
+    const event = message.event ?? (ended ? { type: JOB_STATE_EVENT, data: { prompt_id: job.promptId } } : undefined);
+    if (!event) return;
+    const own = listeners.get(job.promptId);
+    if (own) for (const listener of [...own]) listener(event, job);
+    if (message.event) for (const listener of everyEvent) listener(message.event, job);
+  }
+
+  subscriber.on('message', (from: string, text: string) => {
+    if (from === channel) receive(text);
+  });
+  subscriber.subscribe(channel).catch((error: unknown) => log.warn({ err: error }, 'job events: subscribing failed'));
+
+  return {
+    publish(job, event) {
+      const message: Message = event ? { from: self, job, event } : { from: self, job };
+      const text = JSON.stringify(message);
+      // The record goes with the message, so nothing is serialised twice.
+      const record = JSON.stringify(job);
+      connection
+        .run((client) => {
+          const step = client.multi().set(keyOf(job.promptId), record, 'PX', options.ttlMs).publish(channel, text);
+          // The open set is what another process adopts if this one dies.
+          if (isFinished(job.status)) step.srem(openSet, job.promptId);
+          else step.sadd(openSet, job.promptId);
+          return step.exec();
+        })
+        // The connection logged the outage; the next change writes the whole record again.
+        .catch(() => undefined);
+    },
+    get: (promptId) => jobs.get(promptId),
+    async load(promptId) {
+      const known = jobs.get(promptId);
+      if (known) return known;
+      let text: string | null;
+      try {
+        text = await connection.run((client) => client.get(keyOf(promptId)));
+      } catch {
+        // Redis is away: the caller falls back to what ComfyUI knows (src/jobs/recover.ts).
+        return undefined;
+      }
+      if (text === null) return undefined;
+      // A message that arrived while Redis answered is newer than what it answered.
+      const current = jobs.get(promptId);
+      if (current) return current;
+      const job = JSON.parse(text) as JobRecord;
+      keep(job);
+      return job;
+    },
+    subscribe(promptId, listener) {
+      let set = listeners.get(promptId);
+      if (!set) listeners.set(promptId, (set = new Set()));
+      set.add(listener);
+      return () => {
+        const current = listeners.get(promptId);
+        if (!current?.delete(listener)) return;
+        if (current.size === 0) listeners.delete(promptId);
+      };
+    },
+    onEvent(listener) {
+      everyEvent.add(listener);
+      return () => void everyEvent.delete(listener);
+    },
+    adoptWith(adopt) {
+      stopAdoption();
+      stopAdoption = startAdoption({ connection, prefix, self, adopt, log });
+    },
+    async close() {
+      stopAdoption();
+      listeners.clear();
+      everyEvent.clear();
+      try {
+        await subscriber.quit();
+      } catch {
+        subscriber.disconnect();
+      }
+    },
+  };
+}
