@@ -84,7 +84,9 @@ export function createJobAnswers(deps: JobRouteDeps): JobAnswers {
         const reader = { comfy, converter: deps.converter };
         document.outputs = await inlineOutputs(document.outputs, reader, deps.settings.base64_max_bytes);
       }
-      return { ...document, ...data };
+      // The document is what the job is now; the submit answer said what it was at submission (a job that
+      // waited in the gateway's queue was `queued` with no number then), so the document wins where both speak.
+      return { ...data, ...document };
     },
   };
 }
