@@ -107,7 +107,9 @@ describe('input images held by a job waiting in the gateway', () => {
 
     // The unused image expires; the one the waiting job names stays.
     await waitFor('the spare image to expire', async () => (await held.inputs.sweep()).includes(spare) || undefined);
-    expect(await held.inputs.open(needed)).toBeDefined();
+    const kept = await held.inputs.open(needed);
+    expect(kept).toBeDefined();
+    kept?.stream.destroy();
 
     await held.call('POST', '/api/v1/backends/gpu-1/resume');
     const done = await waitFor('the job to end', async () => {
