@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { ComfyClient } from '../comfy/client.js';
 import type { Workflow } from '../comfy/types.js';
 import { fail, isGatewayError, type GatewayError } from '../errors.js';
+import { message } from '../i18n.js';
 import type { Logger } from '../log.js';
 import { checkpointOf, createCapabilityCheck, requirementsOf, type Capabilities, type Requirements } from '../backends/capabilities.js';
 import { chooseBackend, startsInMs, type Candidate } from '../backends/choose-backend.js';
@@ -138,7 +139,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const backends = active();
     const only = backends.length === 1 ? backends[0]?.lastFailure : undefined;
     if (only) return only;
-    return fail.upstream(backends.map((backend) => backend.spec.url).join(', '), 'no backend of the pool is up', { status: 503 });
+    return fail.upstream(backends.map((backend) => backend.spec.url).join(', '), message('reason.no_backend_up'), { status: 503 });
   }
 
   async function submit(input: SubmitInput): Promise<Submission> {

@@ -438,6 +438,8 @@ describe('a pool with no backend up', () => {
       const answer = await gw.call('POST', '/api/v1/workflows/submit', { workflow: emptyImageWorkflow('nobody', 1) });
       expect([answer.status, answer.json.code]).toEqual([503, 1001]);
       for (const port of ports) expect(answer.json.message).toContain(`127.0.0.1:${port}`);
+      // In the gateway's language (zh-CN here), not an English sentence inside a Chinese message.
+      expect(answer.json.message).toContain('池中没有在线的后端');
       const health = await gw.call('GET', '/health');
       expect([health.status, health.json.code]).toEqual([503, 1001]);
       expect((health.json.details as { backends: unknown[] }).backends).toHaveLength(2);
