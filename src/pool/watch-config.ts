@@ -1,7 +1,7 @@
 // gateway.yaml reloaded while the gateway runs: only the backend list is taken over (a backend added, re-weighted
 // or removed, a removed one draining first). The whole file is read and validated again, so a bad edit is logged
 // and the pool stays as it was; other settings that changed are named in the log as needing a restart.
-import { watch, type FSWatcher } from 'chokidar';
+import { watchDebounced, type DebouncedWatcher } from '../watch/debounced-watch.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { GatewayPool } from './start-pool.js';
@@ -13,10 +13,7 @@ export interface ConfigSource {
   load(): Config;
 }
 
-export interface ConfigWatcher {
-  ready: Promise<void>;
-  close(): Promise<void>;
-}
+export type ConfigWatcher = DebouncedWatcher;
 
 export function watchConfig(deps: {
   source: ConfigSource;
@@ -26,14 +23,7 @@ export function watchConfig(deps: {
   debounceMs?: number;
 }): ConfigWatcher {
   const log = deps.log.child({ component: 'config-watch' });
-  let timer: NodeJS.Timeout | undefined;
-  const watcher: FSWatcher = watch(deps.source.file, {
-    ignoreInitial: true,
-    awaitWriteFinish: { stabilityThreshold: Math.max(20, deps.debounceMs ?? 50), pollInterval: 10 },
-  });
-
   function apply(): void {
-    timer = undefined;
     let next: Config;
     try {
       next = deps.source.load();
@@ -56,19 +46,11 @@ export function watchConfig(deps: {
     if (restartNeeded.length) log.warn({ keys: restartNeeded }, 'these settings changed and take effect after a restart');
   }
 
-  watcher.on('all', () => {
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(apply, deps.debounceMs ?? 50);
+  return watchDebounced(deps.source.file, {
+    debounceMs: deps.debounceMs ?? 50,
+    settle: apply,
+    onError: (error) => log.warn({ err: error }, 'watching the configuration file failed'),
   });
-  watcher.on('error', (error) => log.warn({ err: error }, 'watching the configuration file failed'));
-  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-  return {
-    ready,
-    async close() {
-      if (timer) clearTimeout(timer);
-      await watcher.close();
-    },
-  };
 }
 
 /** Top-level sections (comfyui: its keys) that differ, the backend list and the single URL aside. */
