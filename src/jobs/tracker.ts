@@ -7,6 +7,7 @@ import type { OutputDelivery } from '../outputs/delivery.js';
 import type { WebhookDelivery } from './job-document.js';
 import type { JobEvent } from './job-event.js';
 import { applyEvent, isFinished, type JobState, type JobStatus } from './job-state.js';
+import { createJobListeners } from './job-listeners.js';
 
 export type { JobStatus, JobProgress, JobOutput, JobText, JobError } from './job-state.js';
 export { isFinished } from './job-state.js';
@@ -94,7 +95,7 @@ export function createJobTracker(options: { maxJobs?: number; now?: () => number
   const open = new Map<string, JobRecord>();
   const recordListeners = new Set<(job: JobRecord) => void>();
   const finishedListeners = new Set<(job: JobRecord) => void>();
-  const listeners = new Map<string, Set<JobListener>>();
+  const listeners = createJobListeners();
 
   function finish(job: JobRecord): void {
     open.delete(job.promptId);
@@ -127,8 +128,7 @@ export function createJobTracker(options: { maxJobs?: number; now?: () => number
       const job = jobs.get(promptId);
       if (!job) return false;
       const ended = applyEvent(job, event, at);
-      const own = listeners.get(promptId);
-      if (own) for (const listener of [...own]) listener(event, job);
+      listeners.tell(promptId, event, job);
       if (ended) finish(job);
       return true;
     },
@@ -153,8 +153,7 @@ export function createJobTracker(options: { maxJobs?: number; now?: () => number
         type: CANCELLED_EVENT,
         data: { prompt_id: promptId, reason: reason.type, message: reason.message },
       };
-      const own = listeners.get(promptId);
-      if (own) for (const listener of [...own]) listener(event, job);
+      listeners.tell(promptId, event, job);
       finish(job);
       return job;
     },
@@ -166,16 +165,7 @@ export function createJobTracker(options: { maxJobs?: number; now?: () => number
       finishedListeners.add(listener);
       return () => finishedListeners.delete(listener);
     },
-    subscribe(promptId, listener) {
-      let set = listeners.get(promptId);
-      if (!set) listeners.set(promptId, (set = new Set()));
-      set.add(listener);
-      return () => {
-        const current = listeners.get(promptId);
-        if (!current?.delete(listener)) return;
-        if (current.size === 0) listeners.delete(promptId);
-      };
-    },
+    subscribe: (promptId, listener) => listeners.add(promptId, listener),
     unfinished: () => [...open.values()],
     get size() {
       return jobs.size;

@@ -12,6 +12,7 @@ import type { JobEvent } from '../../jobs/job-event.js';
 import { isFinished, type JobListener, type JobRecord } from '../../jobs/tracker.js';
 import type { SharedJobs, SharedJobsOptions } from '../types.js';
 import { adoptionKeys, startAdoption } from './adoption.js';
+import { createJobListeners } from '../../jobs/job-listeners.js';
 import type { RedisConnection } from './connection.js';
 
 /** What a reader's listeners hear when a job ended without an event of its own (the watchdog's verdict). */
@@ -33,7 +34,7 @@ export function redisJobs(connection: RedisConnection, prefix: string, options: 
   const subscriber = connection.client.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
   subscriber.on('error', () => undefined);
   const jobs = new Map<string, JobRecord>();
-  const listeners = new Map<string, Set<JobListener>>();
+  const listeners = createJobListeners();
   const everyEvent = new Set<JobListener>();
   const openSet = adoptionKeys(prefix).openOf(self);
   let stopAdoption = (): void => undefined;
@@ -58,8 +59,7 @@ export function redisJobs(connection: RedisConnection, prefix: string, options: 
     const ended = isFinished(job.status) && (!before || !isFinished(before.status));
     const event = message.event ?? (ended ? { type: JOB_STATE_EVENT, data: { prompt_id: job.promptId } } : undefined);
     if (!event) return;
-    const own = listeners.get(job.promptId);
-    if (own) for (const listener of [...own]) listener(event, job);
+    listeners.tell(job.promptId, event, job);
     if (message.event) for (const listener of everyEvent) listener(message.event, job);
   }
 
@@ -104,16 +104,7 @@ export function redisJobs(connection: RedisConnection, prefix: string, options: 
       keep(job);
       return job;
     },
-    subscribe(promptId, listener) {
-      let set = listeners.get(promptId);
-      if (!set) listeners.set(promptId, (set = new Set()));
-      set.add(listener);
-      return () => {
-        const current = listeners.get(promptId);
-        if (!current?.delete(listener)) return;
-        if (current.size === 0) listeners.delete(promptId);
-      };
-    },
+    subscribe: (promptId, listener) => listeners.add(promptId, listener),
     onEvent(listener) {
       everyEvent.add(listener);
       return () => void everyEvent.delete(listener);
