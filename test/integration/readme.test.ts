@@ -3,8 +3,8 @@
 // The rules, so nothing is skipped silently:
 // - Every command in a ```bash block is found (a line continued by a trailing backslash or by an open quote is one
 //   command). Lines starting with `>` / `<` after a command are its interactive session, not commands.
-// - `curl …` commands run in bash, in a temp folder holding a copy of samples/, with only `localhost:8000` /
-//   `127.0.0.1:8000` rewritten to the demo's address and `<prompt_id>` replaced by the prompt_id of the latest
+// - `curl …` commands run in bash, in a temp folder holding a copy of samples/, with only the documented address
+//   (localhost or 127.0.0.1 at server.port's default) rewritten to the demo's address and `<prompt_id>` replaced by the prompt_id of the latest
 //   answer that had one (after that job has ended, so the answer does not depend on timing).
 //   Each must answer the envelope with code 200, or the code a comment right above it names (`→ code 404`).
 //   With `-o FILE` the file must be a PNG; with `-N` (the SSE stream) the output must end with the `end` event;
@@ -20,6 +20,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../../src/config-schema.js';
+
+// The README's examples use the gateway's default address; the test's demo listens on a free port instead.
+const DOCUMENTED_ADDRESS = new RegExp(`(?:localhost|127\\.0\\.0\\.1):${configSchema.properties.server.properties.port.default}\\b`, 'g');
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const SKIPPED = /^(?:[A-Z_]+=\S*\s+)*npm (?:install|test|start|run (?:dev|sim|bench|check|new-scenario|demo))\b/;
@@ -191,7 +195,7 @@ describe('README.md against npm run demo', () => {
     let ended = new Set<string>();
     const failures: string[] = [];
     for (const command of commands.filter((c) => c.text.startsWith('curl'))) {
-      let text = command.text.replaceAll(/(?:localhost|127\.0\.0\.1):8000/g, `127.0.0.1:${port}`);
+      let text = command.text.replaceAll(DOCUMENTED_ADDRESS, `127.0.0.1:${port}`);
       if (text.includes('<prompt_id>')) {
         expect(lastPromptId, `no answer before has a prompt_id: ${command.text}`).toBeDefined();
         if (!ended.has(lastPromptId!)) await jobEnded(base, lastPromptId!);
@@ -230,7 +234,7 @@ describe('README.md against npm run demo', () => {
   it('runs the WebSocket session with npm run ws', async () => {
     const command = commands.find((c) => c.text.startsWith('npm run ws'))!;
     expect(command.session.length).toBeGreaterThan(2);
-    const url = command.text.replace(/^npm run ws -- /, '').replace('localhost:8000', `127.0.0.1:${port}`);
+    const url = command.text.replace(/^npm run ws -- /, '').replaceAll(DOCUMENTED_ADDRESS, `127.0.0.1:${port}`);
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/ws.ts', url], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     // The README abbreviates the answers (`"..."`), so only their types are compared.
     const wanted = command.session.filter((l) => l.startsWith('< ')).map((l) => /"type": "(\w+)"/.exec(l)![1]!);
