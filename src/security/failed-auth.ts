@@ -1,19 +1,14 @@
 // Wrong API keys per client address, in fixed windows. Past the limit every key check from that address answers 429
 // until its window ends, a correct key included: otherwise a guesser would still learn which guess was right. The
 // map is kept in last-failure order and capped, so a flood of addresses costs bounded memory (the oldest go).
-export interface FailedAuthLimiter {
-  /** Throws nothing; returns the seconds to wait when the address is over the limit, else undefined. */
+// This is the memory store's count (one process); the Redis store counts the same way for every process
+// (src/store/redis/failed-auth.ts).
+import type { FailedAuthOptions, FailedAuthStore } from '../store/types.js';
+
+export interface FailedAuthLimiter extends FailedAuthStore {
   blocked(address: string): number | undefined;
-  /** Counts one wrong key from the address. */
   failed(address: string): void;
   readonly size: number;
-}
-
-export interface FailedAuthOptions {
-  attempts: number;
-  windowMs: number;
-  maxAddresses?: number;
-  now?: () => number;
 }
 
 export function createFailedAuthLimiter(options: FailedAuthOptions): FailedAuthLimiter {

@@ -11,7 +11,6 @@ import { jsonLimitOf } from '../http/define-route.js';
 import { isOpenAccess, type Access, type MountedFacts, type RouteFacts } from '../http/route-facts.js';
 import { fail, isGatewayError, type GatewayError } from '../errors.js';
 import { createKeyRing, presentedKey, readKeyFile, type ApiKey } from './api-keys.js';
-import { createFailedAuthLimiter } from './failed-auth.js';
 import { createMemoryStore } from '../store/memory.js';
 import { andThen, isPromise, type MaybePromise } from '../store/maybe.js';
 import type { StateStore } from '../store/types.js';
@@ -68,7 +67,7 @@ export function createSecurity(options: SecurityOptions): Security {
   const signature = createSignatureStage(config, store, options.now);
   const failedAuth =
     config.limits.failed_auth_attempts > 0
-      ? createFailedAuthLimiter({
+      ? store.failedAuth({
           attempts: config.limits.failed_auth_attempts,
           windowMs: config.limits.failed_auth_window_s * 1000,
           ...(options.now ? { now: options.now } : {}),
@@ -77,19 +76,25 @@ export function createSecurity(options: SecurityOptions): Security {
 
   const isOpen = (access: Access | undefined) => isOpenAccess(access, auth);
 
-  function authenticate(headers: IncomingMessage['headers'], address: string | undefined, queryKey?: string): ApiKey | undefined {
+  /** The caller's key; a wrong one is counted per address, and an address over the limit is refused any key. */
+  function authenticate(headers: IncomingMessage['headers'], address: string | undefined, queryKey?: string): MaybePromise<ApiKey | undefined> {
     if (keys.size === 0) return undefined;
     const presented = presentedKey(headers) ?? queryKey;
     if (presented === undefined) throw fail.unauthorized();
     const from = address ?? '-';
-    const wait = failedAuth?.blocked(from);
-    if (wait !== undefined) throw fail.rateLimited(wait);
-    const key = keys.find(presented);
-    if (!key) {
-      failedAuth?.failed(from);
-      throw fail.unauthorized();
-    }
-    return key;
+    const check = (): MaybePromise<ApiKey> => {
+      const key = keys.find(presented);
+      if (key) return key;
+      // Counted before the answer: a guess sent next, to any process, already sees it.
+      return andThen(failedAuth?.failed(from), () => {
+        throw fail.unauthorized();
+      });
+    };
+    if (!failedAuth) return check();
+    return andThen(failedAuth.blocked(from), (wait) => {
+      if (wait !== undefined) throw fail.rateLimited(wait);
+      return check();
+    });
   }
 
   /** What the key may do on a route with these facts; `scenario` is the scenario it names, if any. */
@@ -110,7 +115,7 @@ export function createSecurity(options: SecurityOptions): Security {
   }
 
   const apiKeyGuard = (facts: RouteFacts): Middleware => async (ctx, next) => {
-    const key = authenticate(ctx.headers, ctx.ip);
+    const key = await authenticate(ctx.headers, ctx.ip);
     if (key) {
       const state = ctx.state as GatewayState;
       state.apiKey = key.name;
@@ -193,7 +198,11 @@ export function createSecurity(options: SecurityOptions): Security {
   function checkUpgrade(req: IncomingMessage, facts: RouteFacts): MaybePromise<UpgradeVerdict> {
     if (isOpen(facts.access)) return { ok: true, mayRunWorkflows: true, submitNeedsSignature: false };
     const url = new URL(req.url ?? '/', 'http://upgrade.invalid');
-    const key = authenticate(req.headers, req.socket.remoteAddress, url.searchParams.get('api_key') ?? undefined);
+    const presented = url.searchParams.get('api_key') ?? undefined;
+    return andThen(authenticate(req.headers, req.socket.remoteAddress, presented), (key) => checkKeyedUpgrade(req, facts, url, key));
+  }
+
+  function checkKeyedUpgrade(req: IncomingMessage, facts: RouteFacts, url: URL, key: ApiKey | undefined): MaybePromise<UpgradeVerdict> {
     // Only what refuses the socket outright; a raw-workflow route limits what the socket may send instead.
     if (key) permit(key, { ...facts, rawWorkflow: false }, undefined);
     // A signed upgrade is checked like any signed request; an unsigned one is refused when every route needs a

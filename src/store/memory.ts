@@ -1,5 +1,5 @@
 // The embedded store: this process's memory, exactly what the gateway did before the seam existed (the same
-// idempotency store, nonce cache and token buckets, answering synchronously). Forgotten on restart.
+// idempotency store, nonce cache, token buckets and wrong-key counts, answering synchronously). Forgotten on restart.
 import { randomUUID } from 'node:crypto';
 import {
   createIdempotencyStore,
@@ -7,6 +7,7 @@ import {
   type IdempotencyStore,
   type PendingEntry,
 } from '../http/idempotency-store.js';
+import { createFailedAuthLimiter } from '../security/failed-auth.js';
 import { createNonceCache } from '../security/nonce-cache.js';
 import { createRateLimiter } from '../security/rate-limit.js';
 import { createMemoryOutbox } from './memory-outbox.js';
@@ -18,6 +19,7 @@ export function createMemoryStore(): StateStore {
     idempotency: (options) => memoryAnswers(createIdempotencyStore(options)),
     nonces: (options) => createNonceCache(options),
     rateLimiter: (options) => createRateLimiter(options),
+    failedAuth: (options) => createFailedAuthLimiter(options),
     outbox: createMemoryOutbox,
     close: async () => undefined,
   };

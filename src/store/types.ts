@@ -75,6 +75,25 @@ export interface RateLimitOptions {
   now?: () => number;
 }
 
+/**
+ * Wrong API keys per client address, in fixed windows (limits.failed_auth_attempts per failed_auth_window_s), counted
+ * across every process: `failed()` is one atomic count, so N processes allow no more guesses than one.
+ */
+export interface FailedAuthStore {
+  /** The seconds to wait when the address is over the limit, else undefined. */
+  blocked(address: string): MaybePromise<number | undefined>;
+  /** Counts one wrong key from the address (the window starts at its first). */
+  failed(address: string): MaybePromise<void>;
+}
+
+export interface FailedAuthOptions {
+  attempts: number;
+  windowMs: number;
+  /** The memory store's cap on addresses remembered; Redis forgets each address when its window ends. */
+  maxAddresses?: number;
+  now?: () => number;
+}
+
 /** One webhook message on its way: everything a process needs to send it, or to pick it up from a process that died. */
 export interface OutboxItem {
   id: string;
@@ -148,6 +167,7 @@ export interface StateStore {
   idempotency(options: IdempotencyOptions): IdempotencyAnswers;
   nonces(options: NonceOptions): NonceStore;
   rateLimiter(options: RateLimitOptions): RateLimitStore;
+  failedAuth(options: FailedAuthOptions): FailedAuthStore;
   /**
    * The webhook outbox. The gateway sends through it only with a shared store: with the memory store an outbox in
    * the process would die with it anyway, so deliveries keep running in the dispatcher's own loop as they always did.

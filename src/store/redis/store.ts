@@ -2,6 +2,7 @@
 import type { Logger } from '../../log.js';
 import type { StateStore } from '../types.js';
 import { createRedisConnection, type RedisConnection } from './connection.js';
+import { redisFailedAuth } from './failed-auth.js';
 import { redisAnswers } from './idempotency.js';
 import { redisJobs } from './jobs.js';
 import { redisNonces } from './nonces.js';
@@ -29,6 +30,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     idempotency: (settings) => redisAnswers(connection, prefix, settings),
     nonces: (settings) => redisNonces(connection, prefix, settings),
     rateLimiter: (settings) => redisRateLimiter(connection, prefix, settings),
+    failedAuth: (settings) => redisFailedAuth(connection, prefix, settings),
     outbox: () => redisOutbox(connection, prefix),
     jobs: (settings) => redisJobs(connection, prefix, settings, options.log),
     slots: () => redisSlots(connection, prefix, options.log),

@@ -1,5 +1,5 @@
 // One contract, two stores: what the gateway relies on from its state store holds for memory and for a real Redis
-// alike (bounds, eviction order, expiry, atomic claims under concurrency, nonce reuse, rate limits). "Two processes"
+// alike (bounds, eviction order, expiry, atomic claims under concurrency, nonce reuse, rate limits, wrong-key counts). "Two processes"
 // are two stores on two connections for Redis; for memory, whose state is one process's, both are the same store.
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -199,6 +199,39 @@ describe.each(kinds)('state store contract: %s', (kind) => {
       const id = fresh('shared');
       const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).take(id)));
       expect(results.filter((r) => r.ok)).toHaveLength(4);
+    });
+  });
+
+  describe('wrong API key counts', () => {
+    test('the limit holds across processes, then its window ends', async () => {
+      let clock = 1_000_000;
+      // Redis keeps the window on its own clock: a real window, short enough to wait out.
+      const options = { attempts: 4, windowMs: 300, now: () => clock };
+      const [a, b] = await pair((store) => store.failedAuth(options));
+      const address = fresh('198.51.100.7');
+      await Promise.all(Array.from({ length: 3 }, (_, i) => (i % 2 ? a : b).failed(address)));
+      expect(await a.blocked(address)).toBeUndefined();
+      expect(await b.blocked(fresh('198.51.100.8'))).toBeUndefined();
+      await b.failed(address);
+      expect(await a.blocked(address)).toBe(1);
+      expect(await b.blocked(address)).toBe(1);
+      await waitFor('the window to end', async () => {
+        clock += 100;
+        return (await a.blocked(address)) === undefined;
+      });
+      expect(await b.blocked(address)).toBeUndefined();
+      // A new window starts with the next wrong key.
+      for (let i = 0; i < 3; i++) await a.failed(address);
+      expect(await b.blocked(address)).toBeUndefined();
+    });
+
+    test('of concurrent wrong keys every one counts', async () => {
+      const [a, b] = await pair((store) => store.failedAuth({ attempts: 20, windowMs: 60_000 }));
+      const address = fresh('203.0.113.9');
+      await Promise.all(Array.from({ length: 19 }, (_, i) => (i % 2 ? a : b).failed(address)));
+      expect(await a.blocked(address)).toBeUndefined();
+      await b.failed(address);
+      expect(await a.blocked(address)).toBeGreaterThan(0);
     });
   });
 

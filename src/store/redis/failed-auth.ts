@@ -1,0 +1,29 @@
+// Wrong API keys per client address in Redis, so that N gateway processes allow no more guesses than one. The same
+// fixed window as the memory count: the first wrong key starts it, and the key expires when it ends. Counting is one
+// script (INCR, and PEXPIRE on the first), so no two processes can both start a window or lose a count between them.
+import type { FailedAuthOptions, FailedAuthStore } from '../types.js';
+import type { RedisConnection } from './connection.js';
+import { defineScript } from './script.js';
+
+// KEYS[1] the address's count; ARGV window (ms) → the count now
+const failScript = defineScript('gatewayAuthFailed', 1, `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return count
+`);
+
+export function redisFailedAuth(redis: RedisConnection, keyPrefix: string, options: FailedAuthOptions): FailedAuthStore {
+  const keyOf = (address: string) => `${keyPrefix}authfail:${address}`;
+  return {
+    async blocked(address) {
+      const replies = await redis.run((client) => client.multi().get(keyOf(address)).pttl(keyOf(address)).exec());
+      const count = Number(replies?.[0]?.[1] ?? 0);
+      const leftMs = Number(replies?.[1]?.[1] ?? -2);
+      if (count < options.attempts || leftMs <= 0) return undefined;
+      return Math.max(1, Math.ceil(leftMs / 1000));
+    },
+    async failed(address) {
+      await redis.run((client) => failScript(client, [keyOf(address)], [options.windowMs]));
+    },
+  };
+}
