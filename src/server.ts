@@ -27,6 +27,7 @@ import { docsRoutes } from './routes/docs.js';
 import { consoleRoutes } from './routes/console.js';
 import { readUiFiles } from './console/ui-files.js';
 import { createJobFeed } from './jobs/job-feed.js';
+import { trackedJobs } from './jobs/job-source.js';
 import { poolChanges } from './console/pool-changes.js';
 import { createRegistry, type ScenarioRegistry } from './scenarios/registry.js';
 import { watchScenarios, type ScenarioWatcher } from './scenarios/watch.js';
@@ -207,8 +208,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     settings: config.jobs,
     log,
     closing: jobsClosing,
-    // The recent jobs list and its live stream (the console's jobs page).
-    feed: createJobFeed({ tracker, imageUrl, closing: jobsClosing }),
+    // The recent jobs list and its live stream (the console's jobs page): every process's jobs with Redis.
+    feed: createJobFeed({ source: sharing?.listed ?? trackedJobs(tracker), imageUrl, closing: jobsClosing }),
     queuePosition: pool.queuePosition,
     converter,
   };

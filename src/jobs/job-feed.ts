@@ -1,14 +1,15 @@
 // Every job a caller may see, as one list and one live stream (GET /api/v1/jobs and /api/v1/jobs/stream, which the
-// console reads). The feed keeps the ids of the most recent jobs in submission order and reads each record from
-// the tracker, the one writer of job records; it listens to a job only while the job is open, so a finished job
-// costs nothing but its id.
+// console reads). The jobs and their changes come from one source (src/jobs/job-source.ts): this process's tracker
+// with the memory store, every process's jobs with Redis; what a caller may see is decided here, for both.
 import { PassThrough, type Readable } from 'node:stream';
 import type { ImageUrlBuilder } from '../images/image-url.js';
 import { maySee, type Caller } from '../security/caller.js';
+import { andThen, isPromise, type MaybePromise } from '../store/maybe.js';
 import type { Closing } from './closing.js';
 import { buildJobDocument, type JobDocument } from './job-document.js';
+import { LISTED_JOBS, type JobSource } from './job-source.js';
 import { frame } from './sse.js';
-import { isFinished, type JobRecord, type JobStatus, type JobTracker } from './tracker.js';
+import type { JobRecord, JobStatus } from './tracker.js';
 
 /** A job as the list shows it: the job document, plus who submitted it. */
 export interface JobSummary extends JobDocument {
@@ -24,26 +25,29 @@ export interface JobFilter {
 }
 
 export interface JobFeedDeps {
-  tracker: Pick<JobTracker, 'get' | 'subscribe' | 'onRecord' | 'onFinished' | 'unfinished'>;
+  source: JobSource;
   imageUrl: ImageUrlBuilder;
   closing: Closing;
-  /** How many recent jobs the list remembers (the tracker may hold more; older ones are found by id). */
-  keep?: number;
   heartbeatMs?: number;
 }
 
 export interface JobFeed {
   /** The caller's jobs that match, newest first, at most `limit`. */
-  list(caller: Caller | undefined, filter: JobFilter, limit: number, baseUrl: string): JobSummary[];
+  list(caller: Caller | undefined, filter: JobFilter, limit: number, baseUrl: string): MaybePromise<JobSummary[]>;
   /**
    * `jobs` (the list, newest first) at once, then `job` each time one of the caller's jobs that matches changes,
    * and `gone` ({prompt_id}) when one it showed no longer matches.
    */
-  stream(caller: Caller | undefined, filter: JobFilter, limit: number, baseUrl: string): { body: Readable; stop(): void };
+  stream(caller: Caller | undefined, filter: JobFilter, limit: number, baseUrl: string): MaybePromise<JobStream>;
   /** Calls `listener` on every change of any job (any caller's); the returned function unsubscribes. */
   onChange(listener: (job: JobRecord) => void): () => void;
   /** Stops following the tracker. */
   close(): void;
+}
+
+export interface JobStream {
+  body: Readable;
+  stop(): void;
 }
 
 export const SSE_HEADERS: Readonly<Record<string, string>> = {
@@ -57,43 +61,9 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
 type Change = (job: JobRecord) => void;
 
 export function createJobFeed(deps: JobFeedDeps): JobFeed {
-  const keep = deps.keep ?? 1_000;
-  // Insertion order is submission order; re-recording a job moves it to the end.
-  const recent = new Set<string>();
   const watchers = new Set<Change>();
-  const following = new Map<string, () => void>();
-
-  const tell = (job: JobRecord) => {
+  const stopSource = deps.source.onChange((job) => {
     for (const watcher of watchers) watcher(job);
-  };
-  const follow = (job: JobRecord) => {
-    if (following.has(job.promptId) || isFinished(job.status)) return;
-    following.set(job.promptId, deps.tracker.subscribe(job.promptId, (_event, current) => tell(current)));
-  };
-  const unfollow = (promptId: string) => {
-    following.get(promptId)?.();
-    following.delete(promptId);
-  };
-
-  for (const job of deps.tracker.unfinished()) {
-    recent.add(job.promptId);
-    follow(job);
-  }
-  const stopRecord = deps.tracker.onRecord((job) => {
-    recent.delete(job.promptId);
-    recent.add(job.promptId);
-    while (recent.size > keep) {
-      const oldest = recent.values().next().value as string;
-      recent.delete(oldest);
-      unfollow(oldest);
-    }
-    follow(job);
-    tell(job);
-  });
-  const stopFinished = deps.tracker.onFinished((job) => {
-    unfollow(job.promptId);
-    // Events already told the end; a job the watchdog or a cancel finished without one is told here.
-    tell(job);
   });
 
   function matches(caller: Caller | undefined, filter: JobFilter, job: JobRecord): boolean {
@@ -110,58 +80,94 @@ export function createJobFeed(deps: JobFeedDeps): JobFeed {
     caller: job.owner ?? null,
   });
 
-  function list(caller: Caller | undefined, filter: JobFilter, limit: number, baseUrl: string): JobSummary[] {
+  function list(caller: Caller | undefined, filter: JobFilter, limit: number, baseUrl: string): MaybePromise<JobSummary[]> {
+    // A caller's key reads its own jobs only; an admin asking for one caller's jobs reads that caller's.
+    const owner = caller && !caller.admin ? caller.id : filter.caller || undefined;
+    // Filters the source does not apply may skip many jobs: read more at a time then.
+    const narrowed = filter.scenario !== undefined || filter.status !== undefined || filter.backend !== undefined;
+    const page = narrowed ? Math.max(limit, 250) : limit;
     const found: JobSummary[] = [];
-    const ids = [...recent];
-    for (let i = ids.length - 1; i >= 0 && found.length < limit; i--) {
-      const job = deps.tracker.get(ids[i]!);
-      if (job && matches(caller, filter, job)) found.push(summary(job, baseUrl));
-    }
-    return found;
+    // A job submitted between two pages pushes the older ones down: seen once, listed once.
+    const seen = new Set<string>();
+    const from = (offset: number): MaybePromise<JobSummary[]> =>
+      andThen(deps.source.recent(owner, offset, page), ({ jobs, more }) => {
+        for (const job of jobs) {
+          if (seen.has(job.promptId)) continue;
+          seen.add(job.promptId);
+          if (!matches(caller, filter, job)) continue;
+          found.push(summary(job, baseUrl));
+          if (found.length === limit) return found;
+        }
+        return more ? from(offset + page) : found;
+      });
+    return from(0);
+  }
+
+  function stream(caller: Caller | undefined, filter: JobFilter, limit: number, baseUrl: string): MaybePromise<JobStream> {
+    const body = new PassThrough();
+    // The jobs this stream has shown, oldest first (bounded like the list): only those can be `gone`. Undefined
+    // until the list is written; changes that arrive while it is read are told after it.
+    let shown: Set<string> | undefined;
+    const early: JobRecord[] = [];
+    const show = (job: JobRecord, seen: Set<string>) => {
+      if (matches(caller, filter, job)) {
+        body.write(frame('job', summary(job, baseUrl)));
+        seen.delete(job.promptId);
+        seen.add(job.promptId);
+        if (seen.size > LISTED_JOBS) seen.delete(seen.values().next().value as string);
+      } else if (seen.delete(job.promptId)) {
+        // It left the filter (a running job that ended): a filtered list drops it.
+        body.write(frame('gone', { prompt_id: job.promptId }));
+      }
+    };
+    const watcher: Change = (job) => (shown ? show(job, shown) : early.push(job));
+    watchers.add(watcher);
+    let heartbeat: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const stop = () => {
+      if (stopped) return;
+      stopped = true;
+      watchers.delete(watcher);
+      clearInterval(heartbeat);
+      stopClosing();
+      if (!body.writableEnded) body.end();
+    };
+    const stopClosing = deps.closing.onClose(stop);
+    const listed = (() => {
+      try {
+        return list(caller, filter, limit, baseUrl);
+      } catch (error) {
+        stop();
+        throw error;
+      }
+    })();
+    const opened = andThen(listed, (initial): JobStream => {
+      body.write(frame('jobs', initial));
+      const seen = new Set(initial.map((job) => job.prompt_id).reverse());
+      shown = seen;
+      for (const job of early.splice(0)) show(job, seen);
+      heartbeat = setInterval(() => body.write(': heartbeat\n\n'), deps.heartbeatMs ?? 15_000);
+      heartbeat.unref();
+      return { body, stop };
+    });
+    // The list could not be read (Redis away): the request answers the error, and nothing is left listening.
+    if (!isPromise(opened)) return opened;
+    return opened.catch((error: unknown) => {
+      stop();
+      throw error;
+    });
   }
 
   return {
     list,
-    stream(caller, filter, limit, baseUrl) {
-      const body = new PassThrough();
-      const initial = list(caller, filter, limit, baseUrl);
-      body.write(frame('jobs', initial));
-      // The jobs this stream has shown, oldest first (bounded like the feed): only those can be `gone`.
-      const shown = new Set(initial.map((job) => job.prompt_id).reverse());
-      const watcher: Change = (job) => {
-        if (matches(caller, filter, job)) {
-          body.write(frame('job', summary(job, baseUrl)));
-          shown.delete(job.promptId);
-          shown.add(job.promptId);
-          if (shown.size > keep) shown.delete(shown.values().next().value as string);
-        } else if (shown.delete(job.promptId)) {
-          // It left the filter (a running job that ended): a filtered list drops it.
-          body.write(frame('gone', { prompt_id: job.promptId }));
-        }
-      };
-      watchers.add(watcher);
-      const heartbeat = setInterval(() => body.write(': heartbeat\n\n'), deps.heartbeatMs ?? 15_000);
-      heartbeat.unref();
-      let stopped = false;
-      const stop = () => {
-        if (stopped) return;
-        stopped = true;
-        watchers.delete(watcher);
-        clearInterval(heartbeat);
-        stopClosing();
-        if (!body.writableEnded) body.end();
-      };
-      const stopClosing = deps.closing.onClose(stop);
-      return { body, stop };
-    },
+    stream,
     onChange(listener) {
       watchers.add(listener);
       return () => void watchers.delete(listener);
     },
     close() {
-      stopRecord();
-      stopFinished();
-      for (const promptId of [...following.keys()]) unfollow(promptId);
+      stopSource();
+      deps.source.close();
       watchers.clear();
     },
   };

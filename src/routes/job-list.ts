@@ -48,14 +48,15 @@ export function jobListRoutes(feed: JobFeed): AnyRoute[] {
     operationId: 'listJobs',
     summary: 'Recent jobs, newest first',
     description:
-      'The jobs this gateway submitted and still remembers (the latest 1000), newest first, each as its job ' +
+      'The jobs submitted through this gateway (every process of it, with the Redis store) that it still ' +
+      'remembers (the latest 1000), newest first, each as its job ' +
       'document plus `caller`. A caller\'s key lists only its own jobs; an admin key lists all.',
     tags: ['jobs'],
     query: listQuery,
     response: { type: 'object', required: ['jobs'], properties: { jobs: { type: 'array', items: summarySchema } } },
     errors: [400],
-    handler(ctx, { query }) {
-      const jobs = feed.list(stateOf(ctx).caller, filterOf(query), query.limit ?? 200, originOf(ctx));
+    async handler(ctx, { query }) {
+      const jobs = await feed.list(stateOf(ctx).caller, filterOf(query), query.limit ?? 200, originOf(ctx));
       ok(ctx, { jobs });
     },
   });
@@ -74,8 +75,8 @@ export function jobListRoutes(feed: JobFeed): AnyRoute[] {
     query: listQuery,
     rawResponse: { contentTypes: ['text/event-stream'], description: 'event: jobs | job | gone\\ndata: <JSON>\\n\\n, …' },
     errors: [400],
-    handler(ctx, { query }) {
-      const events = feed.stream(stateOf(ctx).caller, filterOf(query), query.limit ?? 200, originOf(ctx));
+    async handler(ctx, { query }) {
+      const events = await feed.stream(stateOf(ctx).caller, filterOf(query), query.limit ?? 200, originOf(ctx));
       ctx.status = 200;
       ctx.set(SSE_HEADERS);
       ctx.req.socket.setNoDelay(true);

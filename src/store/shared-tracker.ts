@@ -4,8 +4,11 @@
 //   jobs, so nothing here ever writes a record it does not own (one writer per record).
 // - `reader`: what the routes that follow a job use (job document, SSE, downloads): this process's jobs first, then
 //   the copies of other processes' jobs, whose events come from the shared bus.
-// With the memory store neither exists and the gateway uses its tracker as it always did.
+// - `listed`: what the job list and its stream read (src/jobs/job-feed.ts): every process's recent jobs from the
+//   index their writers keep in Redis, and the changes of this process's jobs and of those the bus brings.
+// With the memory store none exists and the gateway uses its tracker as it always did.
 import type { JobEvent } from '../jobs/job-event.js';
+import { trackedJobs, type JobSource } from '../jobs/job-source.js';
 import { CANCELLED_EVENT, isFinished, type CancelReason, type JobListener, type JobStatus, type JobTracker } from '../jobs/tracker.js';
 import type { SharedJobs } from './types.js';
 
@@ -14,6 +17,7 @@ export interface SharedTracker {
   reader: JobTracker;
   /** This process's job, else another's as last heard, else another's from Redis. */
   find(promptId: string): Promise<ReturnType<JobTracker['get']>>;
+  listed: JobSource;
 }
 
 /** `lostReason`: the error of a job that was still in a dead process's own queue (in the configured language). */
@@ -76,9 +80,23 @@ export function shareTracker(tracker: JobTracker, shared: SharedJobs, lostReason
       });
     }
   });
+  const own = trackedJobs(tracker);
+  const listed: JobSource = {
+    recent: (owner, offset, count) => shared.recent(owner, offset, count),
+    onChange(listener) {
+      const offOwn = own.onChange(listener);
+      const offShared = shared.onChange(listener);
+      return () => {
+        offOwn();
+        offShared();
+      };
+    },
+    close: () => own.close(),
+  };
   return {
     writer,
     reader,
+    listed,
     find: async (promptId) => tracker.get(promptId) ?? shared.get(promptId) ?? (await shared.load(promptId)),
   };
 }

@@ -7,6 +7,7 @@
 import type { SlotStore } from '../backends/slots.js';
 import type { StoredAnswer } from '../http/idempotency-store.js';
 import type { JobEvent } from '../jobs/job-event.js';
+import type { RecentJobs } from '../jobs/job-source.js';
 import type { JobListener, JobRecord } from '../jobs/tracker.js';
 import type { MaybePromise } from './maybe.js';
 
@@ -141,6 +142,13 @@ export interface SharedJobs {
   subscribe(promptId: string, listener: JobListener): () => void;
   /** Every event of every other process's job (the WebSocket relay); the returned function unsubscribes. */
   onEvent(listener: JobListener): () => void;
+  /** Every change another process publishes (with an event or silent), as the record now; unsubscribes. */
+  onChange(listener: (job: JobRecord) => void): () => void;
+  /**
+   * The most recent jobs of every process (of `owner` only, when given), newest first: up to `count` from
+   * `offset`, from the index their writers keep (the latest `listed` of all, and of each owner).
+   */
+  recent(owner: string | undefined, offset: number, count: number): Promise<RecentJobs>;
   /**
    * Watches the other processes: the open jobs of one that stopped answering are handed to `adopt`, in exactly one
    * process, which becomes their writer. Stopped by close().
@@ -154,6 +162,8 @@ export interface SharedJobsOptions {
   ttlMs: number;
   /** How many other processes' records this process keeps a copy of. */
   maxJobs?: number;
+  /** How many recent jobs the list index keeps, of all and of each owner (LISTED_JOBS). */
+  listed?: number;
 }
 
 /** Backend slots counted across every process, under leases this process renews while it holds them. */

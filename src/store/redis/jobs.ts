@@ -6,17 +6,33 @@
 // first out: a message carries the whole record, so a copy is never built by replaying events and a missed message
 // costs nothing once the next one arrives. One channel for all jobs keeps it simple: each process reads every job's
 // events, which is what the WebSocket relay needs anyway (a caller's socket may be on any process).
+// The job list of every process is an index the writer keeps in the same MULTI: a sorted set of prompt ids by
+// submission time for all jobs and one per owner, each cut to the latest `listed` and expiring ttlMs after its last
+// write. A reader takes a page of ids and their records in one script (ZREVRANGE, MGET); an id whose record expired
+// is skipped. The index is written when the record changes without an event (submitted, adopted, moved by the
+// watchdog or a failover) and when the job ends, not on each progress event.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../log.js';
 import type { JobEvent } from '../../jobs/job-event.js';
 import { isFinished, type JobListener, type JobRecord } from '../../jobs/tracker.js';
 import type { SharedJobs, SharedJobsOptions } from '../types.js';
 import { adoptionKeys, startAdoption } from './adoption.js';
+import { defineScript } from './script.js';
+import { LISTED_JOBS } from '../../jobs/job-source.js';
 import { createJobListeners } from '../../jobs/job-listeners.js';
 import type { RedisConnection } from './connection.js';
 
 /** What a reader's listeners hear when a job ended without an event of its own (the watchdog's verdict). */
 export const JOB_STATE_EVENT = 'job_state';
+
+// KEYS[1] an index; ARGV first rank, last rank, record key prefix → one record (or nil: expired) per id in the range
+const pageScript = defineScript('gatewayJobPage', 1, `
+local ids = redis.call('ZREVRANGE', KEYS[1], ARGV[1], ARGV[2])
+if #ids == 0 then return {} end
+local keys = {}
+for i, id in ipairs(ids) do keys[i] = ARGV[3] .. id end
+return redis.call('MGET', unpack(keys))
+`);
 
 interface Message {
   from: string;
@@ -28,6 +44,9 @@ export function redisJobs(connection: RedisConnection, prefix: string, options: 
   const self = randomUUID();
   const channel = `${prefix}job-events`;
   const keyOf = (promptId: string) => `${prefix}job:${promptId}`;
+  const allIndex = `${prefix}jobs:all`;
+  const ownerIndex = (owner: string) => `${prefix}jobs:owner:${owner}`;
+  const listed = options.listed ?? LISTED_JOBS;
   const maxJobs = options.maxJobs ?? 10_000;
   // Queued until connected (unlike the command connection): the subscription must be made whenever Redis is there,
   // and ioredis subscribes again by itself after a reconnect.
@@ -36,6 +55,7 @@ export function redisJobs(connection: RedisConnection, prefix: string, options: 
   const jobs = new Map<string, JobRecord>();
   const listeners = createJobListeners();
   const everyEvent = new Set<JobListener>();
+  const changes = new Set<(job: JobRecord) => void>();
   const openSet = adoptionKeys(prefix).openOf(self);
   let stopAdoption = (): void => undefined;
 
@@ -56,6 +76,7 @@ export function redisJobs(connection: RedisConnection, prefix: string, options: 
     if (message.from === self || typeof job?.promptId !== 'string') return;
     const before = jobs.get(job.promptId);
     keep(job);
+    for (const listener of changes) listener(job);
     const ended = isFinished(job.status) && (!before || !isFinished(before.status));
     const event = message.event ?? (ended ? { type: JOB_STATE_EVENT, data: { prompt_id: job.promptId } } : undefined);
     if (!event) return;
@@ -76,7 +97,14 @@ export function redisJobs(connection: RedisConnection, prefix: string, options: 
       const record = JSON.stringify(job);
       connection
         .run((client) => {
-          const step = client.multi().set(keyOf(job.promptId), record, 'PX', options.ttlMs).publish(channel, text);
+          const step = client.multi().set(keyOf(job.promptId), record, 'PX', options.ttlMs);
+          // Indexed before the message goes out: a list read by anyone who heard of the job shows it.
+          if (!event || isFinished(job.status)) {
+            for (const index of job.owner === undefined ? [allIndex] : [allIndex, ownerIndex(job.owner)]) {
+              step.zadd(index, job.submittedAt, job.promptId).zremrangebyrank(index, 0, -(listed + 1)).pexpire(index, options.ttlMs);
+            }
+          }
+          step.publish(channel, text);
           // The open set is what another process adopts if this one dies.
           if (isFinished(job.status)) step.srem(openSet, job.promptId);
           else step.sadd(openSet, job.promptId);
@@ -109,6 +137,18 @@ export function redisJobs(connection: RedisConnection, prefix: string, options: 
       everyEvent.add(listener);
       return () => void everyEvent.delete(listener);
     },
+    onChange(listener) {
+      changes.add(listener);
+      return () => void changes.delete(listener);
+    },
+    async recent(owner, offset, count) {
+      const index = owner === undefined ? allIndex : ownerIndex(owner);
+      const reply = (await connection.run((client) =>
+        pageScript(client, [index], [offset, offset + count - 1, keyOf('')]),
+      )) as (string | null)[];
+      const found = reply.filter((text): text is string => text !== null).map((text) => JSON.parse(text) as JobRecord);
+      return { jobs: found, more: reply.length === count };
+    },
     adoptWith(adopt) {
       stopAdoption();
       stopAdoption = startAdoption({ connection, prefix, self, adopt, log });
@@ -117,6 +157,7 @@ export function redisJobs(connection: RedisConnection, prefix: string, options: 
       stopAdoption();
       listeners.clear();
       everyEvent.clear();
+      changes.clear();
       try {
         await subscriber.quit();
       } catch {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createImageUrlBuilder } from '../../../src/images/image-url.js';
 import { createClosing } from '../../../src/jobs/closing.js';
 import { createJobFeed } from '../../../src/jobs/job-feed.js';
+import { trackedJobs } from '../../../src/jobs/job-source.js';
 import { createJobTracker, type NewJob } from '../../../src/jobs/tracker.js';
 
 const imageUrl = createImageUrlBuilder({ mode: 'gateway', publicUrl: '', comfyuiUrl: 'http://127.0.0.1:8188' });
@@ -23,18 +24,18 @@ function framesOf(chunks: string[]): [string, string | string[]][] {
 }
 
 describe('job feed', () => {
-  it('a caller lists and hears only its own jobs, newest first; a filter narrows both', () => {
+  it('a caller lists and hears only its own jobs, newest first; a filter narrows both', async () => {
     const tracker = createJobTracker();
-    const feed = createJobFeed({ tracker, imageUrl, closing: createClosing() });
+    const feed = createJobFeed({ source: trackedJobs(tracker), imageUrl, closing: createClosing() });
     tracker.record(job('a1', 'alice'));
     tracker.record(job('b1', 'bob'));
     tracker.record(job('a2', 'alice'));
-    expect(feed.list(alice, {}, 10, 'http://gw').map((j) => j.prompt_id)).toEqual(['a2', 'a1']);
-    expect(feed.list(undefined, {}, 10, 'http://gw').map((j) => j.prompt_id)).toEqual(['a2', 'b1', 'a1']);
-    expect(feed.list({ id: 'ops', admin: true }, { caller: 'bob' }, 10, 'http://gw').map((j) => j.prompt_id)).toEqual(['b1']);
+    expect((await feed.list(alice, {}, 10, 'http://gw')).map((j) => j.prompt_id)).toEqual(['a2', 'a1']);
+    expect((await feed.list(undefined, {}, 10, 'http://gw')).map((j) => j.prompt_id)).toEqual(['a2', 'b1', 'a1']);
+    expect((await feed.list({ id: 'ops', admin: true }, { caller: 'bob' }, 10, 'http://gw')).map((j) => j.prompt_id)).toEqual(['b1']);
 
     const chunks: string[] = [];
-    const stream = feed.stream(alice, {}, 10, 'http://gw');
+    const stream = await feed.stream(alice, {}, 10, 'http://gw');
     stream.body.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
     tracker.apply('b1', { type: 'execution_start', data: { prompt_id: 'b1' } });
     tracker.apply('a1', { type: 'execution_start', data: { prompt_id: 'a1' } });
@@ -44,13 +45,13 @@ describe('job feed', () => {
     expect(framesOf(chunks)).toEqual([['jobs', ['a2', 'a1']], ['job', 'a1']]);
   });
 
-  it('a stream filtered to running jobs shows one when it starts and says it is gone when it ends', () => {
+  it('a stream filtered to running jobs shows one when it starts and says it is gone when it ends', async () => {
     const tracker = createJobTracker();
-    const feed = createJobFeed({ tracker, imageUrl, closing: createClosing() });
+    const feed = createJobFeed({ source: trackedJobs(tracker), imageUrl, closing: createClosing() });
     tracker.record(job('a1', 'alice'));
     tracker.record(job('a2', 'alice'));
     const chunks: string[] = [];
-    const stream = feed.stream(alice, { status: 'running' }, 10, 'http://gw');
+    const stream = await feed.stream(alice, { status: 'running' }, 10, 'http://gw');
     stream.body.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
     tracker.apply('a1', { type: 'execution_start', data: { prompt_id: 'a1' } });
     tracker.apply('a1', { type: 'execution_success', data: { prompt_id: 'a1' } });
@@ -64,8 +65,8 @@ describe('job feed', () => {
   it('ends its streams when the gateway closes', async () => {
     const tracker = createJobTracker();
     const closing = createClosing();
-    const feed = createJobFeed({ tracker, imageUrl, closing });
-    const stream = feed.stream(undefined, {}, 10, 'http://gw');
+    const feed = createJobFeed({ source: trackedJobs(tracker), imageUrl, closing });
+    const stream = await feed.stream(undefined, {}, 10, 'http://gw');
     const ended = new Promise((resolve) => stream.body.once('end', resolve));
     stream.body.resume();
     closing.close();
