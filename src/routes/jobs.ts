@@ -1,6 +1,7 @@
-// Following a prompt: GET /api/v1/jobs/{prompt_id} (the job document), GET /api/v1/jobs/{prompt_id}/events (SSE),
-// and `?wait=true` on the submitting routes (createJobAnswers, used by workflows.ts and scenarios.ts after their
-// submission). A prompt the tracker does not know is rebuilt from ComfyUI's queue and history.
+// Following a prompt: GET /api/v1/jobs/{prompt_id} (the job document, `?wait=true` to answer when it ends),
+// GET /api/v1/jobs/{prompt_id}/events (SSE), and `?wait=true` on the submitting routes (createJobAnswers, used by
+// workflows.ts and scenarios.ts after their submission). A prompt the tracker does not know is read from the shared
+// store (another gateway process's job), else rebuilt from ComfyUI's queue and history.
 import type { Context } from 'koa';
 import type { RouteGroup } from '../app.js';
 import type { ComfyClient, ViewFile } from '../comfy/client.js';
@@ -22,7 +23,7 @@ import { streamJobEvents } from '../jobs/sse.js';
 import type { JobFeed } from '../jobs/job-feed.js';
 import { jobListRoutes } from './job-list.js';
 import type { JobRecord, JobTracker } from '../jobs/tracker.js';
-import { parseWaitQuery, waitForJob, type WaitRequest } from '../jobs/waiter.js';
+import { parseWaitQuery, waitForJob, waitQuerySchema, type WaitRequest } from '../jobs/waiter.js';
 
 export interface JobRouteDeps {
   tracker: JobTracker;
@@ -92,6 +93,7 @@ export function createJobAnswers(deps: JobRouteDeps): JobAnswers {
 }
 
 export function jobRoutes(deps: JobRouteDeps): RouteGroup {
+  const answers = createJobAnswers(deps);
   async function find(ctx: Context, promptId: string): Promise<JobRecord> {
     const job = deps.tracker.get(promptId) ?? (await deps.recover(promptId));
     // Another caller's job answers exactly like an unknown one: a caller cannot learn that an id exists.
@@ -108,14 +110,22 @@ export function jobRoutes(deps: JobRouteDeps): RouteGroup {
       'Any prompt the gateway submitted, also after a gateway restart: a prompt the gateway no longer remembers is ' +
       "rebuilt from ComfyUI's queue and history (the submitter's client_id and scenario travel in its extra_data). " +
       '`queue_position` (1 = runs next) is read from ComfyUI while the job is queued. 404 when neither the gateway ' +
-      'nor ComfyUI knows the id, and likewise for another caller\'s prompt (a key sees only its own; admin keys all).',
+      'nor ComfyUI knows the id, and likewise for another caller\'s prompt (a key sees only its own; admin keys all). ' +
+      'With `?wait=true` the answer comes when the job ends (or at the timeout, with its status then), as on the ' +
+      'submitting routes; any gateway process can wait for a job any other submitted.',
     tags: ['jobs'],
     params: promptIdParam,
+    query: waitQuerySchema,
     response: jobDocumentSchema,
-    errors: [404, 1001],
+    errors: [400, 404, 1001],
     async handler(ctx, { params }) {
+      const wait = answers.parseWait(ctx);
       const job = await find(ctx, params.prompt_id);
-      ok(ctx, await documentOf(deps, job, originOf(ctx)), 'job.detail');
+      const baseUrl = originOf(ctx);
+      const document = wait
+        ? await answers.withResult(job.promptId, wait, {}, { baseUrl, signal: hangUpSignal(ctx) })
+        : await documentOf(deps, job, baseUrl);
+      ok(ctx, document, 'job.detail');
     },
   });
 

@@ -1,83 +1,38 @@
 // Two real gateway processes on one real Redis in front of one simulator: a job submitted through A is followed
-// through B (job document, SSE, WebSocket events of the caller's client id, downloads), and B keeps callers apart.
+// through B (job document, SSE, `?wait=true`, WebSocket events of the caller's client id, downloads), and B keeps
+// callers apart.
 // The running job is held by the simulator's run time and ended by an interrupt through A, so nothing here waits on time.
 import { startSimulator, type Simulator } from 'comfyui-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
-import { dropKeys, randomPrefix, redisAvailable, testRedisUrl } from '../helpers/redis.js';
+import { redisAvailable, testRedisUrl } from '../helpers/redis.js';
+import { openSse } from '../helpers/sse.js';
+import { call, startTwoGateways, type TwoGateways } from '../helpers/two-gateways.js';
 import { openSocket } from '../helpers/ws-client.js';
 import { emptyImageWorkflow } from '../helpers/workflows.js';
 
 const ALICE = { 'x-api-key': 'alice-key-0123456789' };
 const BOB = { 'x-api-key': 'bob-key-0123456789ab' };
 
-interface Answer {
-  status: number;
-  json: { code: number; message: string; data: Record<string, unknown> | null };
-}
-
-async function call(gw: GatewayProcess, method: string, target: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-  const init: RequestInit = { method, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) } };
-  if (body !== undefined) init.body = JSON.stringify(body);
-  const response = await fetch(gw.url + target, init);
-  return { status: response.status, json: (await response.json()) as Answer['json'] };
-}
-
-/** An SSE stream read frame by frame: `until(type)` takes frames until one of that event type arrives. */
-async function openEvents(url: string, headers: Record<string, string>) {
-  const controller = new AbortController();
-  const response = await fetch(url, { headers, signal: controller.signal });
-  expect(response.status).toBe(200);
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  const frames: { event: string; data: Record<string, unknown> }[] = [];
-  let buffer = '';
-  let taken = 0;
-  async function until(type: string): Promise<{ event: string; data: Record<string, unknown> }[]> {
-    for (;;) {
-      const at = frames.findIndex((frame, i) => i >= taken && frame.event === type);
-      if (at >= 0) {
-        const out = frames.slice(taken, at + 1);
-        taken = at + 1;
-        return out;
-      }
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`stream ended before ${type}; got ${frames.map((f) => f.event).join(', ')}`);
-      buffer += value;
-      const parts = buffer.split('\n\n');
-      buffer = parts.pop() ?? '';
-      for (const part of parts) {
-        const event = /^event: (.*)$/m.exec(part)?.[1];
-        const data = /^data: (.*)$/m.exec(part)?.[1];
-        if (event && data) frames.push({ event, data: JSON.parse(data) as Record<string, unknown> });
-      }
-    }
-  }
-  return { until, close: () => controller.abort() };
-}
-
 const enabled = await redisAvailable();
 if (!enabled) console.warn(`Redis does not answer at ${testRedisUrl}: the cross-process job tests are skipped`);
 
 describe.runIf(enabled)('a job submitted through one process, followed through another', { timeout: 60_000 }, () => {
   let sim: Simulator;
-  let a: GatewayProcess;
-  let b: GatewayProcess;
-  const prefix = randomPrefix();
+  let pair: TwoGateways;
+  let a: TwoGateways['a'];
+  let b: TwoGateways['b'];
 
   beforeAll(async () => {
     sim = await startSimulator({ port: 0, host: '127.0.0.1', stepMs: 1 });
-    const config = {
+    pair = await startTwoGateways({
       comfyui: { url: sim.url },
-      store: { kind: 'redis', url: testRedisUrl, key_prefix: prefix, command_timeout_ms: 2_000 },
-      locale: 'en',
       auth: { api_keys: [{ key: ALICE['x-api-key'], name: 'alice' }, { key: BOB['x-api-key'], name: 'bob' }] },
-    };
-    [a, b] = await Promise.all([spawnGateway(config), spawnGateway(config)]);
+    });
+    ({ a, b } = pair);
   }, 60_000);
   afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
+    await pair?.stop();
     await sim?.close();
-    await dropKeys(prefix);
   });
 
   it('B answers the job document, history and downloads of a finished job A ran; another caller gets 404', async () => {
@@ -95,11 +50,12 @@ describe.runIf(enabled)('a job submitted through one process, followed through a
     expect(image.status).toBe(200);
     expect(image.headers.get('content-type')).toContain('image/');
 
-    const events = await openEvents(`${b.url}/api/v1/jobs/${id}/events`, ALICE);
-    const [state] = await events.until('state');
-    expect(state!.data).toMatchObject({ prompt_id: id, status: 'succeeded' });
-    const [end] = await events.until('end');
-    expect(end!.data).toMatchObject({ prompt_id: id, status: 'succeeded' });
+    const events = await openSse(`${b.url}/api/v1/jobs/${id}/events`, ALICE);
+    expect(events.status).toBe(200);
+    const state = await events.until((event) => event.event === 'state');
+    expect(state.data).toMatchObject({ prompt_id: id, status: 'succeeded' });
+    const end = await events.until((event) => event.event === 'end');
+    expect(end.data).toMatchObject({ prompt_id: id, status: 'succeeded' });
     events.close();
 
     expect((await call(b, 'GET', `/api/v1/workflows/${id}/history`, undefined, ALICE)).status).toBe(200);
@@ -125,16 +81,27 @@ describe.runIf(enabled)('a job submitted through one process, followed through a
       expect(running.json.data).toMatchObject({ prompt_id: id, status: 'running' });
       expect((await call(b, 'GET', `/api/v1/jobs/${id}`, undefined, BOB)).status).toBe(404);
 
-      const events = await openEvents(`${b.url}/api/v1/jobs/${id}/events`, ALICE);
-      const [state] = await events.until('state');
-      expect(state!.data).toMatchObject({ prompt_id: id, status: 'running' });
+      const events = await openSse(`${b.url}/api/v1/jobs/${id}/events`, ALICE);
+      const state = await events.until((event) => event.event === 'state');
+      expect(state.data).toMatchObject({ prompt_id: id, status: 'running' });
+      // B waits for A's job: bounded by its timeout, it answers the job as it is then (still running).
+      const early = await call(b, 'GET', `/api/v1/jobs/${id}?wait=true&timeout=0.2`, undefined, ALICE);
+      expect(early.status).toBe(200);
+      expect(early.json.data).toMatchObject({ prompt_id: id, status: 'running' });
+      // Another caller waits for nothing: the same 404 as without wait.
+      expect((await call(b, 'GET', `/api/v1/jobs/${id}?wait=true&timeout=5`, undefined, BOB)).status).toBe(404);
+      const waiting = call(b, 'GET', `/api/v1/jobs/${id}?wait=true&timeout=60`, undefined, ALICE);
 
       const stopped = await call(a, 'POST', '/api/v1/workflows/interrupt', { prompt_id: id }, ALICE);
       expect(stopped.json.data).toMatchObject({ action: 'interrupted' });
 
-      const tail = await events.until('end');
-      expect(tail.map((frame) => frame.event)).toContain('execution_interrupted');
-      expect(tail.at(-1)!.data).toMatchObject({ prompt_id: id, status: 'interrupted' });
+      const end = await events.until((event) => event.event === 'end');
+      expect(events.events.map((frame) => frame.event)).toContain('execution_interrupted');
+      expect(end.data).toMatchObject({ prompt_id: id, status: 'interrupted' });
+      // The wait on B answers with the end A saw.
+      const waited = await waiting;
+      expect(waited.status).toBe(200);
+      expect(waited.json.data).toMatchObject({ prompt_id: id, status: 'interrupted' });
       await socket.until((m) => m.type === 'execution_interrupted' && m.data?.prompt_id === id, 20_000);
       events.close();
 
