@@ -13,6 +13,7 @@ import { startSimulator, type Simulator } from 'comfyui-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../src/security/canonical.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
+import { call, startTwoGateways } from '../helpers/two-gateways.js';
 import { ownRedis, type OwnRedis } from '../helpers/redis.js';
 import { waitFor } from '../helpers/wait.js';
 import { openSocket, refusedStatus } from '../helpers/ws-client.js';
@@ -35,19 +36,6 @@ function hasRedisServer(): boolean {
   }
 }
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  json: { code: number; message: string; data: Record<string, unknown> | null };
-}
-
-async function call(gw: GatewayProcess, method: string, target: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-  const init: RequestInit = { method, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) } };
-  if (body !== undefined) init.body = JSON.stringify(body);
-  const response = await fetch(gw.url + target, init);
-  return { status: response.status, headers: response.headers, json: (await response.json()) as Answer['json'] };
-}
-
 const enabled = hasRedisServer();
 if (!enabled) console.warn('redis-server is not installed: the two-process Redis tests are skipped');
 
@@ -57,6 +45,7 @@ describe.runIf(enabled)('two gateway processes on one Redis', { timeout: 60_000 
   let dir: string;
   let a: GatewayProcess;
   let b: GatewayProcess;
+  let prefix: string;
   let receiver: Server;
   let hookUrl: string;
   /** What the receiver answers now, and every attempt it saw (webhook-id, the status it answered). */
@@ -81,8 +70,6 @@ describe.runIf(enabled)('two gateway processes on one Redis', { timeout: 60_000 
     await writeFile(pem, keys.publicKey.export({ type: 'spki', format: 'pem' }));
     const config = {
       comfyui: { url: sim.url },
-      store: { kind: 'redis', url: redis.url, key_prefix: 'scale-test:', command_timeout_ms: 2_000 },
-      locale: 'en',
       auth: {
         api_keys: [
           { key: ALICE['x-api-key'], name: 'alice' },
@@ -95,7 +82,8 @@ describe.runIf(enabled)('two gateway processes on one Redis', { timeout: 60_000 
       // Nearly no refill: a bucket holds BURST requests for the whole test.
       limits: { requests_per_second: 0.001, burst: BURST },
     };
-    [a, b] = await Promise.all([spawnGateway(config), spawnGateway(config)]);
+    // The keys die with this test's own Redis: the processes are stopped, the keys not dropped.
+    ({ a, b, prefix } = await startTwoGateways(config, redis.url));
   }, 60_000);
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
@@ -241,8 +229,8 @@ describe.runIf(enabled)('two gateway processes on one Redis', { timeout: 60_000 
     // Nothing is left to send: the outbox is empty, so no process can deliver it again.
     const client = new Redis(redis.url);
     try {
-      expect(await client.zcard('scale-test:outbox:due')).toBe(0);
-      expect(await client.hlen('scale-test:outbox:items')).toBe(0);
+      expect(await client.zcard(`${prefix}outbox:due`)).toBe(0);
+      expect(await client.hlen(`${prefix}outbox:items`)).toBe(0);
     } finally {
       client.disconnect();
     }

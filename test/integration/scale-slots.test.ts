@@ -3,8 +3,9 @@
 // ComfyUI broadcasts); the largest it ever said is what the test checks.
 import { startSimulator, type Simulator } from 'comfyui-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
-import { dropKeys, randomPrefix, redisAvailable, testRedisUrl } from '../helpers/redis.js';
+import type { GatewayProcess } from '../helpers/gateway-process.js';
+import { redisAvailable, testRedisUrl } from '../helpers/redis.js';
+import { startTwoGateways, type TwoGateways } from '../helpers/two-gateways.js';
 import { uncachedWorkflow } from '../helpers/workflows.js';
 
 const enabled = await redisAvailable();
@@ -12,10 +13,8 @@ if (!enabled) console.warn(`Redis does not answer at ${testRedisUrl}: the shared
 
 describe.runIf(enabled)('slots shared by two gateway processes', { timeout: 90_000 }, () => {
   let sim: Simulator;
-  let a: GatewayProcess;
-  let b: GatewayProcess;
+  let pair: TwoGateways;
   let mostInComfy = 0;
-  const prefix = randomPrefix();
 
   beforeAll(async () => {
     sim = await startSimulator({
@@ -29,17 +28,11 @@ describe.runIf(enabled)('slots shared by two gateway processes', { timeout: 90_0
         if (typeof remaining === 'number') mostInComfy = Math.max(mostInComfy, remaining);
       },
     });
-    const config = {
-      comfyui: { backends: [{ name: 'only', url: sim.url, slots: 1, weight: 1, labels: [] }] },
-      store: { kind: 'redis', url: testRedisUrl, key_prefix: prefix, command_timeout_ms: 2_000 },
-      locale: 'en',
-    };
-    [a, b] = await Promise.all([spawnGateway(config), spawnGateway(config)]);
+    pair = await startTwoGateways({ comfyui: { backends: [{ name: 'only', url: sim.url, slots: 1, weight: 1, labels: [] }] } });
   }, 60_000);
   afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
+    await pair?.stop();
     await sim?.close();
-    await dropKeys(prefix);
   });
 
   it('four jobs through each process all succeed, and the backend never holds two', async () => {
@@ -55,7 +48,7 @@ describe.runIf(enabled)('slots shared by two gateway processes', { timeout: 90_0
       const { data } = (await response.json()) as { data: { finished_at: string | null; error: unknown; outputs: unknown[] } };
       return data.finished_at !== null && data.error === null && data.outputs.length === 1;
     };
-    const done = await Promise.all([0, 1, 2, 3].flatMap((i) => [submit(a, `slots-a-${i}`), submit(b, `slots-b-${i}`)]));
+    const done = await Promise.all([0, 1, 2, 3].flatMap((i) => [submit(pair.a, `slots-a-${i}`), submit(pair.b, `slots-b-${i}`)]));
     expect(done).toEqual(Array(8).fill(true));
     // The simulator did see work: a queue of one at least.
     expect(mostInComfy).toBe(1);
