@@ -1,6 +1,9 @@
 // Wrong API keys per client address in Redis, so that N gateway processes allow no more guesses than one. The same
 // fixed window as the memory count: the first wrong key starts it, and the key expires when it ends. Counting is one
 // script (INCR, and PEXPIRE on the first), so no two processes can both start a window or lose a count between them.
+// While Redis does not answer, the process counts on its own (the memory count): a lockout check is no reason to
+// refuse every keyed request, and the guesses it allows meanwhile are those of one process, as before Redis.
+import { createFailedAuthLimiter } from '../../security/failed-auth.js';
 import type { FailedAuthOptions, FailedAuthStore } from '../types.js';
 import type { RedisConnection } from './connection.js';
 import { defineScript } from './script.js';
@@ -14,16 +17,27 @@ return count
 
 export function redisFailedAuth(redis: RedisConnection, keyPrefix: string, options: FailedAuthOptions): FailedAuthStore {
   const keyOf = (address: string) => `${keyPrefix}authfail:${address}`;
+  const local = createFailedAuthLimiter(options);
   return {
     async blocked(address) {
-      const replies = await redis.run((client) => client.multi().get(keyOf(address)).pttl(keyOf(address)).exec());
+      let replies: [Error | null, unknown][] | null;
+      try {
+        replies = await redis.run((client) => client.multi().get(keyOf(address)).pttl(keyOf(address)).exec());
+      } catch {
+        // The connection logged the outage.
+        return local.blocked(address);
+      }
       const count = Number(replies?.[0]?.[1] ?? 0);
       const leftMs = Number(replies?.[1]?.[1] ?? -2);
       if (count < options.attempts || leftMs <= 0) return undefined;
       return Math.max(1, Math.ceil(leftMs / 1000));
     },
     async failed(address) {
-      await redis.run((client) => failScript(client, [keyOf(address)], [options.windowMs]));
+      try {
+        await redis.run((client) => failScript(client, [keyOf(address)], [options.windowMs]));
+      } catch {
+        local.failed(address);
+      }
     },
   };
 }
