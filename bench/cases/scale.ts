@@ -1,8 +1,10 @@
 // What the Redis store adds to a request: one gateway on the memory store and one on Redis, each in front of the
-// same simulator, answering the same keyed, rate-limited submission with a fresh Idempotency-Key (a rate-bucket
-// script, an idempotency claim and a put: three Redis round trips), at 1 and 64 connections. The simulator's first
-// node sleeps, so what is measured is the submit path. Redis: BENCH_REDIS_URL, else 127.0.0.1:6379, under a key
-// prefix of this run's own, deleted afterwards. `--seconds N` shortens each run (default 10).
+// same simulator, answering the same keyed, rate-limited submission with a fresh Idempotency-Key (the wrong-key
+// lockout check, a rate-bucket script, an idempotency claim and a put: four Redis round trips), at 1 and 64
+// connections. The simulator's first node sleeps, so what is measured is the submit path. Then the job list the
+// submissions left (`GET /api/v1/jobs?limit=200`, one connection): this process's tracker against the index in
+// Redis and 200 records read with it. Redis: BENCH_REDIS_URL, else 127.0.0.1:6379, under a key prefix of this run's
+// own, deleted afterwards. `--seconds N` shortens each run (default 10).
 import { randomBytes, randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
@@ -31,15 +33,17 @@ async function post(url: string, payload: unknown): Promise<void> {
   await response.text();
 }
 
-async function sequential(url: string, seconds: number): Promise<Measured> {
-  const { origin, pathname } = new URL(url);
+async function sequential(url: string, seconds: number, method: 'POST' | 'GET' = 'POST'): Promise<Measured> {
+  const { origin, pathname, search } = new URL(url);
   const pool = new Pool(origin, { connections: 1, pipelining: 1 });
   const samples: number[] = [];
   try {
     const until = performance.now() + seconds * 1000;
     while (performance.now() < until) {
       const started = performance.now();
-      const response = await pool.request({ method: 'POST', path: pathname, headers: headers(), body });
+      const response = await pool.request(
+        method === 'POST' ? { method, path: pathname, headers: headers(), body } : { method, path: pathname + search, headers: { 'x-api-key': KEY } },
+      );
       await response.body.text();
       if (response.statusCode !== 200) throw new Error(`${url}: HTTP ${response.statusCode}`);
       samples.push(performance.now() - started);
@@ -66,7 +70,7 @@ async function concurrent(url: string, seconds: number, connections: number): Pr
 
 export const scale: BenchCase = {
   name: CASE,
-  description: 'a keyed, rate-limited submission with Idempotency-Key: memory store vs Redis store, 1 and 64 connections',
+  description: 'a keyed, rate-limited submission with Idempotency-Key, then the job list: memory store vs Redis store',
   async run() {
     const seconds = numberOption('--seconds', 10);
     const redisUrl = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
@@ -118,6 +122,17 @@ export const scale: BenchCase = {
             { case: CASE, metric: `redis / memory throughput, ${connections} conn`, value: round(measured.redis!.rps / measured.memory!.rps, 3), unit: 'ratio' },
           );
         }
+        const listed: Record<string, Measured> = {};
+        for (const [kind, gateway] of Object.entries(stores)) {
+          const m = await sequential(`${gateway.url}/api/v1/jobs?limit=200`, seconds, 'GET');
+          listed[kind] = m;
+          rows.push(
+            { case: CASE, metric: `${kind} store, list of 200 jobs: requests/s`, value: round(m.rps, 0), unit: 'req/s' },
+            { case: CASE, metric: `${kind} store, list of 200 jobs: p50`, value: round(m.p50, 3), unit: 'ms' },
+            { case: CASE, metric: `${kind} store, list of 200 jobs: p99`, value: round(m.p99, 3), unit: 'ms' },
+          );
+        }
+        rows.push({ case: CASE, metric: 'redis − memory p50, list of 200 jobs', value: round(listed.redis!.p50 - listed.memory!.p50, 3), unit: 'ms' });
       } finally {
         await Promise.all(Object.values(stores).map((gateway) => gateway.stop()));
       }
