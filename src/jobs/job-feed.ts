@@ -9,7 +9,7 @@ import type { Closing } from './closing.js';
 import { buildJobDocument, type JobDocument } from './job-document.js';
 import { LISTED_JOBS, type JobSource } from './job-source.js';
 import { frame } from './sse.js';
-import type { JobRecord, JobStatus } from './tracker.js';
+import { isFinished, type JobRecord, type JobStatus } from './tracker.js';
 
 /** A job as the list shows it: the job document, plus who submitted it. */
 export interface JobSummary extends JobDocument {
@@ -59,6 +59,9 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
 };
 
 type Change = (job: JobRecord) => void;
+
+/** How far a job has got: queued, running, ended. */
+const stage = (status: JobStatus): number => (isFinished(status) ? 2 : status === 'running' ? 1 : 0);
 
 export function createJobFeed(deps: JobFeedDeps): JobFeed {
   const watchers = new Set<Change>();
@@ -142,10 +145,18 @@ export function createJobFeed(deps: JobFeedDeps): JobFeed {
       }
     })();
     const opened = andThen(listed, (initial): JobStream => {
+      // The gateway closed while the list was read.
+      if (stopped) return { body, stop };
       body.write(frame('jobs', initial));
       const seen = new Set(initial.map((job) => job.prompt_id).reverse());
       shown = seen;
-      for (const job of early.splice(0)) show(job, seen);
+      // A change heard while the list was read may be older than what the list read shows (another process's job
+      // moved on meanwhile): a job is never told going back from where the list showed it.
+      const listedAs = new Map(initial.map((job) => [job.prompt_id, job.status as JobStatus]));
+      for (const job of early.splice(0)) {
+        const before = listedAs.get(job.promptId);
+        if (before === undefined || stage(job.status) >= stage(before)) show(job, seen);
+      }
       heartbeat = setInterval(() => body.write(': heartbeat\n\n'), deps.heartbeatMs ?? 15_000);
       heartbeat.unref();
       return { body, stop };

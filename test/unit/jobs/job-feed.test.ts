@@ -1,11 +1,11 @@
 // The recent jobs feed over a real tracker: what a caller's stream hears (its own jobs only), and how a filtered
-// stream tells a job that left the filter.
+// stream tells a job that left the filter; over a source that answers later (Redis), what the stream tells first.
 import { describe, expect, it } from 'vitest';
 import { createImageUrlBuilder } from '../../../src/images/image-url.js';
 import { createClosing } from '../../../src/jobs/closing.js';
 import { createJobFeed } from '../../../src/jobs/job-feed.js';
-import { trackedJobs } from '../../../src/jobs/job-source.js';
-import { createJobTracker, type NewJob } from '../../../src/jobs/tracker.js';
+import { trackedJobs, type JobSource, type RecentJobs } from '../../../src/jobs/job-source.js';
+import { createJobTracker, type JobRecord, type NewJob } from '../../../src/jobs/tracker.js';
 
 const imageUrl = createImageUrlBuilder({ mode: 'gateway', publicUrl: '', comfyuiUrl: 'http://127.0.0.1:8188' });
 const alice = { id: 'alice', admin: false };
@@ -60,6 +60,54 @@ describe('job feed', () => {
     stream.stop();
     feed.close();
     expect(framesOf(chunks)).toEqual([['jobs', []], ['job', 'a1'], ['gone', 'a1']]);
+  });
+
+  it('a list read from a shared store: changes heard meanwhile follow it, never going back from what it shows', async () => {
+    // The source answers later, as Redis does; its changes arrive as another process publishes them.
+    const tell: ((changed: JobRecord) => void)[] = [];
+    let answer: (page: RecentJobs) => void = () => undefined;
+    const source: JobSource = {
+      recent: () => new Promise<RecentJobs>((resolve) => (answer = resolve)),
+      onChange(listener) {
+        tell.push(listener);
+        return () => undefined;
+      },
+      close: () => undefined,
+    };
+    const feed = createJobFeed({ source, imageUrl, closing: createClosing() });
+    const record = (promptId: string, status: JobRecord['status']): JobRecord => ({ ...job(promptId, 'alice'), status, outputs: [] });
+    const opening = feed.stream(alice, {}, 10, 'http://gw');
+    // Heard while the list is read: an older state of a job the list shows ended, and a job it does not show.
+    for (const listener of tell) listener(record('old', 'running'));
+    for (const listener of tell) listener(record('new', 'queued'));
+    answer({ jobs: [record('old', 'succeeded')], more: false });
+    const stream = await opening;
+    const chunks: string[] = [];
+    stream.body.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+    for (const listener of tell) listener(record('new', 'running'));
+    stream.stop();
+    feed.close();
+    expect(framesOf(chunks)).toEqual([['jobs', ['old']], ['job', 'new'], ['job', 'new']]);
+  });
+
+  it('a stream whose list is still being read when the gateway closes writes nothing', async () => {
+    let answer: (page: RecentJobs) => void = () => undefined;
+    const source: JobSource = {
+      recent: () => new Promise<RecentJobs>((resolve) => (answer = resolve)),
+      onChange: () => () => undefined,
+      close: () => undefined,
+    };
+    const closing = createClosing();
+    const feed = createJobFeed({ source, imageUrl, closing });
+    const opening = feed.stream(alice, {}, 10, 'http://gw');
+    closing.close();
+    answer({ jobs: [], more: false });
+    const stream = await opening;
+    const chunks: string[] = [];
+    stream.body.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+    await new Promise((resolve) => stream.body.once('end', resolve));
+    expect(chunks).toEqual([]);
+    feed.close();
   });
 
   it('ends its streams when the gateway closes', async () => {
