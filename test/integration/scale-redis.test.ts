@@ -194,6 +194,8 @@ describe.runIf(enabled)('two gateway processes on one Redis', { timeout: 60_000 
         return answer.status === 503 ? undefined : answer;
       });
       expect(back.status).toBe(200);
+      // The log line comes over the process's stdout, which may be read after its HTTP answer.
+      await waitFor('the gateway to log that Redis is back', () => since(gw, 'redis is back').length > 0);
       expect(since(gw, 'redis is back')).toHaveLength(1);
     }
     expect(await promptsIn('scale-outage')).toBe(1);
