@@ -173,6 +173,22 @@ describe('jobs: document, SSE, wait', () => {
     expect(end.data).toMatchObject({ status: 'succeeded' });
   });
 
+  it('GET /api/v1/jobs/{id}?wait=true answers when the job ends, or at its timeout; a bad wait query is a 400', async () => {
+    sim.faults.stepMs = 20;
+    const id = ((await submit(samplerWorkflow(100, seed++))).json.data as { prompt_id: string }).prompt_id;
+    const early = await gw.call('GET', `/api/v1/jobs/${id}?wait=true&timeout=0.2`);
+    expect(early.status).toBe(200);
+    expect(['queued', 'running']).toContain((early.json.data as Doc).status);
+    const waiting = gw.call('GET', `/api/v1/jobs/${id}?wait=true&timeout=20`);
+    sim.faults.stepMs = 1;
+    const done = await waiting;
+    expect(done.status).toBe(200);
+    expect(done.json.data).toMatchObject({ prompt_id: id, status: 'succeeded' });
+    for (const query of ['?wait=maybe', '?wait=true&timeout=-1', '?output=base64']) {
+      expect((await gw.call('GET', `/api/v1/jobs/${id}${query}`)).status, query).toBe(400);
+    }
+  });
+
   it('puts decodable PNG images into the answer with output=base64', async () => {
     const answer = await submit(emptyImageWorkflow('jobs-b64', 0xff0000), '?wait=true&output=base64');
     const output = (answer.json.data as Doc).outputs[0]!;
