@@ -162,9 +162,19 @@ export function createBackend(spec: BackendSpec, deps: BackendDeps): Backend {
     }
   }
 
+  /**
+   * The next check of a backend that is up falls on a multiple of the interval, as every other backend's does: one
+   * timer wake-up then serves the whole pool instead of one per backend (an idle gateway's CPU is mostly wake-ups).
+   */
+  function nextDelay(): number {
+    if (!up) return Math.max(deps.probeIntervalMs / 2, backoff.next());
+    const delay = deps.probeIntervalMs - (now() % deps.probeIntervalMs);
+    return delay < deps.probeIntervalMs / 2 ? delay + deps.probeIntervalMs : delay;
+  }
+
   function schedule(): void {
     if (closed) return;
-    const delay = up ? deps.probeIntervalMs : Math.max(deps.probeIntervalMs / 2, backoff.next());
+    const delay = nextDelay();
     timer = setTimeout(() => {
       void check().finally(schedule);
     }, delay);
