@@ -58,7 +58,6 @@ export interface BackendDeps {
   probeStream?: boolean;
   /** comfyui.stats_interval_ms: /system_stats while the stream stands in for the probe (default 30 s). */
   statsIntervalMs?: number;
-  now?: () => number;
   /** comfyui.ws_compression */
   wsCompression?: boolean;
   log: Logger;
@@ -98,7 +97,8 @@ export function createBackend(spec: BackendSpec, deps: BackendDeps): Backend {
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
   let reading: Promise<void> | undefined;
-  const now = deps.now ?? Date.now;
+  // Date.now, as the stream's lastHeardAt it is compared with.
+  const now = Date.now;
   const probeStream = deps.probeStream ?? true;
   const statsIntervalMs = deps.statsIntervalMs ?? 30_000;
   /** When the stream was last pinged in place of a probe; undefined when the last round was an HTTP probe. */
