@@ -41,10 +41,14 @@ export interface Config {
     request_timeout_ms: number;
     ws_reconnect_min_ms: number;
     ws_reconnect_max_ms: number;
-    /** Every backend's /system_stats and /queue are read this often (src/pool/health-monitor.ts). */
+    /** Every backend's /system_stats and /queue are read this often (src/pool/backend.ts). */
     probe_interval_ms: number;
     /** Failed probes in a row before a backend is taken out of the pool (it comes back by itself). */
     eject_after_failures: number;
+    /** An open event stream that answers pings replaces the HTTP probe of its backend. */
+    probe_stream: boolean;
+    /** How often /system_stats is read while the stream replaces the probe. */
+    stats_interval_ms: number;
     /** Offer permessage-deflate on the upstream WebSocket (src/comfy/events.ts says why it is off by default). */
     ws_compression: boolean;
   };
@@ -319,6 +323,8 @@ export const configSchema: JSONSchemaType<Config> = {
         'ws_reconnect_max_ms',
         'probe_interval_ms',
         'eject_after_failures',
+        'probe_stream',
+        'stats_interval_ms',
         'ws_compression',
       ],
       properties: {
@@ -330,6 +336,8 @@ export const configSchema: JSONSchemaType<Config> = {
         ws_reconnect_max_ms: positiveInt(10_000),
         probe_interval_ms: positiveInt(2_000),
         eject_after_failures: positiveInt(3, 100),
+        probe_stream: { type: 'boolean', default: true },
+        stats_interval_ms: positiveInt(30_000),
         ws_compression: { type: 'boolean', default: false },
       },
     },

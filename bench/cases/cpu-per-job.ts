@@ -7,12 +7,12 @@
 // - scenario dry run: POST /api/v1/scenarios/text2img?dry_run=true (validate and build, no upstream call);
 // - idle: CPU per second and RSS of a gateway in front of a pool of 4 simulators (COMFYUI_URLS-style backends),
 //   nothing submitted, so only health probes, heartbeats and timers run (median of 5 interleaved rounds of 6 s).
-// `--jobs N` sets the sync jobs per round and variant (default 300); the dry runs are 10× that.
+// `--idle` runs the idle part only. `--jobs N` sets the sync jobs per round and variant (default 300); the dry runs are 10× that.
 // BENCH_BEFORE=<path to an older src/main.ts inside the repository> adds that gateway as a "before" variant to every
 // measurement of the same run (e.g. `git archive <commit> src | tar -x -C .prof/before`).
 import { Pool } from 'undici';
 import { cpuMsOf, rssOf, startGatewayProcess, startSimProcess, type GatewayChild, type GatewayChildOptions, type SimChild } from '../child-process.js';
-import { numberOption, round, runAlone, type BenchCase, type BenchRow } from '../lib.js';
+import { flagOption, numberOption, round, runAlone, type BenchCase, type BenchRow } from '../lib.js';
 
 const CASE = 'cpu-per-job';
 const ROUNDS = 3;
@@ -147,6 +147,8 @@ export const cpuPerJob: BenchCase = {
   async run() {
     const jobs = numberOption('--jobs', 300);
     const before = process.env.BENCH_BEFORE || undefined;
+    // `--idle`: the idle part alone (4 simulators, about 2.5 minutes), without the sync jobs and dry runs.
+    if (flagOption('--idle')) return idle(before);
     return [...(await syncAndDryRun(jobs, before)), ...(await idle(before))];
   },
 };

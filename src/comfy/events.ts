@@ -43,6 +43,10 @@ export interface UpstreamEvents {
   onAny(listener: (event: UpstreamEvent) => void): () => void;
   /** Fires on every change; after a reconnect, events sent while away are lost (read /history to catch up). */
   onConnectionChange(listener: (connected: boolean) => void): () => void;
+  /** Sends a WebSocket ping when connected (false otherwise); its pong moves `lastHeardAt`. */
+  ping(): boolean;
+  /** Date.now() of the last frame or pong received from ComfyUI on the open connection; 0 before any. */
+  readonly lastHeardAt: number;
   close(): Promise<void>;
 }
 
@@ -73,6 +77,7 @@ export function createUpstreamEvents(options: UpstreamEventsOptions): UpstreamEv
   let closed = false;
   let retryTimer: NodeJS.Timeout | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
+  let lastHeardAt = 0;
   /** The last state written to the log, so a long outage is one line and not one per attempt. */
   let announced: 'up' | 'down' | undefined;
 
@@ -149,8 +154,12 @@ export function createUpstreamEvents(options: UpstreamEventsOptions): UpstreamEv
     });
     ws.on('pong', () => {
       alive = true;
+      lastHeardAt = Date.now();
     });
-    ws.on('message', onMessage);
+    ws.on('message', (raw: WebSocket.RawData, isBinary: boolean) => {
+      lastHeardAt = Date.now();
+      onMessage(raw, isBinary);
+    });
     // 'close' always follows 'error'; the reason is logged there, once.
     let lastError: string | undefined;
     ws.on('error', (error) => {
@@ -191,6 +200,14 @@ export function createUpstreamEvents(options: UpstreamEventsOptions): UpstreamEv
     onConnectionChange(listener) {
       connectionListeners.add(listener);
       return () => connectionListeners.delete(listener);
+    },
+    ping() {
+      if (!connected || socket?.readyState !== WebSocket.OPEN) return false;
+      socket.ping();
+      return true;
+    },
+    get lastHeardAt() {
+      return lastHeardAt;
     },
     async close() {
       closed = true;

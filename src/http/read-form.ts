@@ -6,7 +6,6 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import type { Context, Middleware } from 'koa';
-import { koaBody } from 'koa-body';
 import { fail } from '../errors.js';
 import { message as say } from '../i18n.js';
 import { formatBytes } from './format-bytes.js';
@@ -44,6 +43,8 @@ export async function readForm(ctx: Context, limits: FormLimits): Promise<Releas
     throw fail.unsupportedEncoding(say('form.encoding', { encoding }));
   }
   const staging = stagingTracker();
+  // koa-body (with formidable and its zod option checks, ~10 MiB) is imported by the first form, not at start-up.
+  const { koaBody } = await import('koa-body');
   const parse = koaBody({
     multipart: true,
     json: false,

@@ -1,6 +1,5 @@
 // What an uploaded file really is, judged by its first bytes (magic number), never by the name or the
 // Content-Type the caller claimed.
-import { fileTypeFromFile } from 'file-type';
 
 export interface ImageKind {
   mime: string;
@@ -21,6 +20,8 @@ const ACCEPTED: Record<string, ImageKind> = {
 export type SniffResult = { ok: true; kind: ImageKind } | { ok: false; found: string };
 
 export async function sniffImageFile(filePath: string): Promise<SniffResult> {
+  // Imported on the first upload, not at start-up (file-type and its tokenizers are only needed then).
+  const { fileTypeFromFile } = await import('file-type');
   const type = await fileTypeFromFile(filePath);
   if (!type) return { ok: false, found: 'unknown' };
   const kind = ACCEPTED[type.ext];

@@ -5,7 +5,7 @@
 // capped by `limits.image_pixels`.
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import sharp from 'sharp';
+import type { Sharp, SharpOptions } from 'sharp';
 import type { ConvertSpec } from './convert-options.js';
 import { createLimiter } from './limiter.js';
 
@@ -20,6 +20,20 @@ export interface Converter {
   readonly waiting: number;
 }
 
+// sharp (libvips, ~20 MiB of RSS once loaded) is imported by the first conversion, not at start-up: a gateway
+// whose callers never ask for `?format=` never loads it. One import per process, shared by every converter.
+let sharpModule: Promise<(options: SharpOptions) => Sharp> | undefined;
+function loadSharp(): Promise<(options: SharpOptions) => Sharp> {
+  sharpModule ??= import('sharp').then(
+    (module) => module.default,
+    (error: unknown) => {
+      sharpModule = undefined;
+      throw error;
+    },
+  );
+  return sharpModule;
+}
+
 export function createConverter(options: { concurrency: number; maxPixels: number }): Converter {
   const limit = createLimiter(options.concurrency);
   return {
@@ -28,6 +42,7 @@ export function createConverter(options: { concurrency: number; maxPixels: numbe
       void (async () => {
         await limit.acquire();
         try {
+          const sharp = await loadSharp();
           const transform = sharp({ animated, limitInputPixels: options.maxPixels, sequentialRead: true });
           if (spec.max_side !== undefined) {
             transform.resize({ width: spec.max_side, height: spec.max_side, fit: 'inside', withoutEnlargement: true });

@@ -3,9 +3,7 @@
 // the same memory as a 10 MB one. The keys are read from the environment variables the configuration names, once,
 // when the gateway starts: a request can choose a sink by name, never give a credential.
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { OutputSinkConfig } from '../config-schema.js';
 
 export interface PutResult {
@@ -34,7 +32,19 @@ export interface S3SinkOptions {
 export function createS3Sink(name: string, config: OutputSinkConfig, options: S3SinkOptions): OutputSink {
   const accessKeyId = config.access_key_id_env ? options.env[config.access_key_id_env] : undefined;
   const secretAccessKey = config.secret_access_key_env ? options.env[config.secret_access_key_env] : undefined;
-  const client = new S3Client({
+  // The SDK (three packages, ~20 MiB and ~0.3 s to import) is loaded by the first upload, not at start-up: most
+  // gateways configure no sink, and one that does pays for it once, when it first delivers.
+  let client: S3Client | undefined;
+  const sdk = lazy(async () => {
+    const [s3, storage, presigner] = await Promise.all([
+      import('@aws-sdk/client-s3'),
+      import('@aws-sdk/lib-storage'),
+      import('@aws-sdk/s3-request-presigner'),
+    ]);
+    client ??= new s3.S3Client(clientConfig);
+    return { client, GetObjectCommand: s3.GetObjectCommand, Upload: storage.Upload, getSignedUrl: presigner.getSignedUrl };
+  });
+  const clientConfig = {
     region: config.region,
     forcePathStyle: config.force_path_style,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
@@ -42,7 +52,7 @@ export function createS3Sink(name: string, config: OutputSinkConfig, options: S3
     ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}),
     // The gateway retries a whole delivery with its own backoff; one layer of retries is enough.
     maxAttempts: 1,
-  });
+  };
   const now = options.now ?? Date.now;
 
   return {
@@ -51,6 +61,7 @@ export function createS3Sink(name: string, config: OutputSinkConfig, options: S3
       return [config.prefix + promptId, subfolder, filename].filter((part) => part !== '').join('/');
     },
     async put(key, body, contentType, signal) {
+      const { client, Upload, GetObjectCommand, getSignedUrl } = await sdk();
       const upload = new Upload({
         client,
         params: { Bucket: config.bucket, Key: key, Body: body, ContentType: contentType },
@@ -71,6 +82,18 @@ export function createS3Sink(name: string, config: OutputSinkConfig, options: S3
       });
       return { key, url, expires_at: new Date(now() + config.presign_expires_s * 1000).toISOString() };
     },
-    close: () => client.destroy(),
+    close: () => client?.destroy(),
+  };
+}
+
+/** Runs `load` once, on the first call; a failed load is tried again on the next call. */
+function lazy<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
   };
 }

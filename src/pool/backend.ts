@@ -2,6 +2,11 @@
 // so it hears every prompt the gateway sends it), its health and what it can run. Health is probed, not assumed:
 // /system_stats and /queue every `probe_interval_ms`; `eject_after_failures` failures in a row take it out of the
 // pool (`up: false`), and the probe keeps trying with backoff so it comes back by itself.
+// While the backend's event stream is open, answers its pings and nothing has failed, a WebSocket ping stands in
+// for the HTTP probe (`probe_stream`): two HTTP requests per backend and interval were most of an idle gateway's
+// CPU (docs/performance.md). /system_stats is then read every `stats_interval_ms` for the device figures. A missed
+// pong, a closed stream or any failure brings back the full HTTP probe at once, so ejection and rejoining count
+// exactly the same failures as before.
 import { createComfyClient, type ComfyClient, type UpstreamFailureKind } from '../comfy/client.js';
 import { createUpstreamEvents, type UpstreamEvents } from '../comfy/events.js';
 import type { ObjectInfo } from '../comfy/types.js';
@@ -49,6 +54,10 @@ export interface BackendDeps {
   wsReconnectMaxMs: number;
   probeIntervalMs: number;
   ejectAfterFailures: number;
+  /** comfyui.probe_stream: an open, answering event stream replaces the HTTP probe (default true). */
+  probeStream?: boolean;
+  /** comfyui.stats_interval_ms: /system_stats while the stream stands in for the probe (default 30 s). */
+  statsIntervalMs?: number;
   /** comfyui.ws_compression */
   wsCompression?: boolean;
   log: Logger;
@@ -88,6 +97,13 @@ export function createBackend(spec: BackendSpec, deps: BackendDeps): Backend {
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
   let reading: Promise<void> | undefined;
+  // Date.now, as the stream's lastHeardAt it is compared with.
+  const now = Date.now;
+  const probeStream = deps.probeStream ?? true;
+  const statsIntervalMs = deps.statsIntervalMs ?? 30_000;
+  /** When the stream was last pinged in place of a probe; undefined when the last round was an HTTP probe. */
+  let pingedAt: number | undefined;
+  let statsAt = 0;
 
   function setUp(value: boolean): void {
     if (up === value) return;
@@ -113,22 +129,54 @@ export function createBackend(spec: BackendSpec, deps: BackendDeps): Backend {
   }
 
   async function probe(): Promise<void> {
+    pingedAt = undefined;
     try {
       // One after the other: a server that cannot answer /system_stats is not asked for its queue as well.
       const stats = await client.systemStats();
       await client.getQueue();
       device = deviceOf(stats);
+      statsAt = now();
       succeeded();
     } catch (error) {
       failed(error);
     }
   }
 
+  /** The stream may answer for the backend: it is open, nothing failed, and it answered the previous ping. */
+  function streamStandsIn(): boolean {
+    if (!probeStream || !up || failures > 0 || !events.connected) return false;
+    return pingedAt === undefined || events.lastHeardAt >= pingedAt;
+  }
+
+  async function check(): Promise<void> {
+    if (!streamStandsIn()) return probe();
+    const at = now();
+    if (!events.ping()) return probe();
+    pingedAt = at;
+    if (at - statsAt < statsIntervalMs) return;
+    statsAt = at;
+    try {
+      device = deviceOf(await client.systemStats());
+    } catch (error) {
+      failed(error);
+    }
+  }
+
+  /**
+   * The next check of a backend that is up falls on a multiple of the interval, as every other backend's does: one
+   * timer wake-up then serves the whole pool instead of one per backend (an idle gateway's CPU is mostly wake-ups).
+   */
+  function nextDelay(): number {
+    if (!up) return Math.max(deps.probeIntervalMs / 2, backoff.next());
+    const delay = deps.probeIntervalMs - (now() % deps.probeIntervalMs);
+    return delay < deps.probeIntervalMs / 2 ? delay + deps.probeIntervalMs : delay;
+  }
+
   function schedule(): void {
     if (closed) return;
-    const delay = up ? deps.probeIntervalMs : Math.max(deps.probeIntervalMs / 2, backoff.next());
+    const delay = nextDelay();
     timer = setTimeout(() => {
-      void probe().finally(schedule);
+      void check().finally(schedule);
     }, delay);
     timer.unref();
   }

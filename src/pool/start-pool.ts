@@ -72,6 +72,8 @@ export async function startPool(deps: StartPoolDeps): Promise<GatewayPool> {
     wsReconnectMaxMs: config.comfyui.ws_reconnect_max_ms,
     probeIntervalMs: config.comfyui.probe_interval_ms,
     ejectAfterFailures: config.comfyui.eject_after_failures,
+    probeStream: config.comfyui.probe_stream,
+    statsIntervalMs: config.comfyui.stats_interval_ms,
     wsCompression: config.comfyui.ws_compression,
     log,
     ...(deps.metrics ? { onOutcome: deps.metrics.upstreamCall } : {}),

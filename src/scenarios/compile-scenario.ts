@@ -1,7 +1,7 @@
 // One checked manifest + its workflow → a CompiledScenario: the request schema (one object, fed to the validator
 // and to the OpenAPI document), its compiled validator, the resolved targets and an example body. Runs once per
 // change of the manifest or its workflow, never per request.
-import type { ErrorObject, Options } from 'ajv';
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 import type { Workflow } from '../comfy/types.js';
 import type { JsonSchema } from '../http/json-schema.js';
 import { createValidators } from '../http/validation.js';
@@ -52,6 +52,10 @@ export function createScenarioCompiler(t: Translate): ScenarioCompiler {
   // `format: image`: any non-empty text here; src/images/resolve-image-input.ts tells a file name from a data URL,
   // base64 or a URL (and refuses what is none of them) before the prompt is built.
   ajv.addFormat('image', { type: 'string', validate: (value: string) => value.length > 0 });
+  // Scenarios written from one pattern often ask for the same body (the same fields, limits and defaults, another
+  // workflow): one validator serves every request schema of the same text. Compiling is what start-up with many
+  // scenarios spends most on (docs/performance.md). Counted, so that the last scenario released frees it.
+  const shared = new Map<string, { validate: ValidateFunction; remarks: string[]; users: number }>();
 
   return {
     compile(input) {
@@ -95,19 +99,28 @@ export function createScenarioCompiler(t: Translate): ScenarioCompiler {
 
       const formSchema = fields.some((f) => f.image) ? multipartSchema(requestSchema, fields) : undefined;
 
-      let validate;
-      try {
-        validate = ajv.compile(requestSchema);
-      } catch (error) {
-        return { ok: false, errors: [blame(input, properties, error)] };
+      const key = JSON.stringify(requestSchema);
+      let compiled = shared.get(key);
+      if (!compiled) {
+        let validate;
+        try {
+          validate = ajv.compile(requestSchema);
+        } catch (error) {
+          return { ok: false, errors: [blame(input, properties, error)] };
+        }
+        // The defaults are part of the schema's text: a schema shared is one whose defaults already passed.
+        const errors = checkDefaults(input, fields, validate, t);
+        if (errors.length) {
+          ajv.removeSchema(requestSchema);
+          return { ok: false, errors };
+        }
+        compiled = { validate, remarks, users: 0 };
+        shared.set(key, compiled);
       }
-      const errors = checkDefaults(input, fields, validate, t);
-      if (errors.length) {
-        ajv.removeSchema(requestSchema);
-        return { ok: false, errors };
-      }
+      compiled.users += 1;
+      const validate = compiled.validate;
       const example = exampleBody(fields, workflow);
-      const warnings = remarks.map((remark) => `${at(['fields'])}: ${describeRemark(remark, t)}`);
+      const warnings = compiled.remarks.map((remark) => `${at(['fields'])}: ${describeRemark(remark, t)}`);
       return {
         ok: true,
         scenario: {
@@ -138,7 +151,11 @@ export function createScenarioCompiler(t: Translate): ScenarioCompiler {
       };
     },
     release(scenario) {
-      ajv.removeSchema(scenario.requestSchema);
+      const key = JSON.stringify(scenario.requestSchema);
+      const compiled = shared.get(key);
+      if (!compiled || (compiled.users -= 1) > 0) return;
+      shared.delete(key);
+      ajv.removeSchema(compiled.validate.schema as JsonSchema);
     },
   };
 

@@ -3,12 +3,13 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createMemoryStore } from './memory.js';
-import { createRedisStore } from './redis/store.js';
 import type { StateStore } from './types.js';
 
 export async function createStoreFromConfig(config: Pick<Config, 'store'>, log: Logger): Promise<StateStore> {
   const settings = config.store;
   if (settings.kind === 'memory') return createMemoryStore();
+  // ioredis is imported only by a gateway configured for Redis: a memory-store gateway never loads it.
+  const { createRedisStore } = await import('./redis/store.js');
   const store = createRedisStore({
     url: settings.url,
     keyPrefix: settings.key_prefix,

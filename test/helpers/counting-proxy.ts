@@ -13,6 +13,9 @@ export interface CountingProxy {
   /** Requests of `METHOD /path` wait (not forwarded) until release(). */
   hold(route: string): void;
   release(): void;
+  /** Stops passing bytes on the piped WebSockets, both ways (a server that hangs), until resumeStreams(). */
+  pauseStreams(): void;
+  resumeStreams(): void;
   close(): Promise<void>;
 }
 
@@ -22,6 +25,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   const held = new Set<string>();
   let waiting: (() => void)[] = [];
   const sockets = new Set<Socket>();
+  const streams = new Set<Socket>();
 
   function forward(req: IncomingMessage, res: ServerResponse): void {
     const out = request(
@@ -53,6 +57,11 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       if (head.length) out.write(head);
       socket.pipe(out).pipe(socket);
     });
+    streams.add(socket).add(out);
+    out.on('close', () => {
+      streams.delete(out);
+      streams.delete(socket);
+    });
     sockets.add(out);
     out.on('close', () => sockets.delete(out));
     out.on('error', () => socket.destroy());
@@ -71,6 +80,12 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       const go = waiting;
       waiting = [];
       for (const send of go) send();
+    },
+    pauseStreams() {
+      for (const socket of streams) socket.pause();
+    },
+    resumeStreams() {
+      for (const socket of streams) socket.resume();
     },
     async close() {
       for (const socket of sockets) socket.destroy();

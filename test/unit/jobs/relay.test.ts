@@ -22,6 +22,8 @@ function eventSource() {
     },
     onAny: () => () => {},
     onConnectionChange: () => () => {},
+    ping: () => false,
+    lastHeardAt: 0,
     close: async () => {},
   };
   const emit = <K extends UpstreamEventType>(type: K, data: UpstreamEventMap[K]) => {
