@@ -7,12 +7,13 @@
 // - scenario dry run: POST /api/v1/scenarios/text2img?dry_run=true (validate and build, no upstream call);
 // - idle: CPU per second and RSS of a gateway in front of a pool of 4 simulators (COMFYUI_URLS-style backends),
 //   nothing submitted, so only health probes, heartbeats and timers run (median of 5 interleaved rounds of 6 s).
-// `--jobs N` sets the sync jobs per round and variant (default 300); the dry runs are 10× that.
+// `--jobs N` sets the sync jobs per round and variant (default 300); the dry runs are 10× that. `--no-idle` skips
+// the idle part (2½ minutes) when only the per-job figures are being compared.
 // BENCH_BEFORE=<path to an older src/main.ts inside the repository> adds that gateway as a "before" variant to every
 // measurement of the same run (e.g. `git archive <commit> src | tar -x -C .prof/before`).
 import { Pool } from 'undici';
 import { cpuMsOf, rssOf, startGatewayProcess, startSimProcess, type GatewayChild, type GatewayChildOptions, type SimChild } from '../child-process.js';
-import { numberOption, round, runAlone, type BenchCase, type BenchRow } from '../lib.js';
+import { flagOption, numberOption, round, runAlone, type BenchCase, type BenchRow } from '../lib.js';
 
 const CASE = 'cpu-per-job';
 const ROUNDS = 3;
@@ -147,7 +148,7 @@ export const cpuPerJob: BenchCase = {
   async run() {
     const jobs = numberOption('--jobs', 300);
     const before = process.env.BENCH_BEFORE || undefined;
-    return [...(await syncAndDryRun(jobs, before)), ...(await idle(before))];
+    return [...(await syncAndDryRun(jobs, before)), ...(flagOption('--no-idle') ? [] : await idle(before))];
   },
 };
 
