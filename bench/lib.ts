@@ -71,7 +71,7 @@ export async function startBenchGateway(overrides: DeepPartial<Config> = {}): Pr
 }
 
 /** Options that take a value (`--seconds 2` or `--seconds=2`); the runner skips their values when reading case names. */
-export const VALUE_OPTIONS = ['--seconds', '--jobs'] as const;
+export const VALUE_OPTIONS = ['--seconds', '--jobs', '--rounds'] as const;
 
 /** A flag of the bench (`--built`). */
 export function flagOption(name: string, argv = process.argv): boolean {

@@ -390,6 +390,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   if (!security.multiTenant) {
     log.info('no API keys configured: single-tenant, every request sees and manages every job');
   }
+  // Written out now, not with the next batch of lines (src/log-destination.ts): a supervisor is waiting for it.
+  log.flush();
 
   return {
     url,

@@ -7,7 +7,9 @@
 // - scenario dry run: POST /api/v1/scenarios/text2img?dry_run=true (validate and build, no upstream call);
 // - idle: CPU per second and RSS of a gateway in front of a pool of 4 simulators (COMFYUI_URLS-style backends),
 //   nothing submitted, so only health probes, heartbeats and timers run (median of 5 interleaved rounds of 6 s).
-// `--idle` runs the idle part only. `--jobs N` sets the sync jobs per round and variant (default 300); the dry runs are 10× that.
+// `--jobs N` sets the sync jobs per round and variant (default 300); the dry runs are 10× that; `--rounds N` the
+// interleaved rounds (default 3). `--idle` runs the idle part only; `--no-idle` skips it (2½ minutes) when only the
+// per-job figures are compared; `--ab` keeps only the "before" and the shipped default, for a before/after of one change.
 // BENCH_BEFORE=<path to an older src/main.ts inside the repository> adds that gateway as a "before" variant to every
 // measurement of the same run (e.g. `git archive <commit> src | tar -x -C .prof/before`).
 import { Pool } from 'undici';
@@ -15,7 +17,6 @@ import { cpuMsOf, rssOf, startGatewayProcess, startSimProcess, type GatewayChild
 import { flagOption, numberOption, round, runAlone, type BenchCase, type BenchRow } from '../lib.js';
 
 const CASE = 'cpu-per-job';
-const ROUNDS = 3;
 const IDLE_SECONDS = 30;
 const IDLE_ROUNDS = 5;
 const MiB = 1024 * 1024;
@@ -45,18 +46,19 @@ async function cpuPerRequest(gateway: GatewayChild, path: string, body: string, 
   }
 }
 
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+// The median round, not the mean: on a shared machine one round now and then lands on a burst of other work.
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
-async function syncAndDryRun(jobs: number, before: string | undefined): Promise<BenchRow[]> {
+async function syncAndDryRun(jobs: number, rounds: number, before: string | undefined, ab: boolean): Promise<BenchRow[]> {
   const sim = await startSimProcess();
-  const variants: Array<{ label: string; options: Partial<GatewayChildOptions>; gateway?: GatewayChild }> = [
+  const all: Array<{ label: string; options: Partial<GatewayChildOptions>; gateway?: GatewayChild }> = [
     ...(before ? [{ label: 'before', options: { entry: before } }] : []),
     { label: 'ws_compression true', options: { comfyExtra: { ws_compression: true } } },
     { label: 'ws_compression false (default)', options: {} },
     // What the access log (one JSON line per request) costs: informational, the shipped default keeps it on.
     { label: 'default, log.access false', options: { extraYaml: 'log: { access: false }' } },
   ];
+  const variants = ab ? all.filter((variant) => variant.label === 'before' || variant.label.startsWith('ws_compression false')) : all;
   try {
     for (const variant of variants) variant.gateway = await startGatewayProcess({ comfyUrl: sim.url, ...variant.options });
     const sync = new Map<string, number[]>();
@@ -66,8 +68,9 @@ async function syncAndDryRun(jobs: number, before: string | undefined): Promise<
       await cpuPerRequest(variant.gateway as GatewayChild, '/api/v1/workflows/submit?wait=true', syncBody, 30);
       await cpuPerRequest(variant.gateway as GatewayChild, '/api/v1/scenarios/text2img?dry_run=true', dryRunBody, 100);
     }
-    for (let r = 0; r < ROUNDS; r++) {
-      for (const variant of variants) {
+    for (let r = 0; r < rounds; r++) {
+      // Every other round in the reverse order, so a drift of the machine's load does not favour one variant.
+      for (const variant of r % 2 ? [...variants].reverse() : variants) {
         const gateway = variant.gateway as GatewayChild;
         const s = await cpuPerRequest(gateway, '/api/v1/workflows/submit?wait=true', syncBody, jobs);
         const d = await cpuPerRequest(gateway, '/api/v1/scenarios/text2img?dry_run=true', dryRunBody, jobs * 10);
@@ -77,8 +80,8 @@ async function syncAndDryRun(jobs: number, before: string | undefined): Promise<
     }
     const rows: BenchRow[] = [];
     for (const variant of variants) {
-      const s = mean(sync.get(variant.label) ?? []);
-      const d = mean(dry.get(variant.label) ?? []);
+      const s = median(sync.get(variant.label) ?? []);
+      const d = median(dry.get(variant.label) ?? []);
       const shipped = variant.label.startsWith('ws_compression false');
       const target = shipped ? { target: '≤ 1', pass: s <= 1 } : {};
       const dryTarget = shipped ? { target: '≤ 0.3', pass: d <= 0.3 } : {};
@@ -87,9 +90,17 @@ async function syncAndDryRun(jobs: number, before: string | undefined): Promise<
         { case: CASE, metric: `scenario dry run, ${variant.label}: CPU per request`, value: round(d, 3), unit: 'ms', ...dryTarget },
       );
     }
-    const on = mean(sync.get('ws_compression true') ?? []);
-    const off = mean(sync.get('ws_compression false (default)') ?? []);
-    rows.push({ case: CASE, metric: 'sync job CPU, compression off / on', value: round(off / on, 3), unit: 'ratio' });
+    const on = median(sync.get('ws_compression true') ?? []);
+    const off = median(sync.get('ws_compression false (default)') ?? []);
+    if (!ab) rows.push({ case: CASE, metric: 'sync job CPU, compression off / on', value: round(off / on, 3), unit: 'ratio' });
+    if (before) {
+      const was = median(sync.get('before') ?? []);
+      const wasDry = median(dry.get('before') ?? []);
+      rows.push(
+        { case: CASE, metric: 'sync job CPU, after / before', value: round(off / was, 3), unit: 'ratio' },
+        { case: CASE, metric: 'dry run CPU, after / before', value: round(median(dry.get('ws_compression false (default)') ?? []) / wasDry, 3), unit: 'ratio' },
+      );
+    }
     return rows;
   } finally {
     for (const variant of variants) await variant.gateway?.stop();
@@ -146,10 +157,11 @@ export const cpuPerJob: BenchCase = {
   description: "the gateway's own CPU per sync job and per dry run, idle CPU and RSS with 4 backends",
   async run() {
     const jobs = numberOption('--jobs', 300);
+    const rounds = numberOption('--rounds', 3);
     const before = process.env.BENCH_BEFORE || undefined;
     // `--idle`: the idle part alone (4 simulators, about 2.5 minutes), without the sync jobs and dry runs.
     if (flagOption('--idle')) return idle(before);
-    return [...(await syncAndDryRun(jobs, before)), ...(await idle(before))];
+    return [...(await syncAndDryRun(jobs, rounds, before, flagOption('--ab'))), ...(flagOption('--no-idle') ? [] : await idle(before))];
   },
 };
 

@@ -155,7 +155,8 @@ export const fanout: BenchCase = {
     try {
       const gateway = await startGatewayProcess({
         comfyUrl: sim.url,
-        extraYaml: 'websocket: { max_sockets_per_client: 100 }',
+        // All 1,000 sockets come from one address, which is one owner without API keys (max_sockets_per_key).
+        extraYaml: 'websocket: { max_sockets_per_client: 100, max_sockets_per_key: 1000 }',
       });
       try {
         await upstreamConnected(gateway.url);

@@ -4,6 +4,7 @@
 import type { Readable } from 'node:stream';
 import { Pool, FormData } from 'undici';
 import { fail, GatewayError } from '../errors.js';
+import { requestText } from './request-text.js';
 import type {
   HistoryEntry,
   HistoryResponse,
@@ -90,23 +91,25 @@ export function createComfyClient(options: ComfyClientOptions): ComfyClient {
   ): Promise<{ status: number; text: string; contentType: string }> {
     try {
       const isForm = body instanceof FormData;
-      const response = await pool.request({
-        method,
-        path: basePath + path,
-        headers: body === undefined || isForm ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? null : isForm ? body : JSON.stringify(body),
-        signal: AbortSignal.timeout(options.requestTimeoutMs),
-      });
-      const text = await response.body.text();
-      const contentType = String(response.headers['content-type'] ?? '');
-      if (response.statusCode >= 500) {
-        throw fail.upstreamBadAnswer(address, `HTTP ${response.statusCode}: ${text.slice(0, 200) || 'empty body'}`);
+      // The whole call, headers and body, within request_timeout_ms.
+      const { statusCode, text, contentType } = await requestText(
+        pool,
+        {
+          method,
+          path: basePath + path,
+          headers: body === undefined || isForm ? {} : { 'content-type': 'application/json' },
+          body: body === undefined ? null : isForm ? body : JSON.stringify(body),
+        },
+        options.requestTimeoutMs,
+      );
+      if (statusCode >= 500) {
+        throw fail.upstreamBadAnswer(address, `HTTP ${statusCode}: ${text.slice(0, 200) || 'empty body'}`);
       }
-      if (response.statusCode === 403) {
+      if (statusCode === 403) {
         throw fail.upstreamBadAnswer(address, 'HTTP 403: ComfyUI refused the request (Origin/host check)');
       }
       options.onOutcome?.('ok');
-      return { status: response.statusCode, text, contentType };
+      return { status: statusCode, text, contentType };
     } catch (error) {
       options.onOutcome?.(error instanceof GatewayError ? 'bad_answer' : classify(error).kind);
       throw asUpstreamError(address, error);

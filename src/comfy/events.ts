@@ -110,7 +110,8 @@ export function createUpstreamEvents(options: UpstreamEventsOptions): UpstreamEv
   }
 
   function onMessage(raw: WebSocket.RawData, isBinary: boolean): void {
-    const bytes = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.from(raw as ArrayBuffer);
+    // A Buffer (ws's default binaryType) is read as it is: Buffer.from(buffer) would copy every frame.
+    const bytes = Buffer.isBuffer(raw) ? raw : Array.isArray(raw) ? Buffer.concat(raw) : Buffer.from(raw);
     if (isBinary) {
       // Preview images and progress text: nothing the gateway relays (it never asks ComfyUI for previews).
       log.trace({ binaryType: binaryFrameType(bytes), bytes: bytes.byteLength }, 'binary frame ignored');

@@ -61,6 +61,17 @@ export function buildJobDocument(
   baseUrl: string,
   extra: { queuePosition?: number | null } = {},
 ): JobDocument {
+  return documentWith(
+    job,
+    asDocumentOutputs(
+      resultOutputs(job).map((output) => ({ ...pick(output), url: imageUrl(linkTarget(job, output), baseUrl) }) as FileOutput),
+    ),
+    extra,
+  );
+}
+
+/** The document around the outputs list each shape builds its own way (each output's link is built once). */
+function documentWith(job: JobRecord, outputs: DocumentOutput[], extra: { queuePosition?: number | null }): JobDocument {
   const progress = job.progress;
   return {
     prompt_id: job.promptId,
@@ -75,9 +86,7 @@ export function buildJobDocument(
     submitted_at: iso(job.submittedAt),
     started_at: iso(job.startedAt),
     finished_at: iso(job.finishedAt),
-    outputs: asDocumentOutputs(
-      resultOutputs(job).map((output) => ({ ...pick(output), url: imageUrl(linkTarget(job, output), baseUrl) }) as FileOutput),
-    ),
+    outputs,
     error: job.error ?? null,
     // Every job the dispatcher handled carries both; a record built some other way shows neither.
     ...(job.backend !== undefined || job.attempts !== undefined
@@ -98,7 +107,7 @@ export function typedJobDocument(
   baseUrl: string,
   extra: { queuePosition?: number | null } = {},
 ): JobDocument {
-  return { ...buildJobDocument(job, imageUrl, baseUrl, extra), outputs: typedOutputs(job, imageUrl, baseUrl) };
+  return documentWith(job, typedOutputs(job, imageUrl, baseUrl), extra);
 }
 
 /** The result's files and texts in the typed shape, a converted link where the job asked for a format. */

@@ -1,25 +1,31 @@
 // Waiting for a job in one call. The wait is resolved by the tracker's event for that one job (the relay's live
 // event, a history replay or the watchdog's verdict), never by a polling loop inside the request; a timer only
 // bounds it. A caller who hangs up stops waiting at once.
+import type { Closing } from './closing.js';
 import { isFinished, type JobRecord, type JobTracker } from './tracker.js';
 
 /**
- * The job once it has succeeded, failed or been interrupted, or as it stands when `timeoutMs` passes or `signal`
- * aborts. undefined only for a prompt the tracker does not know.
+ * The job once it has succeeded, failed or been interrupted, or as it stands when `timeoutMs` passes, `signal`
+ * aborts (the caller hung up) or the gateway closes. undefined only for a prompt the tracker does not know.
+ * The closing is listened to on its own, not merged with the signal through AbortSignal.any: that made a
+ * composite signal per wait, each tied to the gateway's long-lived one, and removing its listener was the single
+ * largest item of a sync job's profile.
  */
 export function waitForJob(
   tracker: Pick<JobTracker, 'get' | 'subscribe'>,
   promptId: string,
   timeoutMs: number,
   signal?: AbortSignal,
+  closing?: Pick<Closing, 'closed' | 'onClose'>,
 ): Promise<JobRecord | undefined> {
   const job = tracker.get(promptId);
-  if (!job || isFinished(job.status) || signal?.aborted) return Promise.resolve(job);
+  if (!job || isFinished(job.status) || signal?.aborted || closing?.closed) return Promise.resolve(job);
   return new Promise((resolve) => {
     const done = (): void => {
       clearTimeout(timer);
       unsubscribe();
       signal?.removeEventListener('abort', done);
+      stopClosing?.();
       resolve(tracker.get(promptId) ?? job);
     };
     const timer = setTimeout(done, timeoutMs);
@@ -27,6 +33,7 @@ export function waitForJob(
       if (isFinished(current.status)) done();
     });
     signal?.addEventListener('abort', done, { once: true });
+    const stopClosing = closing?.onClose(done);
   });
 }
 

@@ -76,8 +76,7 @@ export function createJobAnswers(deps: JobRouteDeps): JobAnswers {
       return parsed.wait;
     },
     async withResult(promptId, wait, data, where) {
-      const signal = where.signal ? AbortSignal.any([deps.closing.signal, where.signal]) : deps.closing.signal;
-      const job = await waitForJob(deps.tracker, promptId, wait.timeoutMs, signal);
+      const job = await waitForJob(deps.tracker, promptId, wait.timeoutMs, where.signal, deps.closing);
       if (!job) throw fail.notFound(message('what.job', { id: promptId }));
       const document = await documentOf(deps, job, where.baseUrl);
       if (wait.base64) {

@@ -5,6 +5,7 @@ import { buildJobDocument } from '../../../src/jobs/job-document.js';
 import { queuePosition } from '../../../src/jobs/recover.js';
 import { createJobTracker } from '../../../src/jobs/tracker.js';
 import { parseWaitQuery, waitForJob } from '../../../src/jobs/waiter.js';
+import { createClosing } from '../../../src/jobs/closing.js';
 import type { QueueItem } from '../../../src/comfy/types.js';
 
 const imageUrl = (image: { filename: string }, base: string) => `${base}/img/${image.filename}`;
@@ -106,6 +107,11 @@ describe('waiting', () => {
     const aborted = waitForJob(open, 'p', 10_000, controller.signal);
     controller.abort();
     expect((await aborted)?.status).toBe('queued');
+    const closing = createClosing();
+    const closed = waitForJob(open, 'p', 10_000, new AbortController().signal, closing);
+    closing.close();
+    expect((await closed)?.status).toBe('queued');
+    expect((await waitForJob(open, 'p', 10_000, undefined, closing))?.status).toBe('queued');
     expect(await waitForJob(open, 'unknown', 10)).toBeUndefined();
   });
 });
