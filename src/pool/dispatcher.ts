@@ -18,6 +18,7 @@ import type { SlotStore } from '../backends/slots.js';
 import { writeGatewayExtra } from '../jobs/gateway-extra.js';
 import type { SubmitInput, Submission } from '../jobs/submit.js';
 import type { JobTracker, NewJob } from '../jobs/tracker.js';
+import type { SharedQueue } from '../store/types.js';
 import type { Backend } from './backend.js';
 import type { Pool } from './pool.js';
 
@@ -39,8 +40,13 @@ export interface DispatcherDeps {
   defaultPriority: number;
   log: Logger;
   beforeSend?: BeforeSend;
-  /** Keeps what an accepted job needs later (its input images) until the job ends; let go if it is refused. */
-  holds?: { hold(promptId: string, workflow: Workflow): void; release(promptId: string): void };
+  /**
+   * Keeps what an accepted job needs later (its input images) until the job ends; let go if it is refused. hold()
+   * answers the names it holds.
+   */
+  holds?: { hold(promptId: string, workflow: Workflow): readonly string[] | void; release(promptId: string): void };
+  /** Where a job waiting in this process's queue is kept for another process to adopt (the Redis store). */
+  sharedQueue?: Pick<SharedQueue, 'hold' | 'release'>;
   hooks?: DispatchHooks;
   now?: () => number;
 }
@@ -52,6 +58,8 @@ export interface HeldJob {
   extraData: Record<string, unknown>;
   scenario: string;
   checkpoint: string | undefined;
+  /** The input-store images the workflow names (an adopter must have them to send it). */
+  inputs?: readonly string[];
 }
 
 export interface Dispatcher {
@@ -65,6 +73,11 @@ export interface Dispatcher {
   requeue(promptId: string): boolean;
   /** Takes a job out of the gateway's queue (cancel, clear, timeout). */
   unqueue(promptId: string): boolean;
+  /**
+   * A job another process held in its queue and died with (its record is already in the tracker): it joins this
+   * queue at its original place (its enqueuedAt, priority and caller) and is sent from here like any other.
+   */
+  adopt(job: HeldJob): boolean;
   /** Tries to fill every free slot now. */
   pump(): void;
 }
@@ -82,6 +95,20 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   let chooseCount = 0;
   let pumping = false;
   let again = false;
+  /** Jobs whose payload is in the shared queue: released once sent or ended. */
+  const shared = new Set<string>();
+
+  /** Into this process's queue, and where another process can find it if this one dies. */
+  function enqueue(job: HeldJob): void {
+    queue.enqueue(job.queued);
+    if (!deps.sharedQueue || shared.has(job.queued.id)) return;
+    shared.add(job.queued.id);
+    deps.sharedQueue.hold(job);
+  }
+
+  function unshare(promptId: string): void {
+    if (shared.delete(promptId)) deps.sharedQueue?.release(promptId);
+  }
 
   /** With one backend ComfyUI itself judges the prompt, so its answer reaches the caller as it always did. */
   function canRunOn(backend: Backend): CanRun {
@@ -144,16 +171,16 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   async function submit(input: SubmitInput): Promise<Submission> {
     const promptId = randomUUID();
-    deps.holds?.hold(promptId, input.workflow);
+    const inputs = deps.holds?.hold(promptId, input.workflow) ?? [];
     try {
-      return await accept(promptId, input);
+      return await accept(promptId, input, inputs);
     } catch (error) {
       deps.holds?.release(promptId);
       throw error;
     }
   }
 
-  async function accept(promptId: string, input: SubmitInput): Promise<Submission> {
+  async function accept(promptId: string, input: SubmitInput, inputs: readonly string[]): Promise<Submission> {
     const submittedAt = now();
     // A delivering job is always mirrored: the gateway keeps its copy until every delivery succeeded.
     const delivers = (input.deliver?.length ?? 0) > 0 || (input.putUrls?.length ?? 0) > 0;
@@ -178,6 +205,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }),
       scenario: input.scenario ?? '(workflow)',
       checkpoint: checkpointOf(requirements),
+      ...(inputs.length ? { inputs } : {}),
     };
     const record = (status: Partial<NewJob>): NewJob => ({
       promptId,
@@ -230,7 +258,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     // Every capable backend is busy (or down but coming back): the job waits in the gateway's queue.
     held.set(promptId, job);
     const recorded = deps.tracker.record(record({ attempts: 0 }));
-    queue.enqueue(job.queued);
+    enqueue(job);
     pump();
     return { promptId, number: null, nodeErrors: {}, job: recorded, queuePosition: queue.position(promptId) ?? 1 };
   }
@@ -244,6 +272,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     try {
       const answer = await send(job, backend);
       deps.tracker.update(id, { number: answer.number });
+      // Sent: from here its backend has it, and an adopter follows it there.
+      unshare(id);
       deps.log.info({ promptId: id, backend: backend.name, attempts }, 'job sent to backend');
     } catch (error) {
       await deps.slots.release(backend.name, id);
@@ -252,7 +282,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       deps.tracker.update(id, { backend: undefined, attempts: attempts - 1 });
       if (unreachable(error)) {
         backend.reportFailure(error);
-        queue.enqueue(job.queued);
+        enqueue(job);
         return;
       }
       const reason = isGatewayError(error) ? error.message : String(error);
@@ -304,6 +334,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   deps.tracker.onFinished((job) => {
     queue.remove(job.promptId);
+    unshare(job.promptId);
     const kept = held.get(job.promptId);
     held.delete(job.promptId);
     if (job.backend === undefined) return;
@@ -323,11 +354,20 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     requeue(promptId) {
       const job = held.get(promptId);
       if (!job || queue.get(promptId)) return false;
-      queue.enqueue(job.queued);
+      enqueue(job);
       pump();
       return true;
     },
     unqueue: (promptId) => queue.remove(promptId) !== undefined,
+    adopt(job) {
+      const id = job.queued.id;
+      if (held.has(id) || queue.get(id)) return false;
+      deps.holds?.hold(id, job.workflow);
+      held.set(id, job);
+      enqueue(job);
+      pump();
+      return true;
+    },
     pump,
   };
 }

@@ -2,12 +2,13 @@
 // Two implementations: memory (src/store/memory.ts, the default, one process, nothing to install) and redis
 // (src/store/redis/, every gateway process on one Redis). The same contract suite runs against both
 // (test/unit/store/contract.test.ts). Job records and their events are shared by the Redis store only (SharedJobs):
-// with one process there is nobody to share them with; likewise backend slots (SharedSlots). The gateway queue joins
-// later.
+// with one process there is nobody to share them with; likewise backend slots (SharedSlots) and what the jobs waiting
+// in a process's gateway queue need to be sent (SharedQueue), which the process that adopts a dead one's jobs reads.
 import type { SlotStore } from '../backends/slots.js';
 import type { StoredAnswer } from '../http/idempotency-store.js';
 import type { JobEvent } from '../jobs/job-event.js';
 import type { JobListener, JobRecord } from '../jobs/tracker.js';
+import type { HeldJob } from '../pool/dispatcher.js';
 import type { MaybePromise } from './maybe.js';
 
 /** Who holds an Idempotency-Key scope: its fingerprint, the holder's claim token, and the answer once there is one. */
@@ -126,8 +127,16 @@ export interface SharedJobs {
    * Watches the other processes: the open jobs of one that stopped answering are handed to `adopt`, in exactly one
    * process, which becomes their writer. Stopped by close().
    */
-  adoptWith(adopt: (jobs: JobRecord[]) => void): void;
+  adoptWith(adopt: (orphans: Orphans) => void): void;
   close(): Promise<void>;
+}
+
+/** What a process that stopped answering left: its open jobs, and the client id its backend streams were under. */
+export interface Orphans {
+  process: string;
+  /** The dead process's upstream client id (ComfyUI sends its prompts' events to a socket under it). */
+  upstreamClientId: string | undefined;
+  jobs: JobRecord[];
 }
 
 export interface SharedJobsOptions {
@@ -135,6 +144,27 @@ export interface SharedJobsOptions {
   ttlMs: number;
   /** How many other processes' records this process keeps a copy of. */
   maxJobs?: number;
+  /** This process's upstream client id, kept beside its liveness so its adopter can take its streams over. */
+  upstreamClientId?: string;
+}
+
+/**
+ * The jobs waiting in a process's gateway queue, as its dispatcher holds them (never sent to a backend): written
+ * by the process that holds the job (its one writer) when the job is queued, deleted when it is sent or ends, so
+ * the process that adopts a dead one's jobs can queue them again instead of losing them.
+ */
+export interface SharedQueue {
+  /** The job waits in this process's queue: kept (for the job ttl) until release(). */
+  hold(job: HeldJob): void;
+  /** Sent or ended: gone. */
+  release(promptId: string): void;
+  /** The held jobs among these ids (a dead process's, to adopt); missing ones are left out. */
+  read(promptIds: readonly string[]): Promise<Map<string, HeldJob>>;
+}
+
+export interface SharedQueueOptions {
+  /** How long a waiting job's payload stays in Redis after it was written. */
+  ttlMs: number;
 }
 
 /** Backend slots counted across every process, under leases this process renews while it holds them. */
@@ -157,6 +187,8 @@ export interface StateStore {
   jobs?(options: SharedJobsOptions): SharedJobs;
   /** Backend slots shared with other processes; absent with the memory store. */
   slots?(): SharedSlots;
+  /** The gateway queue's waiting jobs, readable by another process; absent with the memory store. */
+  queue?(options: SharedQueueOptions): SharedQueue;
   /** Ends the connection (Redis); nothing for memory. */
   close(): Promise<void>;
 }

@@ -111,7 +111,14 @@ export function redisJobs(connection: RedisConnection, prefix: string, options: 
     },
     adoptWith(adopt) {
       stopAdoption();
-      stopAdoption = startAdoption({ connection, prefix, self, adopt, log });
+      stopAdoption = startAdoption({
+        connection,
+        prefix,
+        self,
+        adopt,
+        log,
+        ...(options.upstreamClientId !== undefined ? { upstreamClientId: options.upstreamClientId } : {}),
+      });
     },
     async close() {
       stopAdoption();
