@@ -59,17 +59,18 @@ export function adoptJobs(deps: AdoptJobsDeps): void {
     }
   }
 
-  async function requeue(job: JobRecord, held: HeldJob): Promise<void> {
+  /** Into this process's queue; false when this process lacks one of its input images (the job failed). */
+  async function requeue(job: JobRecord, held: HeldJob): Promise<boolean> {
     const missing = await deps.missingInputs(held.inputs ?? []);
     if (missing.length) {
       log.warn({ promptId: job.promptId, missing }, 'an adopted job names input images this process does not have');
       fail(job, 'input_not_shared', deps.reasons.inputsNotShared(missing.join(', ')));
-      return;
+      return false;
     }
-    // Its events will come to this process's own stream: not `recovered`.
-    const { recovered: _recovered, ...rest } = job;
+    // Sent from here, under this process's own id: its events come to this process's own stream.
+    const { recovered: _recovered, sentUnder: _sentUnder, ...rest } = job;
     tracker.record({ ...rest, backend: undefined, number: undefined });
-    deps.dispatcher.adopt(held);
+    return deps.dispatcher.adopt(held);
   }
 
   async function take(orphans: Orphans): Promise<void> {
@@ -80,25 +81,31 @@ export function adoptJobs(deps: AdoptJobsDeps): void {
     } catch (error) {
       log.warn({ err: error }, 'could not read the adopted jobs waiting in the dead process queue');
     }
-    const followed = new Map<string, string[]>();
-    const counts = { followed: 0, queued: 0, lost: 0 };
+    const followed = new Map<string, { clientId: string; backend: string; ids: string[] }>();
+    const follow = (clientId: string, backend: string, promptId: string): void => {
+      const key = `${clientId}\u0000${backend}`;
+      const entry = followed.get(key) ?? { clientId, backend, ids: [] };
+      entry.ids.push(promptId);
+      followed.set(key, entry);
+    };
+    const counts = { followed: 0, queued: 0, failed: 0 };
     for (const job of open) {
       const held = payloads.get(job.promptId);
       if (job.backend !== undefined && (!held || (await reached(job.backend, job.promptId)))) {
-        tracker.record({ ...job, recovered: true });
-        followed.set(job.backend, [...(followed.get(job.backend) ?? []), job.promptId]);
+        // Sent under the dead process's id, or under an earlier one's if the dead process had adopted it itself.
+        const sentUnder = job.sentUnder ?? orphans.upstreamClientId;
+        tracker.record({ ...job, recovered: true, ...(sentUnder !== undefined ? { sentUnder } : {}) });
+        if (sentUnder !== undefined) follow(sentUnder, job.backend, job.promptId);
         counts.followed += 1;
-      } else if (held) {
-        await requeue(job, held);
+      } else if (held && (await requeue(job, held))) {
         counts.queued += 1;
       } else {
-        fail(job, 'gateway_lost', deps.reasons.lost);
-        counts.lost += 1;
+        if (!held) fail(job, 'gateway_lost', deps.reasons.lost);
+        counts.failed += 1;
       }
     }
     log.info({ process: orphans.process, ...counts }, 'adopted jobs taken over');
-    if (orphans.upstreamClientId === undefined) return;
-    for (const [backend, ids] of followed) deps.streams.follow(orphans.upstreamClientId, backend, ids);
+    for (const { clientId, backend, ids } of followed.values()) deps.streams.follow(clientId, backend, ids);
   }
 
   deps.shared.adoptWith((orphans) => {
