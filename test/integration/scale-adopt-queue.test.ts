@@ -1,7 +1,8 @@
 // kill -9 of a gateway process with one job running on the backend and more waiting in its own gateway queue (one
 // slot): the survivor adopts them all. The running one is followed live under the dead process's client id, so its
 // caller's WebSocket on the survivor hears `progress` sent after the kill (polling never produces one); the waiting
-// ones join the survivor's queue from the payload the dead process kept in Redis and each runs exactly once. A
+// ones join the survivor's queue from the payload the dead process kept in Redis, at their place in line (ahead of
+// a job submitted to the survivor after them), and each runs exactly once. A
 // waiting job whose payload is gone fails as `gateway_lost`; one whose input image only the dead process had fails
 // saying the processes must share the input folder. Run lengths are steered through the simulator's step time, and
 // every wait is for an event, never for time.
@@ -28,6 +29,7 @@ describe.runIf(enabled)('a process killed with jobs running and waiting in its o
   const prefix = randomPrefix();
   /** What the simulator sent: how many times each prompt started, and the last progress value of each. */
   const starts = new Map<string, number>();
+  const startOrder: string[] = [];
   const lastProgress = new Map<string, number>();
 
   beforeAll(async () => {
@@ -39,7 +41,10 @@ describe.runIf(enabled)('a process killed with jobs running and waiting in its o
       onSend(event, data) {
         const promptId = (data as { prompt_id?: unknown } | null)?.prompt_id;
         if (typeof promptId !== 'string') return;
-        if (event === 'execution_start') starts.set(promptId, (starts.get(promptId) ?? 0) + 1);
+        if (event === 'execution_start') {
+          starts.set(promptId, (starts.get(promptId) ?? 0) + 1);
+          startOrder.push(promptId);
+        }
         if (event === 'progress') lastProgress.set(promptId, (data as { value: number }).value);
       },
     });
@@ -59,8 +64,8 @@ describe.runIf(enabled)('a process killed with jobs running and waiting in its o
     await dropKeys(prefix);
   });
 
-  async function submitToA(workflow: object): Promise<{ prompt_id: string; status?: string }> {
-    const response = await fetch(`${a.url}/api/v1/workflows/submit`, {
+  async function submit(to: GatewayProcess, workflow: object): Promise<{ prompt_id: string; status?: string }> {
+    const response = await fetch(`${to.url}/api/v1/workflows/submit`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ workflow, client_id: CALLER }),
@@ -83,17 +88,19 @@ describe.runIf(enabled)('a process killed with jobs running and waiting in its o
       expect(uploaded.status).toBe(200);
       const image = ((await uploaded.json()) as { data: { name: string } }).data.name;
 
-      const running = (await submitToA(samplerWorkflow(600, 1))).prompt_id;
+      const running = (await submit(a, samplerWorkflow(600, 1))).prompt_id;
       await socket.until((m) => m.type === 'progress' && m.data?.prompt_id === running, 30_000);
       const waiting = [];
-      for (const seed of [2, 3, 4]) waiting.push(await submitToA(samplerWorkflow(2, seed)));
-      const lost = await submitToA(samplerWorkflow(2, 5));
-      const needsImage = await submitToA({
+      for (const seed of [2, 3, 4]) waiting.push(await submit(a, samplerWorkflow(2, seed)));
+      const lost = await submit(a, samplerWorkflow(2, 5));
+      const needsImage = await submit(a, {
         '1': { class_type: 'LoadImage', inputs: { image } },
         '2': { class_type: 'ImageInvert', inputs: { image: ['1', 0] } },
         '3': { class_type: 'SaveImage', inputs: { images: ['2', 0], filename_prefix: 'adopt-queue' } },
       });
-      for (const job of [...waiting, lost, needsImage]) expect(job.status).toBe('queued');
+      // Submitted to B after A's jobs, by the same caller at the same priority: it must wait for them.
+      const later = await submit(b, samplerWorkflow(2, 6));
+      for (const job of [...waiting, lost, needsImage, later]) expect(job.status).toBe('queued');
       // One payload gone from Redis (as if it expired): that job cannot be sent by anyone.
       const lostKey = `${prefix}held:${lost.prompt_id}`;
       await waitFor('A to keep the waiting job in Redis', async () => (await redis.exists(lostKey)) === 1);
@@ -111,7 +118,7 @@ describe.runIf(enabled)('a process killed with jobs running and waiting in its o
       expect(b.lines.some((line) => line.includes('following adopted jobs live'))).toBe(true);
       sim.faults.stepMs = 0;
 
-      const ids = [running, ...waiting.map((job) => job.prompt_id)];
+      const ids = [running, ...waiting.map((job) => job.prompt_id), later.prompt_id];
       const ends = [...ids, lost.prompt_id, needsImage.prompt_id];
       const ended = new Set<string>();
       const note = (m: Message): boolean => {
@@ -138,6 +145,8 @@ describe.runIf(enabled)('a process killed with jobs running and waiting in its o
       expect(imageJob.error?.message).toContain('must share one input folder');
       expect(imageJob.error?.message).toContain(image);
       for (const id of [lost.prompt_id, needsImage.prompt_id]) expect(starts.get(id)).toBeUndefined();
+      // The adopted jobs kept their place in line: ahead of B's own job that came after them.
+      expect(startOrder).toEqual(ids);
     } finally {
       sim.faults.stepMs = 0;
       await socket.close();
