@@ -15,7 +15,8 @@ import type { JobRecord, JobTracker } from '../jobs/tracker.js';
 import { isFinished } from '../jobs/tracker.js';
 import type { Orphans, SharedJobs, SharedQueue } from '../store/types.js';
 import type { AdoptedStreams } from './adopted-streams.js';
-import type { Dispatcher, HeldJob } from './dispatcher.js';
+import type { Dispatcher } from './dispatcher.js';
+import type { HeldJob } from './held-job.js';
 import type { Pool } from './pool.js';
 
 export interface AdoptJobsDeps {

@@ -9,17 +9,17 @@ import type { Workflow } from '../comfy/types.js';
 import { fail, isGatewayError, type GatewayError } from '../errors.js';
 import { message } from '../i18n.js';
 import type { Logger } from '../log.js';
-import { checkpointOf, createCapabilityCheck, requirementsOf, type Capabilities, type Requirements } from '../backends/capabilities.js';
+import { createCapabilityCheck, type Capabilities, type Requirements } from '../backends/capabilities.js';
 import { chooseBackend, startsInMs, type Candidate } from '../backends/choose-backend.js';
 import { explain } from '../backends/explain-missing.js';
 import { createGatewayQueue, type CanRun, type GatewayQueue, type QueuedJob } from '../backends/gateway-queue.js';
 import type { RunTimeEstimates } from '../backends/run-time-estimates.js';
 import type { SlotStore } from '../backends/slots.js';
-import { writeGatewayExtra } from '../jobs/gateway-extra.js';
 import type { SubmitInput, Submission } from '../jobs/submit.js';
-import type { JobTracker, NewJob } from '../jobs/tracker.js';
+import type { JobTracker } from '../jobs/tracker.js';
 import type { SharedQueue } from '../store/types.js';
 import type { Backend } from './backend.js';
+import { acceptedJob, type HeldJob } from './held-job.js';
 import type { Pool } from './pool.js';
 
 /** Called right before POST /prompt (pushing the prompt's input images to that backend, for one). */
@@ -49,17 +49,6 @@ export interface DispatcherDeps {
   sharedQueue?: Pick<SharedQueue, 'hold' | 'release'>;
   hooks?: DispatchHooks;
   now?: () => number;
-}
-
-/** What the dispatcher keeps of an open job: enough to send it (again) anywhere. */
-export interface HeldJob {
-  queued: QueuedJob;
-  workflow: Workflow;
-  extraData: Record<string, unknown>;
-  scenario: string;
-  checkpoint: string | undefined;
-  /** The input-store images the workflow names (an adopter must have them to send it). */
-  inputs?: readonly string[];
 }
 
 export interface Dispatcher {
@@ -181,47 +170,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   }
 
   async function accept(promptId: string, input: SubmitInput, inputs: readonly string[]): Promise<Submission> {
-    const submittedAt = now();
-    // A delivering job is always mirrored: the gateway keeps its copy until every delivery succeeded.
-    const delivers = (input.deliver?.length ?? 0) > 0 || (input.putUrls?.length ?? 0) > 0;
-    const mirror = deps.mirrorAll === true || input.mirror === true || delivers;
-    const requirements = requirementsOf(input.workflow);
-    const job: HeldJob = {
-      queued: {
-        id: promptId,
-        caller: input.owner ?? input.clientId ?? '',
-        priority: input.priority ?? deps.defaultPriority,
-        enqueuedAt: submittedAt,
-        requirements,
-      },
-      workflow: input.workflow,
-      extraData: writeGatewayExtra({
-        clientId: input.clientId,
-        scenario: input.scenario,
-        submittedAt,
-        owner: input.owner,
-        mirror,
-        meta: input.meta,
-      }),
-      scenario: input.scenario ?? '(workflow)',
-      checkpoint: checkpointOf(requirements),
-      ...(inputs.length ? { inputs } : {}),
-    };
-    const record = (status: Partial<NewJob>): NewJob => ({
-      promptId,
-      clientId: input.clientId,
-      ...(input.owner !== undefined ? { owner: input.owner } : {}),
-      scenario: input.scenario,
-      submittedAt,
-      number: undefined,
-      ...(input.outputNodes?.length ? { outputNodes: input.outputNodes } : {}),
-      ...(mirror ? { mirror: true } : {}),
-      ...(input.convert ? { convert: input.convert } : {}),
-      ...(input.deliver?.length ? { deliver: input.deliver } : {}),
-      ...(input.putUrls?.length ? { putUrls: input.putUrls } : {}),
-      ...status,
+    const { held: job, record } = acceptedJob(promptId, input, {
+      submittedAt: now(),
+      inputs,
+      mirrorAll: deps.mirrorAll === true,
+      defaultPriority: deps.defaultPriority,
     });
-
+    const requirements = job.queued.requirements;
     let options = await candidates(requirements);
     if (!options.some((option) => option.capable)) {
       const described = explain(requirements, active().flatMap((b) => (b.capabilities ? [{ name: b.name, capabilities: b.capabilities }] : [])));

@@ -8,7 +8,7 @@ import type { SlotStore } from '../backends/slots.js';
 import type { StoredAnswer } from '../http/idempotency-store.js';
 import type { JobEvent } from '../jobs/job-event.js';
 import type { JobListener, JobRecord } from '../jobs/tracker.js';
-import type { HeldJob } from '../pool/dispatcher.js';
+import type { HeldJob } from '../pool/held-job.js';
 import type { MaybePromise } from './maybe.js';
 
 /** Who holds an Idempotency-Key scope: its fingerprint, the holder's claim token, and the answer once there is one. */

@@ -2,7 +2,7 @@
 // what its dispatcher needs to send it (the queued entry with its place in line, the workflow, extra_data, the
 // scenario and checkpoint, the input images it names). Written by the process that holds the job, deleted when it
 // is sent or ends; the process that adopts a dead one's jobs reads them and queues them again (src/pool/adopt-jobs.ts).
-import type { HeldJob } from '../../pool/dispatcher.js';
+import type { HeldJob } from '../../pool/held-job.js';
 import type { SharedQueue, SharedQueueOptions } from '../types.js';
 import type { RedisConnection } from './connection.js';
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdempotency } from '../../../src/http/idempotency.js';
 import { createMemoryStore } from '../../../src/store/memory.js';
 import { createRedisStore } from '../../../src/store/redis/store.js';
-import type { HeldJob } from '../../../src/pool/dispatcher.js';
+import type { HeldJob } from '../../../src/pool/held-job.js';
 import type { StateStore } from '../../../src/store/types.js';
 import { dropKeys, randomPrefix, redisAvailable, testRedisUrl } from '../../helpers/redis.js';
 import { waitFor } from '../../helpers/wait.js';
