@@ -140,7 +140,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const sharedJobs = store.jobs?.({ ttlMs: config.store.job_ttl_s * 1000, upstreamClientId });
   const sharing = sharedJobs && shareTracker(ownJobs, sharedJobs);
   // The jobs waiting in this process's queue, where the process that adopts them can find them if this one dies.
-  const sharedQueue = store.queue?.({ ttlMs: config.store.job_ttl_s * 1000 });
+  const sharedQueue = store.queue?.({ ttlMs: config.store.job_ttl_s * 1000, holder: upstreamClientId });
   const tracker = sharing?.writer ?? ownJobs;
   // Every input image given to the gateway is kept here first and pushed to the backend a job goes to.
   const inputs = await createInputStoreFromConfig(config, log);

@@ -26,7 +26,7 @@ export interface AdoptJobsDeps {
   tracker: JobTracker;
   /** The relay's entry point: a job failed here is heard like any other end (caller's sockets included). */
   replay(event: JobEvent): void;
-  dispatcher: Pick<Dispatcher, 'adopt'>;
+  dispatcher: Pick<Dispatcher, 'adopt' | 'disown'>;
   pool: Pick<Pool, 'get'>;
   streams: Pick<AdoptedStreams, 'follow'>;
   /** The input images among these that this process's input store does not have. */
@@ -109,7 +109,14 @@ export function adoptJobs(deps: AdoptJobsDeps): void {
     for (const { clientId, backend, ids } of followed.values()) deps.streams.follow(clientId, backend, ids);
   }
 
-  deps.shared.adoptWith((orphans) => {
-    take(orphans).catch((error: unknown) => log.error({ err: error, process: orphans.process }, 'adopting jobs failed'));
-  });
+  deps.shared.adoptWith(
+    (orphans) => {
+      take(orphans).catch((error: unknown) => log.error({ err: error, process: orphans.process }, 'adopting jobs failed'));
+    },
+    // Back from a freeze: what waited here is another process's now, and must not be sent from here too. (Jobs it
+    // had sent are followed by both until they end: the same end, from the same history.)
+    (promptIds) => {
+      for (const id of promptIds) deps.dispatcher.disown(id);
+    },
+  );
 }

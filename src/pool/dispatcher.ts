@@ -46,7 +46,7 @@ export interface DispatcherDeps {
    */
   holds?: { hold(promptId: string, workflow: Workflow): readonly string[] | void; release(promptId: string): void };
   /** Where a job waiting in this process's queue is kept for another process to adopt (the Redis store). */
-  sharedQueue?: Pick<SharedQueue, 'hold' | 'release'>;
+  sharedQueue?: Pick<SharedQueue, 'hold' | 'release' | 'owns'>;
   hooks?: DispatchHooks;
   now?: () => number;
 }
@@ -67,6 +67,11 @@ export interface Dispatcher {
    * queue at its original place (its enqueuedAt, priority and caller) and is sent from here like any other.
    */
   adopt(job: HeldJob): boolean;
+  /**
+   * The opposite: another process adopted this job while this one did not answer. It leaves this queue without
+   * ending, and its shared copy (now the adopter's) is left alone.
+   */
+  disown(promptId: string): boolean;
   /** Tries to fill every free slot now. */
   pump(): void;
 }
@@ -221,6 +226,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   /** Sends a job taken from the queue; on an unreachable backend it goes back in line, on a refusal it fails. */
   async function dispatchTaken(job: HeldJob, backend: Backend): Promise<void> {
     const id = job.queued.id;
+    if (shared.has(id) && deps.sharedQueue && !(await deps.sharedQueue.owns(id))) {
+      // This process stopped answering long enough for another to adopt the job: that one sends it, not this one.
+      await deps.slots.release(backend.name, id);
+      disown(id);
+      return;
+    }
     const attempts = (deps.tracker.get(id)?.attempts ?? 0) + 1;
     // Owned before the POST, so events of a prompt that starts at once are not taken for a stranger's.
     deps.tracker.update(id, { backend: backend.name, attempts });
@@ -287,6 +298,16 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       });
   }
 
+  function disown(promptId: string): boolean {
+    if (!held.has(promptId)) return false;
+    queue.remove(promptId);
+    shared.delete(promptId);
+    held.delete(promptId);
+    deps.holds?.release(promptId);
+    deps.log.warn({ promptId }, 'a job waiting here was adopted by another gateway process meanwhile; left to it');
+    return true;
+  }
+
   deps.tracker.onFinished((job) => {
     queue.remove(job.promptId);
     unshare(job.promptId);
@@ -323,6 +344,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       pump();
       return true;
     },
+    disown,
     pump,
   };
 }

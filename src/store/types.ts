@@ -125,9 +125,10 @@ export interface SharedJobs {
   onEvent(listener: JobListener): () => void;
   /**
    * Watches the other processes: the open jobs of one that stopped answering are handed to `adopt`, in exactly one
-   * process, which becomes their writer. Stopped by close().
+   * process, which becomes their writer. `adopted` hears the ids of this process's own jobs another process took
+   * over while this one did not answer (it was frozen and came back). Stopped by close().
    */
-  adoptWith(adopt: (orphans: Orphans) => void): void;
+  adoptWith(adopt: (orphans: Orphans) => void, adopted?: (promptIds: string[]) => void): void;
   close(): Promise<void>;
 }
 
@@ -151,7 +152,9 @@ export interface SharedJobsOptions {
 /**
  * The jobs waiting in a process's gateway queue, as its dispatcher holds them (never sent to a backend): written
  * by the process that holds the job (its one writer) when the job is queued, deleted when it is sent or ends, so
- * the process that adopts a dead one's jobs can queue them again instead of losing them.
+ * the process that adopts a dead one's jobs can queue them again instead of losing them. Each names its holder;
+ * adoption makes the adopter the holder in the same step that hands the jobs out, so a process that was only frozen
+ * finds, before sending a job, that it is no longer its own (owns()).
  */
 export interface SharedQueue {
   /** The job waits in this process's queue: kept (for the job ttl) until release(). */
@@ -160,11 +163,15 @@ export interface SharedQueue {
   release(promptId: string): void;
   /** The held jobs among these ids (a dead process's, to adopt); missing ones are left out. */
   read(promptIds: readonly string[]): Promise<Map<string, HeldJob>>;
+  /** False once another process adopted the job; true while this process holds it (or nobody can say). */
+  owns(promptId: string): Promise<boolean>;
 }
 
 export interface SharedQueueOptions {
   /** How long a waiting job's payload stays in Redis after it was written. */
   ttlMs: number;
+  /** This process's name as a holder: its upstream client id (what adoption hands out too). */
+  holder: string;
 }
 
 /** Backend slots counted across every process, under leases this process renews while it holds them. */

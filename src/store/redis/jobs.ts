@@ -109,13 +109,15 @@ export function redisJobs(connection: RedisConnection, prefix: string, options: 
       everyEvent.add(listener);
       return () => void everyEvent.delete(listener);
     },
-    adoptWith(adopt) {
+    adoptWith(adopt, adopted) {
       stopAdoption();
       stopAdoption = startAdoption({
         connection,
         prefix,
         self,
         adopt,
+        ...(adopted ? { adopted } : {}),
+        takenTtlMs: options.ttlMs,
         log,
         ...(options.upstreamClientId !== undefined ? { upstreamClientId: options.upstreamClientId } : {}),
       });

@@ -255,7 +255,8 @@ describe.each(kinds)('state store contract: %s', (kind) => {
         expect((await open()).queue).toBeUndefined();
         return;
       }
-      const [a, b] = await pair((store) => store.queue!({ ttlMs: 60_000 }));
+      const a = (await open()).queue!({ ttlMs: 60_000, holder: 'gateway-a' });
+      const b = (await open()).queue!({ ttlMs: 60_000, holder: 'gateway-b' });
       const [kept, sent, other] = [fresh('kept'), fresh('sent'), fresh('other')];
       a.hold(held(kept));
       a.hold(held(sent));
@@ -268,11 +269,13 @@ describe.each(kinds)('state store contract: %s', (kind) => {
       const { checkpoint: _checkpoint, ...rest } = held(kept);
       expect(found.get(kept)).toEqual(rest);
       expect(await b.read([])).toEqual(new Map());
+      // Its holder is the process that wrote it; a job nobody holds (sent, ended, expired) is nobody's to refuse.
+      expect([await a.owns(kept), await b.owns(kept), await b.owns(other)]).toEqual([true, false, true]);
     });
 
     test('redis: a held job expires with the job ttl', async () => {
       if (kind === 'memory') return;
-      const [a, b] = await pair((store) => store.queue!({ ttlMs: 1_000 }));
+      const [a, b] = await pair((store) => store.queue!({ ttlMs: 1_000, holder: 'gateway-a' }));
       const id = fresh('expiring');
       a.hold(held(id));
       await waitFor('the held job to be there', async () => (await b.read([id])).has(id));
