@@ -108,6 +108,7 @@ describe.runIf(enabled)('a process killed with jobs running and waiting in its o
 
       // The simulator runs in this process: nothing it sends comes between reading the last value and the kill.
       const valueAtKill = lastProgress.get(running) ?? 0;
+      const killedAt = Date.now();
       process.kill(a.pid, 'SIGKILL');
       // Sent after the kill, so only a socket B opened under A's client id can have carried it here.
       const live = await socket.until(
@@ -115,6 +116,7 @@ describe.runIf(enabled)('a process killed with jobs running and waiting in its o
         40_000,
       );
       expect(live.at(-1)?.data?.value).toBeGreaterThan(valueAtKill);
+      const liveAfterMs = Date.now() - killedAt;
       expect(b.lines.some((line) => line.includes('following adopted jobs live'))).toBe(true);
       sim.faults.stepMs = 0;
 
@@ -129,6 +131,9 @@ describe.runIf(enabled)('a process killed with jobs running and waiting in its o
       const seen: Message[] = [...live];
       // Some may have ended while the live progress was awaited.
       if (!live.map(note).at(-1)) seen.push(...(await socket.until(note, 60_000)));
+      // Figures for docs/scaling.md: the liveness (5 s) and the adoption round (1 s) bound the first; the second adds
+      // the dead process's slot lease (up to 15 s) and the runs.
+      console.info(`kill -9 → progress heard live on the survivor: ${liveAfterMs} ms; → every job ended: ${Date.now() - killedAt} ms`);
       for (const id of ids) {
         expect(seen.filter((m) => m.type === 'execution_success' && m.data?.prompt_id === id)).toHaveLength(1);
         expect((await jobOnB(id)).status).toBe('succeeded');
