@@ -21,7 +21,7 @@ import type { Pool } from './pool.js';
 
 export interface AdoptJobsDeps {
   shared: Pick<SharedJobs, 'adoptWith'>;
-  queue: Pick<SharedQueue, 'read'> | undefined;
+  queue: Pick<SharedQueue, 'read' | 'release'> | undefined;
   /** The writer view: this process's jobs only. */
   tracker: JobTracker;
   /** The relay's entry point: a job failed here is heard like any other end (caller's sockets included). */
@@ -66,6 +66,7 @@ export function adoptJobs(deps: AdoptJobsDeps): void {
     if (missing.length) {
       log.warn({ promptId: job.promptId, missing }, 'an adopted job names input images this process does not have');
       fail(job, 'input_not_shared', deps.reasons.inputsNotShared(missing.join(', ')));
+      deps.queue?.release(job.promptId);
       return false;
     }
     // Sent from here, under this process's own id: its events come to this process's own stream.
@@ -93,6 +94,8 @@ export function adoptJobs(deps: AdoptJobsDeps): void {
     for (const job of open) {
       const held = payloads.get(job.promptId);
       if (job.backend !== undefined && (!held || (await reached(job.backend, job.promptId)))) {
+        // Its backend has it: what was kept to send it is not needed any more.
+        if (held) deps.queue?.release(job.promptId);
         // Sent under the dead process's id, or under an earlier one's if the dead process had adopted it itself.
         const sentUnder = job.sentUnder ?? orphans.upstreamClientId;
         tracker.record({ ...job, recovered: true, ...(sentUnder !== undefined ? { sentUnder } : {}) });

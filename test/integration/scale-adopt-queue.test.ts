@@ -152,6 +152,8 @@ describe.runIf(enabled)('a process killed with jobs running and waiting in its o
       for (const id of [lost.prompt_id, needsImage.prompt_id]) expect(starts.get(id)).toBeUndefined();
       // The adopted jobs kept their place in line: ahead of B's own job that came after them.
       expect(startOrder).toEqual(ids);
+      // Nothing is left waiting in Redis: every payload went when its job was sent or ended.
+      await waitFor('every held payload to be gone', async () => (await redis.keys(`${prefix}held:*`)).length === 0);
     } finally {
       sim.faults.stepMs = 0;
       await socket.close();
