@@ -56,6 +56,10 @@ const catalogue = {
     '持有此任务的网关进程已停止，任务尚未发送到任何后端；请重新提交',
     'The gateway process that held this job stopped before sending it to any backend; submit it again',
   ],
+  'reason.inputs_not_shared': [
+    '持有此任务的网关进程已停止，接手的进程的输入文件夹中没有此任务的输入图片 {names}：共用一个 Redis 的所有网关进程必须共用同一个输入文件夹（folders.input）；请重新提交',
+    'The gateway process that held this job stopped, and the process that took it over has no input image {names} in its input folder: gateway processes sharing a Redis must share one input folder (folders.input); submit it again',
+  ],
   'reason.backend_lost': [
     '运行此任务的后端 {backend} ({url}) 已离线，重试次数已用尽',
     'The backend {backend} ({url}) that ran this prompt went down, and no attempt is left',

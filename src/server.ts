@@ -66,6 +66,8 @@ import { answerClientError } from './http/client-error.js';
 import { createPoolInputs } from './pool/pool-inputs.js';
 import { holdJobInputs } from './images/hold-job-inputs.js';
 import { startPool, type GatewayPool } from './pool/start-pool.js';
+import { adoptJobs } from './pool/adopt-jobs.js';
+import { createAdoptedStreams } from './pool/adopted-streams.js';
 import { backendRoutes } from './routes/backends.js';
 import { watchConfig, type ConfigSource, type ConfigWatcher } from './pool/watch-config.js';
 
@@ -136,8 +138,10 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   // With a shared store this process writes its own jobs' records and events to it (the writer view every part of
   // the gateway uses), and the routes that follow a job also find other processes' jobs (the reader view).
   const ownJobs = createJobTracker();
-  const sharedJobs = store.jobs?.({ ttlMs: config.store.job_ttl_s * 1000 });
-  const sharing = sharedJobs && shareTracker(ownJobs, sharedJobs, translate(config.locale, 'reason.gateway_lost'));
+  const sharedJobs = store.jobs?.({ ttlMs: config.store.job_ttl_s * 1000, upstreamClientId });
+  const sharing = sharedJobs && shareTracker(ownJobs, sharedJobs);
+  // The jobs waiting in this process's queue, where the process that adopts them can find them if this one dies.
+  const sharedQueue = store.queue?.({ ttlMs: config.store.job_ttl_s * 1000, holder: upstreamClientId });
   const tracker = sharing?.writer ?? ownJobs;
   // Every input image given to the gateway is kept here first and pushed to the backend a job goes to.
   const inputs = await createInputStoreFromConfig(config, log);
@@ -154,6 +158,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     beforeSend: poolInputs.beforeSend,
     holds,
     ...(store.slots ? { sharedSlots: store.slots() } : {}),
+    ...(sharedQueue ? { sharedQueue } : {}),
   });
   const stopInputWatch = poolInputs.watch(pool.backends);
   const deliverInput = poolInputs.deliver;
@@ -371,6 +376,25 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const unwireMetrics = metrics ? wireMetrics(metrics, { events, tracker, hub }) : () => undefined;
   // Each backend's catch-up after a reconnect and its watchdog, over the jobs it owns.
   const watchdog: Watchdog = pool.follow({ replay: relay.receive });
+  // A dead process's jobs: the sent ones followed live under its client id, the waiting ones queued here again.
+  const adoptedStreams = createAdoptedStreams({ pool: pool.backends, tracker, attach: pool.attach, replay: relay.receive, log });
+  if (sharedJobs) {
+    adoptJobs({
+      shared: sharedJobs,
+      queue: sharedQueue,
+      tracker,
+      replay: relay.receive,
+      dispatcher: pool.dispatcher,
+      pool: pool.backends,
+      streams: adoptedStreams,
+      missingInputs: (names) => inputs.missing(names),
+      reasons: {
+        lost: translate(config.locale, 'reason.gateway_lost'),
+        inputsNotShared: (names) => translate(config.locale, 'reason.inputs_not_shared', { names }),
+      },
+      log,
+    });
+  }
   const sockets = createGatewaySockets({
     submitJob,
     hub,
@@ -435,6 +459,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       // 3. Wait for the answers in flight (bounded), and only then stop talking to ComfyUI.
       const result = await drained;
       if (!result.drained) log.warn({ cut: result.cut }, 'shutdown timeout: requests still running were cut');
+      await adoptedStreams.close();
       relay.stop();
       stopRemoteRelay();
       // Deliveries still retrying are dropped (docs/webhooks.md: they do not survive a restart).

@@ -7,8 +7,8 @@ import type { JobTracker } from '../jobs/tracker.js';
 import type { InputStore } from './input-store.js';
 
 export interface JobInputHolds {
-  /** Holds the store's images this prompt names until the job ends. */
-  hold(promptId: string, prompt: Readonly<Workflow>): void;
+  /** Holds the store's images this prompt names until the job ends; answers their names. */
+  hold(promptId: string, prompt: Readonly<Workflow>): string[];
   /** Ends a hold early: the job was refused before the tracker recorded it. */
   release(promptId: string): void;
   stop(): void;
@@ -17,7 +17,11 @@ export interface JobInputHolds {
 export function holdJobInputs(deps: { inputs: InputStore; tracker: Pick<JobTracker, 'onFinished'> }): JobInputHolds {
   const stop = deps.tracker.onFinished((job) => deps.inputs.release(job.promptId));
   return {
-    hold: (promptId, prompt) => deps.inputs.hold(promptId, deps.inputs.namesIn(prompt)),
+    hold(promptId, prompt) {
+      const names = deps.inputs.namesIn(prompt);
+      deps.inputs.hold(promptId, names);
+      return names;
+    },
     release: (promptId) => deps.inputs.release(promptId),
     stop,
   };

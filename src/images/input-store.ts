@@ -46,6 +46,11 @@ export interface InputStore {
   open(name: string): Promise<{ stream: ReadStream; size: number } | undefined>;
   /** Names in this prompt's string inputs that this store holds. */
   namesIn(prompt: Readonly<Workflow>): string[];
+  /**
+   * The names among these that are not in the store's folder (one put there since, e.g. by another gateway process
+   * sharing the folder, is taken in).
+   */
+  missing(names: readonly string[]): Promise<string[]>;
   /** Sends each name to the backend's input folder unless it already has that content; failure: 1001 naming it. */
   ensureOn(backend: Backend, names: readonly string[]): Promise<void>;
   /** The backend restarted or was replaced: every image is sent to it again when next needed. */
@@ -278,6 +283,10 @@ export async function createInputStore(options: InputStoreOptions): Promise<Inpu
         }
       }
       return [...found];
+    },
+    async missing(names) {
+      const found = await Promise.all(names.map(async (name) => ({ name, entry: await lookup(name) })));
+      return found.filter(({ entry }) => entry === undefined || entry === 'taken').map(({ name }) => name);
     },
     async ensureOn(backend, names) {
       await Promise.all([...new Set(names)].map((name) => ensureOne(backend, name)));

@@ -27,6 +27,11 @@ export interface JobRecord extends JobState {
   mirror?: boolean;
   /** Rebuilt from ComfyUI's queue/history (another gateway submitted it): its events never reach this gateway. */
   recovered?: boolean;
+  /**
+   * The upstream client id it was sent under, when that is another gateway process's (a job adopted from a dead
+   * process: ComfyUI sends its events to a socket under that id). Absent: this process's own.
+   */
+  sentUnder?: string;
   /** The backend the job was sent to; undefined while it waits in the gateway's queue. */
   backend?: string | undefined;
   /** How many times it was sent to a backend (a failover sends it again, same prompt_id). */

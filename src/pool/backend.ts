@@ -36,6 +36,11 @@ export interface Backend {
   /** undefined until /object_info was read: such a backend is treated as able to run anything. */
   readonly capabilities: Capabilities | undefined;
   readonly objectInfo: ObjectInfo | undefined;
+  /**
+   * Another event stream of this server, under another client id (a dead gateway process's, whose prompts this
+   * process adopted): the same stream code and settings as its own. The caller closes it.
+   */
+  listen(clientId: string): UpstreamEvents;
   /** Re-reads /object_info (on demand, and after every reconnect). */
   refreshCapabilities(): Promise<void>;
   /** A send to it failed as unreachable: counts like a failed probe. */
@@ -76,15 +81,17 @@ export function createBackend(spec: BackendSpec, deps: BackendDeps): Backend {
       if (outcome === 'ok' && !up) succeeded();
     },
   });
-  const events = createUpstreamEvents({
-    url: spec.url,
-    clientId: deps.upstreamClientId,
-    minDelayMs: deps.wsReconnectMinMs,
-    maxDelayMs: deps.wsReconnectMaxMs,
-    handshakeTimeoutMs: deps.connectTimeoutMs,
-    ...(deps.wsCompression === undefined ? {} : { compression: deps.wsCompression }),
-    log,
-  });
+  const streamUnder = (clientId: string): UpstreamEvents =>
+    createUpstreamEvents({
+      url: spec.url,
+      clientId,
+      minDelayMs: deps.wsReconnectMinMs,
+      maxDelayMs: deps.wsReconnectMaxMs,
+      handshakeTimeoutMs: deps.connectTimeoutMs,
+      ...(deps.wsCompression === undefined ? {} : { compression: deps.wsCompression }),
+      log,
+    });
+  const events = streamUnder(deps.upstreamClientId);
   // After an ejection the probe backs off up to 16 intervals (a server being rebuilt need not be knocked on as often).
   const backoff = createBackoff({ minDelayMs: deps.probeIntervalMs, maxDelayMs: deps.probeIntervalMs * 16 });
   const healthListeners = new Set<(up: boolean) => void>();
@@ -212,6 +219,7 @@ export function createBackend(spec: BackendSpec, deps: BackendDeps): Backend {
     get objectInfo() {
       return objectInfo;
     },
+    listen: streamUnder,
     refreshCapabilities() {
       reading ??= client
         .objectInfo()

@@ -9,16 +9,17 @@ import type { Workflow } from '../comfy/types.js';
 import { fail, isGatewayError, type GatewayError } from '../errors.js';
 import { message } from '../i18n.js';
 import type { Logger } from '../log.js';
-import { checkpointOf, createCapabilityCheck, requirementsOf, type Capabilities, type Requirements } from '../backends/capabilities.js';
+import { createCapabilityCheck, type Capabilities, type Requirements } from '../backends/capabilities.js';
 import { chooseBackend, startsInMs, type Candidate } from '../backends/choose-backend.js';
 import { explain } from '../backends/explain-missing.js';
 import { createGatewayQueue, type CanRun, type GatewayQueue, type QueuedJob } from '../backends/gateway-queue.js';
 import type { RunTimeEstimates } from '../backends/run-time-estimates.js';
 import type { SlotStore } from '../backends/slots.js';
-import { writeGatewayExtra } from '../jobs/gateway-extra.js';
 import type { SubmitInput, Submission } from '../jobs/submit.js';
-import type { JobTracker, NewJob } from '../jobs/tracker.js';
+import type { JobTracker } from '../jobs/tracker.js';
+import type { SharedQueue } from '../store/types.js';
 import type { Backend } from './backend.js';
+import { acceptedJob, type HeldJob } from './held-job.js';
 import type { Pool } from './pool.js';
 
 /** Called right before POST /prompt (pushing the prompt's input images to that backend, for one). */
@@ -39,19 +40,15 @@ export interface DispatcherDeps {
   defaultPriority: number;
   log: Logger;
   beforeSend?: BeforeSend;
-  /** Keeps what an accepted job needs later (its input images) until the job ends; let go if it is refused. */
-  holds?: { hold(promptId: string, workflow: Workflow): void; release(promptId: string): void };
+  /**
+   * Keeps what an accepted job needs later (its input images) until the job ends; let go if it is refused. hold()
+   * answers the names it holds.
+   */
+  holds?: { hold(promptId: string, workflow: Workflow): readonly string[] | void; release(promptId: string): void };
+  /** Where a job waiting in this process's queue is kept for another process to adopt (the Redis store). */
+  sharedQueue?: Pick<SharedQueue, 'hold' | 'release' | 'owns'>;
   hooks?: DispatchHooks;
   now?: () => number;
-}
-
-/** What the dispatcher keeps of an open job: enough to send it (again) anywhere. */
-export interface HeldJob {
-  queued: QueuedJob;
-  workflow: Workflow;
-  extraData: Record<string, unknown>;
-  scenario: string;
-  checkpoint: string | undefined;
 }
 
 export interface Dispatcher {
@@ -65,6 +62,16 @@ export interface Dispatcher {
   requeue(promptId: string): boolean;
   /** Takes a job out of the gateway's queue (cancel, clear, timeout). */
   unqueue(promptId: string): boolean;
+  /**
+   * A job another process held in its queue and died with (its record is already in the tracker): it joins this
+   * queue at its original place (its enqueuedAt, priority and caller) and is sent from here like any other.
+   */
+  adopt(job: HeldJob): boolean;
+  /**
+   * The opposite: another process adopted this job while this one did not answer. It leaves this queue without
+   * ending, and its shared copy (now the adopter's) is left alone.
+   */
+  disown(promptId: string): boolean;
   /** Tries to fill every free slot now. */
   pump(): void;
 }
@@ -82,6 +89,20 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   let chooseCount = 0;
   let pumping = false;
   let again = false;
+  /** Jobs whose payload is in the shared queue: released once sent or ended. */
+  const shared = new Set<string>();
+
+  /** Into this process's queue, and where another process can find it if this one dies. */
+  function enqueue(job: HeldJob): void {
+    queue.enqueue(job.queued);
+    if (!deps.sharedQueue || shared.has(job.queued.id)) return;
+    shared.add(job.queued.id);
+    deps.sharedQueue.hold(job);
+  }
+
+  function unshare(promptId: string): void {
+    if (shared.delete(promptId)) deps.sharedQueue?.release(promptId);
+  }
 
   /** With one backend ComfyUI itself judges the prompt, so its answer reaches the caller as it always did. */
   function canRunOn(backend: Backend): CanRun {
@@ -144,56 +165,23 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   async function submit(input: SubmitInput): Promise<Submission> {
     const promptId = randomUUID();
-    deps.holds?.hold(promptId, input.workflow);
+    const inputs = deps.holds?.hold(promptId, input.workflow) ?? [];
     try {
-      return await accept(promptId, input);
+      return await accept(promptId, input, inputs);
     } catch (error) {
       deps.holds?.release(promptId);
       throw error;
     }
   }
 
-  async function accept(promptId: string, input: SubmitInput): Promise<Submission> {
-    const submittedAt = now();
-    // A delivering job is always mirrored: the gateway keeps its copy until every delivery succeeded.
-    const delivers = (input.deliver?.length ?? 0) > 0 || (input.putUrls?.length ?? 0) > 0;
-    const mirror = deps.mirrorAll === true || input.mirror === true || delivers;
-    const requirements = requirementsOf(input.workflow);
-    const job: HeldJob = {
-      queued: {
-        id: promptId,
-        caller: input.owner ?? input.clientId ?? '',
-        priority: input.priority ?? deps.defaultPriority,
-        enqueuedAt: submittedAt,
-        requirements,
-      },
-      workflow: input.workflow,
-      extraData: writeGatewayExtra({
-        clientId: input.clientId,
-        scenario: input.scenario,
-        submittedAt,
-        owner: input.owner,
-        mirror,
-        meta: input.meta,
-      }),
-      scenario: input.scenario ?? '(workflow)',
-      checkpoint: checkpointOf(requirements),
-    };
-    const record = (status: Partial<NewJob>): NewJob => ({
-      promptId,
-      clientId: input.clientId,
-      ...(input.owner !== undefined ? { owner: input.owner } : {}),
-      scenario: input.scenario,
-      submittedAt,
-      number: undefined,
-      ...(input.outputNodes?.length ? { outputNodes: input.outputNodes } : {}),
-      ...(mirror ? { mirror: true } : {}),
-      ...(input.convert ? { convert: input.convert } : {}),
-      ...(input.deliver?.length ? { deliver: input.deliver } : {}),
-      ...(input.putUrls?.length ? { putUrls: input.putUrls } : {}),
-      ...status,
+  async function accept(promptId: string, input: SubmitInput, inputs: readonly string[]): Promise<Submission> {
+    const { held: job, record } = acceptedJob(promptId, input, {
+      submittedAt: now(),
+      inputs,
+      mirrorAll: deps.mirrorAll === true,
+      defaultPriority: deps.defaultPriority,
     });
-
+    const requirements = job.queued.requirements;
     let options = await candidates(requirements);
     if (!options.some((option) => option.capable)) {
       const described = explain(requirements, active().flatMap((b) => (b.capabilities ? [{ name: b.name, capabilities: b.capabilities }] : [])));
@@ -230,7 +218,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     // Every capable backend is busy (or down but coming back): the job waits in the gateway's queue.
     held.set(promptId, job);
     const recorded = deps.tracker.record(record({ attempts: 0 }));
-    queue.enqueue(job.queued);
+    enqueue(job);
     pump();
     return { promptId, number: null, nodeErrors: {}, job: recorded, queuePosition: queue.position(promptId) ?? 1 };
   }
@@ -238,12 +226,20 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   /** Sends a job taken from the queue; on an unreachable backend it goes back in line, on a refusal it fails. */
   async function dispatchTaken(job: HeldJob, backend: Backend): Promise<void> {
     const id = job.queued.id;
+    if (shared.has(id) && deps.sharedQueue && !(await deps.sharedQueue.owns(id))) {
+      // This process stopped answering long enough for another to adopt the job: that one sends it, not this one.
+      await deps.slots.release(backend.name, id);
+      disown(id);
+      return;
+    }
     const attempts = (deps.tracker.get(id)?.attempts ?? 0) + 1;
     // Owned before the POST, so events of a prompt that starts at once are not taken for a stranger's.
     deps.tracker.update(id, { backend: backend.name, attempts });
     try {
       const answer = await send(job, backend);
       deps.tracker.update(id, { number: answer.number });
+      // Sent: from here its backend has it, and an adopter follows it there.
+      unshare(id);
       deps.log.info({ promptId: id, backend: backend.name, attempts }, 'job sent to backend');
     } catch (error) {
       await deps.slots.release(backend.name, id);
@@ -252,7 +248,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       deps.tracker.update(id, { backend: undefined, attempts: attempts - 1 });
       if (unreachable(error)) {
         backend.reportFailure(error);
-        queue.enqueue(job.queued);
+        enqueue(job);
         return;
       }
       const reason = isGatewayError(error) ? error.message : String(error);
@@ -302,8 +298,19 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       });
   }
 
+  function disown(promptId: string): boolean {
+    if (!held.has(promptId)) return false;
+    queue.remove(promptId);
+    shared.delete(promptId);
+    held.delete(promptId);
+    deps.holds?.release(promptId);
+    deps.log.warn({ promptId }, 'a job waiting here was adopted by another gateway process meanwhile; left to it');
+    return true;
+  }
+
   deps.tracker.onFinished((job) => {
     queue.remove(job.promptId);
+    unshare(job.promptId);
     const kept = held.get(job.promptId);
     held.delete(job.promptId);
     if (job.backend === undefined) return;
@@ -323,11 +330,21 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     requeue(promptId) {
       const job = held.get(promptId);
       if (!job || queue.get(promptId)) return false;
-      queue.enqueue(job.queued);
+      enqueue(job);
       pump();
       return true;
     },
     unqueue: (promptId) => queue.remove(promptId) !== undefined,
+    adopt(job) {
+      const id = job.queued.id;
+      if (held.has(id) || queue.get(id)) return false;
+      deps.holds?.hold(id, job.workflow);
+      held.set(id, job);
+      enqueue(job);
+      pump();
+      return true;
+    },
+    disown,
     pump,
   };
 }

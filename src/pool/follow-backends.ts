@@ -1,7 +1,9 @@
 // Following every backend's stream, for as long as it is in the pool: its events feed the one relay (only the
 // events of prompts it owns: after a failover the old backend's word no longer counts), its `execution_start`
 // marks the slot running, and it gets its own catch-up after a reconnect and its own watchdog over the jobs it
-// owns. Backends added by a reload are followed from then on; removed ones are let go.
+// owns. Backends added by a reload are followed from then on; removed ones are let go. A backend may have more
+// streams than its own: one under a dead gateway process's client id, for the prompts this process adopted from it
+// (attach(), src/pool/adopted-streams.ts); their events go the same way.
 import type { UpstreamEventMap, UpstreamEventType, UpstreamEvents } from '../comfy/events.js';
 import type { Logger } from '../log.js';
 import type { SlotStore } from '../backends/slots.js';
@@ -35,6 +37,8 @@ export interface Followers {
   check(): Promise<void>;
   /** Lets a backend that left the pool go. */
   unfollow(name: string): void;
+  /** Feeds another stream of that backend in like its own; the returned function detaches it. */
+  attach(name: string, events: UpstreamEvents): () => void;
   stop(): void;
 }
 
@@ -43,6 +47,8 @@ type AnyListener = (data: never, backend: string) => void;
 export function followBackends(deps: FollowDeps): Followers {
   const listeners = new Map<UpstreamEventType, Set<AnyListener>>();
   const followed = new Map<string, { watchdog: Watchdog; off: (() => void)[] }>();
+  /** Streams fed in besides the backends' own (attach). */
+  const attached = new Set<{ name: string; events: UpstreamEvents; off: (() => void)[] }>();
 
   /** An event of a prompt counts when the prompt is not (yet) recorded, or recorded as this backend's. */
   const owns = (backend: string, data: unknown): boolean => {
@@ -52,12 +58,17 @@ export function followBackends(deps: FollowDeps): Followers {
     return !job || job.backend === backend;
   };
 
-  function subscribe(backend: Backend, type: UpstreamEventType): () => void {
+  function subscribe(backend: { name: string; events: UpstreamEvents }, type: UpstreamEventType): () => void {
     return backend.events.on(type, (data) => {
       if (!owns(backend.name, data)) return;
       for (const listener of listeners.get(type) ?? []) listener(data as never, backend.name);
     });
   }
+
+  const markRunning = (name: string, events: UpstreamEvents): (() => void) =>
+    events.on('execution_start', (data) => {
+      if (owns(name, data)) void deps.slots.markRunning(name, data.prompt_id, Date.now());
+    });
 
   function follow(backend: Backend): void {
     const name = backend.name;
@@ -65,9 +76,7 @@ export function followBackends(deps: FollowDeps): Followers {
     const events: UpstreamEvents = backend.events;
     const off = [...listeners.keys()].map((type) => subscribe(backend, type));
     off.push(
-      backend.events.on('execution_start', (data) => {
-        if (owns(name, data)) void deps.slots.markRunning(name, data.prompt_id, Date.now());
-      }),
+      markRunning(name, events),
       catchUpAfterReconnect({ events, tracker: own, comfy: backend.client, replay: deps.replay, log: deps.log }),
       backend.onHealthChange((up) => deps.onHealth(backend, up)),
     );
@@ -104,6 +113,7 @@ export function followBackends(deps: FollowDeps): Followers {
         if (!set) {
           listeners.set(type, (set = new Set()));
           for (const backend of deps.pool.list()) followed.get(backend.name)?.off.push(subscribe(backend, type));
+          for (const stream of attached) stream.off.push(subscribe(stream, type));
         }
         set.add(listener as AnyListener);
         return () => set.delete(listener as AnyListener);
@@ -113,6 +123,15 @@ export function followBackends(deps: FollowDeps): Followers {
       await Promise.all([...followed.values()].map((entry) => entry.watchdog.check()));
     },
     unfollow,
+    attach(name, events) {
+      const stream = { name, events, off: [] as (() => void)[] };
+      stream.off.push(...[...listeners.keys()].map((type) => subscribe(stream, type)), markRunning(name, events));
+      attached.add(stream);
+      return () => {
+        if (!attached.delete(stream)) return;
+        for (const stop of stream.off) stop();
+      };
+    },
     stop() {
       offChange();
       for (const name of [...followed.keys()]) unfollow(name);

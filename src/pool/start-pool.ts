@@ -11,7 +11,8 @@ import type { GatewayMetrics } from '../metrics/metrics.js';
 import { resolveBackends, type BackendSpec } from '../backends/backend-config.js';
 import { createRunTimeEstimates } from '../backends/run-time-estimates.js';
 import { createMemorySlots, type SlotStore } from '../backends/slots.js';
-import type { SharedSlots } from '../store/types.js';
+import type { SharedQueue, SharedSlots } from '../store/types.js';
+import type { UpstreamEvents } from '../comfy/events.js';
 import { queuePosition as positionInQueue } from '../jobs/recover.js';
 import type { JobEvent } from '../jobs/job-event.js';
 import type { JobRecord, JobTracker } from '../jobs/tracker.js';
@@ -38,6 +39,8 @@ export interface GatewayPool {
   queuePosition(job: JobRecord): Promise<number | undefined>;
   /** Reads the files of the job an answer names from the backend that ran it (idempotent replays). */
   viewerFor(answer: object): Pick<ComfyClient, 'view'>;
+  /** Feeds another stream of a backend in like its own (a dead process's, adopted); returns the detach. */
+  attach(backend: string, events: UpstreamEvents): () => void;
   /** Starts replaying history through the relay; returns the watchdogs of every backend as one. */
   follow(deps: { replay(event: JobEvent): void }): Watchdog;
   /** Stops (true) or resumes (false) new work to a backend; false when there is no such backend. */
@@ -57,6 +60,8 @@ export interface StartPoolDeps {
   holds?: DispatcherDeps['holds'];
   /** Slots counted with every other gateway process (the Redis store); else this process counts its own. */
   sharedSlots?: SharedSlots;
+  /** Where jobs waiting in this process's queue are kept for an adopter (the Redis store). */
+  sharedQueue?: SharedQueue;
 }
 
 export async function startPool(deps: StartPoolDeps): Promise<GatewayPool> {
@@ -95,6 +100,7 @@ export async function startPool(deps: StartPoolDeps): Promise<GatewayPool> {
     log,
     ...(deps.beforeSend ? { beforeSend: deps.beforeSend } : {}),
     ...(deps.holds ? { holds: deps.holds } : {}),
+    ...(deps.sharedQueue ? { sharedQueue: deps.sharedQueue } : {}),
     ...(poolMetrics ? { hooks: { dispatched: (name: string, ms: number) => poolMetrics.dispatched(name, ms / 1000) } } : {}),
   });
   // A slot another process frees is not announced here: while jobs wait in this process's queue, look again.
@@ -173,6 +179,7 @@ export async function startPool(deps: StartPoolDeps): Promise<GatewayPool> {
       const backend = typeof promptId === 'string' ? tracker.get(promptId)?.backend : undefined;
       return { view: (file: ViewFile, signal?: AbortSignal) => client.view({ ...file, backend }, signal) };
     },
+    attach: (name, events) => followers.attach(name, events),
     follow(wiring) {
       replay = wiring.replay;
       return {

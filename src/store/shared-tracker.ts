@@ -9,7 +9,7 @@
 // With the memory store none exists and the gateway uses its tracker as it always did.
 import type { JobEvent } from '../jobs/job-event.js';
 import { trackedJobs, type JobSource } from '../jobs/job-source.js';
-import { CANCELLED_EVENT, isFinished, type CancelReason, type JobListener, type JobStatus, type JobTracker } from '../jobs/tracker.js';
+import { CANCELLED_EVENT, type CancelReason, type JobListener, type JobStatus, type JobTracker } from '../jobs/tracker.js';
 import type { SharedJobs } from './types.js';
 
 export interface SharedTracker {
@@ -20,8 +20,8 @@ export interface SharedTracker {
   listed: JobSource;
 }
 
-/** `lostReason`: the error of a job that was still in a dead process's own queue (in the configured language). */
-export function shareTracker(tracker: JobTracker, shared: SharedJobs, lostReason: string): SharedTracker {
+/** What this process does with a dead process's jobs is src/pool/adopt-jobs.ts: they join the writer's side. */
+export function shareTracker(tracker: JobTracker, shared: SharedJobs): SharedTracker {
   // Methods replaced on a delegate, not spread over it: a spread would read `size` once instead of following it.
   const writer: JobTracker = Object.assign(delegate(tracker), {
     record(job: Parameters<JobTracker['record']>[0]) {
@@ -64,21 +64,6 @@ export function shareTracker(tracker: JobTracker, shared: SharedJobs, lostReason
         offShared();
       };
     },
-  });
-  // A dead process's open jobs become this process's: recorded as recovered, so the watchdog of their backend polls
-  // ComfyUI for them (their events went to the dead process's socket) and their end reaches every process. A job
-  // still in the dead process's own queue was never sent anywhere and its workflow died with it: it fails with a
-  // reason, so nobody following it waits for ever (docs/scaling.md).
-  shared.adoptWith((jobs) => {
-    for (const job of jobs) {
-      if (isFinished(job.status) || tracker.get(job.promptId)) continue;
-      writer.record({ ...job, recovered: true });
-      if (job.backend !== undefined) continue;
-      writer.apply(job.promptId, {
-        type: 'execution_error',
-        data: { prompt_id: job.promptId, node_id: null, node_type: null, exception_type: 'gateway_lost', exception_message: lostReason },
-      });
-    }
   });
   const own = trackedJobs(tracker);
   const listed: JobSource = {

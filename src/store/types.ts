@@ -2,13 +2,14 @@
 // Two implementations: memory (src/store/memory.ts, the default, one process, nothing to install) and redis
 // (src/store/redis/, every gateway process on one Redis). The same contract suite runs against both
 // (test/unit/store/contract.test.ts). Job records and their events are shared by the Redis store only (SharedJobs):
-// with one process there is nobody to share them with; likewise backend slots (SharedSlots). The gateway queue joins
-// later.
+// with one process there is nobody to share them with; likewise backend slots (SharedSlots) and what the jobs waiting
+// in a process's gateway queue need to be sent (SharedQueue), which the process that adopts a dead one's jobs reads.
 import type { SlotStore } from '../backends/slots.js';
 import type { StoredAnswer } from '../http/idempotency-store.js';
 import type { JobEvent } from '../jobs/job-event.js';
 import type { RecentJobs } from '../jobs/job-source.js';
 import type { JobListener, JobRecord } from '../jobs/tracker.js';
+import type { HeldJob } from '../pool/held-job.js';
 import type { MaybePromise } from './maybe.js';
 
 /** Who holds an Idempotency-Key scope: its fingerprint, the holder's claim token, and the answer once there is one. */
@@ -151,10 +152,19 @@ export interface SharedJobs {
   recent(owner: string | undefined, offset: number, count: number): Promise<RecentJobs>;
   /**
    * Watches the other processes: the open jobs of one that stopped answering are handed to `adopt`, in exactly one
-   * process, which becomes their writer. Stopped by close().
+   * process, which becomes their writer. `adopted` hears the ids of this process's own jobs another process took
+   * over while this one did not answer (it was frozen and came back). Stopped by close().
    */
-  adoptWith(adopt: (jobs: JobRecord[]) => void): void;
+  adoptWith(adopt: (orphans: Orphans) => void, adopted?: (promptIds: string[]) => void): void;
   close(): Promise<void>;
+}
+
+/** What a process that stopped answering left: its open jobs, and the client id its backend streams were under. */
+export interface Orphans {
+  process: string;
+  /** The dead process's upstream client id (ComfyUI sends its prompts' events to a socket under it). */
+  upstreamClientId: string | undefined;
+  jobs: JobRecord[];
 }
 
 export interface SharedJobsOptions {
@@ -164,6 +174,33 @@ export interface SharedJobsOptions {
   maxJobs?: number;
   /** How many recent jobs the list index keeps, of all and of each owner (LISTED_JOBS). */
   listed?: number;
+  /** This process's upstream client id, kept beside its liveness so its adopter can take its streams over. */
+  upstreamClientId?: string;
+}
+
+/**
+ * The jobs waiting in a process's gateway queue, as its dispatcher holds them (never sent to a backend): written
+ * by the process that holds the job (its one writer) when the job is queued, deleted when it is sent or ends, so
+ * the process that adopts a dead one's jobs can queue them again instead of losing them. Each names its holder;
+ * adoption makes the adopter the holder in the same step that hands the jobs out, so a process that was only frozen
+ * finds, before sending a job, that it is no longer its own (owns()).
+ */
+export interface SharedQueue {
+  /** The job waits in this process's queue: kept (for the job ttl) until release(). */
+  hold(job: HeldJob): void;
+  /** Sent or ended: gone. */
+  release(promptId: string): void;
+  /** The held jobs among these ids (a dead process's, to adopt); missing ones are left out. */
+  read(promptIds: readonly string[]): Promise<Map<string, HeldJob>>;
+  /** False once another process adopted the job; true while this process holds it (or nobody can say). */
+  owns(promptId: string): Promise<boolean>;
+}
+
+export interface SharedQueueOptions {
+  /** How long a waiting job's payload stays in Redis after it was written. */
+  ttlMs: number;
+  /** This process's name as a holder: its upstream client id (what adoption hands out too). */
+  holder: string;
 }
 
 /** Backend slots counted across every process, under leases this process renews while it holds them. */
@@ -187,6 +224,8 @@ export interface StateStore {
   jobs?(options: SharedJobsOptions): SharedJobs;
   /** Backend slots shared with other processes; absent with the memory store. */
   slots?(): SharedSlots;
+  /** The gateway queue's waiting jobs, readable by another process; absent with the memory store. */
+  queue?(options: SharedQueueOptions): SharedQueue;
   /** Ends the connection (Redis); nothing for memory. */
   close(): Promise<void>;
 }

@@ -1,7 +1,8 @@
 // kill -9 of the gateway process that submitted a running job: another process adopts the job (its liveness key
 // expired), catches up from ComfyUI, and the job ends for everyone who follows it through the survivor (job
 // document, an SSE stream opened before the kill, the caller's WebSocket). The job is held running by the
-// simulator's run time until it is interrupted through the survivor, so nothing here waits on time.
+// simulator's run time until it is interrupted through the survivor, so nothing here waits on time. Jobs waiting in
+// the killed process's own queue, and progress heard live after the kill: scale-adopt-queue.test.ts.
 import { startSimulator, type Simulator } from 'comfyui-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
@@ -72,70 +73,6 @@ describe.runIf(enabled)('a process killed with a job running', { timeout: 90_000
     } finally {
       sim.faults.runMs = null;
       await socket.close();
-    }
-  });
-});
-
-describe.runIf(enabled)('a process killed with a job in its own queue', { timeout: 90_000 }, () => {
-  let sim: Simulator;
-  let a: GatewayProcess;
-  let b: GatewayProcess;
-  const prefix = randomPrefix();
-
-  beforeAll(async () => {
-    sim = await startSimulator({ port: 0, host: '127.0.0.1' });
-    const config = {
-      // One slot: the second job waits in the gateway's queue of the process it was submitted to.
-      comfyui: { backends: [{ name: 'only', url: sim.url, slots: 1, weight: 1, labels: [] }] },
-      store: { kind: 'redis', url: testRedisUrl, key_prefix: prefix, command_timeout_ms: 2_000 },
-      jobs: { poll_interval_ms: 200 },
-      locale: 'en',
-    };
-    [a, b] = await Promise.all([spawnGateway(config), spawnGateway(config)]);
-  }, 60_000);
-  afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await sim?.close();
-    await dropKeys(prefix);
-  });
-
-  it('fails that job with a reason the caller can act on, on the survivor', async () => {
-    sim.faults.runMs = 600_000;
-    try {
-      const submit = async (color: number) => {
-        const response = await fetch(`${a.url}/api/v1/workflows/submit`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ workflow: emptyImageWorkflow('adopt-queued', color) }),
-        });
-        return ((await response.json()) as { data: { prompt_id: string; status?: string } }).data;
-      };
-      const running = await submit(31);
-      const waiting = await submit(32);
-      expect(waiting.status).toBe('queued');
-      const events = await fetch(`${b.url}/api/v1/jobs/${waiting.prompt_id}/events`);
-      expect(events.status).toBe(200);
-
-      process.kill(a.pid, 'SIGKILL');
-      const text = await events.text();
-      const end = text.slice(text.lastIndexOf('event: end'));
-      expect(end).toContain('"status":"failed"');
-      expect(end).toContain('submit it again');
-      // The job that was running is adopted too; stopping it through the survivor ends it there.
-      await waitFor('B to know the running job as its own', async () => {
-        const stopped = await fetch(`${b.url}/api/v1/workflows/interrupt`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ prompt_id: running.prompt_id }),
-        });
-        return stopped.status === 200;
-      }, 20_000);
-      await waitFor('the running job to end on B', async () => {
-        const job = (await fetch(`${b.url}/api/v1/jobs/${running.prompt_id}`).then((r) => r.json())) as { data: { status: string } };
-        return job.data.status === 'interrupted';
-      }, 20_000);
-    } finally {
-      sim.faults.runMs = null;
     }
   });
 });

@@ -149,9 +149,18 @@ export function redisJobs(connection: RedisConnection, prefix: string, options: 
       const found = reply.filter((text): text is string => text !== null).map((text) => JSON.parse(text) as JobRecord);
       return { jobs: found, more: reply.length === count };
     },
-    adoptWith(adopt) {
+    adoptWith(adopt, adopted) {
       stopAdoption();
-      stopAdoption = startAdoption({ connection, prefix, self, adopt, log });
+      stopAdoption = startAdoption({
+        connection,
+        prefix,
+        self,
+        adopt,
+        ...(adopted ? { adopted } : {}),
+        takenTtlMs: options.ttlMs,
+        log,
+        ...(options.upstreamClientId !== undefined ? { upstreamClientId: options.upstreamClientId } : {}),
+      });
     },
     async close() {
       stopAdoption();

@@ -7,6 +7,7 @@ import { redisAnswers } from './idempotency.js';
 import { redisJobs } from './jobs.js';
 import { redisNonces } from './nonces.js';
 import { redisOutbox } from './outbox.js';
+import { redisQueue } from './queue.js';
 import { redisRateLimiter } from './rate-limit.js';
 import { redisSlots } from './slots.js';
 
@@ -34,6 +35,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     outbox: () => redisOutbox(connection, prefix),
     jobs: (settings) => redisJobs(connection, prefix, settings, options.log),
     slots: () => redisSlots(connection, prefix, options.log),
+    queue: (settings) => redisQueue(connection, prefix, settings),
     close: () => connection.close(),
   };
 }

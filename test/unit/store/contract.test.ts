@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdempotency } from '../../../src/http/idempotency.js';
 import { createMemoryStore } from '../../../src/store/memory.js';
 import { createRedisStore } from '../../../src/store/redis/store.js';
+import type { HeldJob } from '../../../src/pool/held-job.js';
 import type { StateStore } from '../../../src/store/types.js';
 import { dropKeys, randomPrefix, redisAvailable, testRedisUrl } from '../../helpers/redis.js';
 import { waitFor } from '../../helpers/wait.js';
@@ -269,6 +270,49 @@ describe.each(kinds)('state store contract: %s', (kind) => {
       expect(next?.item).toMatchObject({ attempts: 1, lastStatus: 500 });
       await b.finish(next!);
       expect((await a.claim(t0 + 1_000_000, 1_000, 10)).some((entry) => entry.item.id === id)).toBe(false);
+    });
+  });
+
+  describe('the gateway queue', () => {
+    const held = (id: string): HeldJob => ({
+      queued: { id, caller: 'alice', priority: 3, enqueuedAt: 1_234, requirements: { classTypes: ['EmptyImage'], values: [] } },
+      workflow: { '1': { class_type: 'EmptyImage', inputs: { width: 8 } } },
+      extraData: { gateway: { client_id: 'c' } },
+      scenario: 'invert',
+      checkpoint: undefined,
+      inputs: ['a.png'],
+    });
+
+    test('memory shares no queue (one process has nobody to hand it to); redis hands a held job to another process', async () => {
+      if (kind === 'memory') {
+        expect((await open()).queue).toBeUndefined();
+        return;
+      }
+      const a = (await open()).queue!({ ttlMs: 60_000, holder: 'gateway-a' });
+      const b = (await open()).queue!({ ttlMs: 60_000, holder: 'gateway-b' });
+      const [kept, sent, other] = [fresh('kept'), fresh('sent'), fresh('other')];
+      a.hold(held(kept));
+      a.hold(held(sent));
+      a.release(sent);
+      // The writes are not awaited: the writer's commands run in order, and the reader asks after them.
+      await waitFor('the held job to be readable by another process', async () => (await b.read([kept])).has(kept));
+      const found = await b.read([kept, sent, other]);
+      expect([...found.keys()]).toEqual([kept]);
+      // undefined is not JSON: a job without a checkpoint comes back without the key, which reads the same.
+      const { checkpoint: _checkpoint, ...rest } = held(kept);
+      expect(found.get(kept)).toEqual(rest);
+      expect(await b.read([])).toEqual(new Map());
+      // Its holder is the process that wrote it; a job nobody holds (sent, ended, expired) is nobody's to refuse.
+      expect([await a.owns(kept), await b.owns(kept), await b.owns(other)]).toEqual([true, false, true]);
+    });
+
+    test('redis: a held job expires with the job ttl', async () => {
+      if (kind === 'memory') return;
+      const [a, b] = await pair((store) => store.queue!({ ttlMs: 1_000, holder: 'gateway-a' }));
+      const id = fresh('expiring');
+      a.hold(held(id));
+      await waitFor('the held job to be there', async () => (await b.read([id])).has(id));
+      await waitFor('the held job to expire', async () => !(await b.read([id])).has(id));
     });
   });
 });
