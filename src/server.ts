@@ -386,6 +386,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       replay: relay.receive,
       dispatcher: pool.dispatcher,
       pool: pool.backends,
+      slots: pool.slots,
       streams: adoptedStreams,
       missingInputs: (names) => inputs.missing(names),
       reasons: {

@@ -30,6 +30,11 @@ export interface SlotStore {
   forget(backend: string): Promise<boolean>;
   /** Takes a slot for the job if one is free and the backend is not draining; atomic in every implementation. */
   tryAcquire(backend: string, lease: { jobId: string; scenario: string; at: number }): Promise<boolean>;
+  /**
+   * Holds the slot of a job this process took over from one that died: the job is on the backend already, so its
+   * lease is kept (renewed from here), or taken again if it lapsed, even past the slot count (it does occupy one).
+   */
+  keep(backend: string, lease: { jobId: string; scenario: string; at: number }): Promise<void>;
   markRunning(backend: string, jobId: string, at: number): Promise<void>;
   /** Frees the job's slot; the lease it held, or undefined when it held none. */
   release(backend: string, jobId: string): Promise<Lease | undefined>;
@@ -79,6 +84,10 @@ export function createMemorySlots(): SlotStore {
       if (!entry || entry.draining || entry.leases.has(jobId) || entry.leases.size >= entry.slots) return false;
       entry.leases.set(jobId, { jobId, backend, scenario, state: 'waiting', acquiredAt: at });
       return true;
+    },
+    async keep(backend, { jobId, scenario, at }) {
+      const entry = backends.get(backend);
+      if (entry && !entry.leases.has(jobId)) entry.leases.set(jobId, { jobId, backend, scenario, state: 'waiting', acquiredAt: at });
     },
     async markRunning(backend, jobId, at) {
       const lease = backends.get(backend)?.leases.get(jobId);

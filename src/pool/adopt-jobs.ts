@@ -18,6 +18,7 @@ import type { AdoptedStreams } from './adopted-streams.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { HeldJob } from './held-job.js';
 import type { Pool } from './pool.js';
+import type { SlotStore } from '../backends/slots.js';
 
 export interface AdoptJobsDeps {
   shared: Pick<SharedJobs, 'adoptWith'>;
@@ -28,6 +29,8 @@ export interface AdoptJobsDeps {
   replay(event: JobEvent): void;
   dispatcher: Pick<Dispatcher, 'adopt' | 'disown'>;
   pool: Pick<Pool, 'get'>;
+  /** The slots of the jobs followed where they are become this process's to renew and release. */
+  slots: Pick<SlotStore, 'keep'>;
   streams: Pick<AdoptedStreams, 'follow'>;
   /** The input images among these that this process's input store does not have. */
   missingInputs(names: readonly string[]): Promise<string[]>;
@@ -100,6 +103,10 @@ export function adoptJobs(deps: AdoptJobsDeps): void {
         const sentUnder = job.sentUnder ?? orphans.upstreamClientId;
         tracker.record({ ...job, recovered: true, ...(sentUnder !== undefined ? { sentUnder } : {}) });
         if (sentUnder !== undefined) follow(sentUnder, job.backend, job.promptId);
+        // Its lease would lapse with the dead process's renewals, letting the backend be sent more than its slots.
+        await deps.slots
+          .keep(job.backend, { jobId: job.promptId, scenario: job.scenario ?? '(workflow)', at: Date.now() })
+          .catch((error: unknown) => log.warn({ err: error, promptId: job.promptId }, 'could not keep an adopted job\'s slot'));
         counts.followed += 1;
       } else if (held && (await requeue(job, held))) {
         counts.queued += 1;

@@ -28,6 +28,14 @@ redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
 return 1
 `);
 
+// KEYS leases, details. ARGV job id, lease JSON, lease ms: a lease held or not, this one holds it now (no count:
+// the job already runs on the backend; its details are kept if they are there).
+const keepScript = defineScript('gatewaySlotKeep', 2, `${NOW}
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
+redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
+return 1
+`);
+
 // KEYS settings, leases, details → {draining, lease JSON…}; expired leases are dropped first.
 const usageScript = defineScript('gatewaySlotUsage', 3, `${NOW}${EXPIRE}
 local out = {redis.call('HGET', KEYS[1], 'draining') or '0'}
@@ -110,6 +118,13 @@ export function redisSlots(connection: RedisConnection, prefix: string, log: Log
       if (taken !== 1) return false;
       heldOn(backend).add(jobId);
       return true;
+    },
+    async keep(backend, { jobId, scenario, at }) {
+      if (!known.has(backend)) return;
+      const [, leases, details] = keys(backend);
+      const lease: Lease = { jobId, backend, scenario, state: 'waiting', acquiredAt: at };
+      await connection.run((client) => keepScript(client, [leases, details], [jobId, JSON.stringify(lease), leaseMs]));
+      heldOn(backend).add(jobId);
     },
     async markRunning(backend, jobId, at) {
       const [, , details] = keys(backend);

@@ -76,3 +76,56 @@ describe.runIf(enabled)('redis slots', () => {
     expect(await other.tryAcquire('cpu', lease('steal'))).toBe(false);
   });
 });
+
+describe.runIf(enabled)('redis slots kept by an adopter', () => {
+  const prefix = randomPrefix();
+  afterAll(() => dropKeys(prefix));
+
+  it('the adopter renews a dead holder\'s lease, past its life, and its release frees the slot', async () => {
+    const connections = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const connection = createRedisConnection({ url: testRedisUrl, commandTimeoutMs: 2_000, log });
+        await connection.ready(2_000);
+        return connection;
+      }),
+    );
+    const [dead, adopter, other] = connections.map((connection) => redisSlots(connection, prefix, log, LEASE_MS));
+    try {
+      for (const slots of [dead!, adopter!, other!]) await slots.configure('gpu', 1);
+      const leaseOf = (jobId: string) => ({ jobId, scenario: 's', at: Date.now() });
+      expect(await dead!.tryAcquire('gpu', leaseOf('running'))).toBe(true);
+      await dead!.markRunning('gpu', 'running', 7);
+      dead!.stop();
+      await adopter!.keep('gpu', leaseOf('running'));
+      // Three lease lives later the slot is still taken: the adopter renews it, and its details stayed.
+      const until = Date.now() + 3 * LEASE_MS;
+      while (Date.now() < until) {
+        expect(await other!.tryAcquire('gpu', leaseOf('intruder'))).toBe(false);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect((await other!.usage('gpu'))?.leases).toMatchObject([{ jobId: 'running', state: 'running', startedAt: 7 }]);
+      await adopter!.release('gpu', 'running');
+      expect(await other!.tryAcquire('gpu', leaseOf('next'))).toBe(true);
+    } finally {
+      for (const slots of [dead!, adopter!, other!]) slots.stop();
+      await Promise.all(connections.map((connection) => connection.close()));
+    }
+  });
+
+  it('a lapsed lease is taken again, even past the slot count: the job is on the backend', async () => {
+    const connection = createRedisConnection({ url: testRedisUrl, commandTimeoutMs: 2_000, log });
+    await connection.ready(2_000);
+    const slots = redisSlots(connection, prefix, log, LEASE_MS);
+    try {
+      await slots.configure('cpu', 1);
+      expect(await slots.tryAcquire('cpu', { jobId: 'new', scenario: 's', at: 1 })).toBe(true);
+      await slots.keep('cpu', { jobId: 'adopted', scenario: 's', at: 2 });
+      const usage = await slots.usage('cpu');
+      expect(usage?.leases.map((lease) => lease.jobId).sort()).toEqual(['adopted', 'new']);
+      expect(usage?.free).toBe(0);
+    } finally {
+      slots.stop();
+      await connection.close();
+    }
+  });
+});
