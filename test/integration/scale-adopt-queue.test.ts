@@ -117,7 +117,8 @@ describe.runIf(enabled)('a process killed with jobs running and waiting in its o
       );
       expect(live.at(-1)?.data?.value).toBeGreaterThan(valueAtKill);
       const liveAfterMs = Date.now() - killedAt;
-      expect(b.lines.some((line) => line.includes('following adopted jobs live'))).toBe(true);
+      // Log lines reach stdout in batches: the line may come a little after the event it tells of.
+      await waitFor('B to log that it follows A\'s jobs live', () => b.lines.some((line) => line.includes('following adopted jobs live')));
       sim.faults.stepMs = 0;
 
       const ids = [running, ...waiting.map((job) => job.prompt_id), later.prompt_id];
