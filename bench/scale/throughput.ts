@@ -1,0 +1,104 @@
+// Part "throughput" of the scale case: 1, 2 and 3 gateway processes on one Redis in front of the same pool of
+// simulators (separate processes, jobs of a fixed --run-ms, many slots each, so the servers are never what limits).
+// The load generator keeps CONCURRENCY sync jobs (`POST /api/v1/workflows/submit?wait=true`) in flight and sends each
+// to the next gateway in turn, as a round-robin load balancer would. A job counts when its answer (the ended job)
+// arrives; jobs/s over the measured window, after a warm-up, and the ratio to one process.
+import { Agent, request } from 'undici';
+import { startSimProcess, type SimChild } from '../child-process.js';
+import { round, summarize, type BenchRow } from '../lib.js';
+import { CASE, benchPrefix, dropPrefix, startGateways, tinyWorkflow } from './shared.js';
+
+const SIMS = 4;
+/** Each simulator runs one prompt at a time: 4 × 1000/RUN_MS = 800 jobs/s, well above what the gateways reach here. */
+const RUN_MS = 5;
+/** Per backend, shared by all processes in Redis: 64 in all, twice the jobs in flight, so no job waits for a slot. */
+const SLOTS = 16;
+const CONCURRENCY = 32;
+const WARM_UP_MS = 2_000;
+
+interface Load {
+  done: number;
+  failed: number;
+  latencies: number[];
+  firstFailure?: string;
+}
+
+/** CONCURRENCY loops of sync jobs, round-robin over the gateways, for warm-up + `seconds`; counts the measured window. */
+async function drive(urls: string[], seconds: number, colorBase: number): Promise<Load> {
+  const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 30_000 });
+  const load: Load = { done: 0, failed: 0, latencies: [] };
+  const started = performance.now();
+  const from = started + WARM_UP_MS;
+  const until = from + seconds * 1000;
+  let next = 0;
+  const loop = async (): Promise<void> => {
+    while (performance.now() < until) {
+      const index = next++;
+      const url = urls[index % urls.length] as string;
+      const sent = performance.now();
+      try {
+        const response = await request(`${url}/api/v1/workflows/submit?wait=true`, {
+          method: 'POST',
+          dispatcher: agent,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ workflow: tinyWorkflow(colorBase + index) }),
+        });
+        const text = await response.body.text();
+        const status = (JSON.parse(text) as { data?: { status?: string } }).data?.status;
+        if (response.statusCode !== 200 || status !== 'succeeded') throw new Error(`HTTP ${response.statusCode}: ${text.slice(0, 300)}`);
+        const at = performance.now();
+        if (sent >= from && at <= until) {
+          load.done++;
+          load.latencies.push(at - sent);
+        }
+      } catch (error) {
+        load.failed++;
+        load.firstFailure ??= (error as Error).message;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, loop));
+  await agent.close();
+  return load;
+}
+
+export async function throughput(seconds: number): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const sims: SimChild[] = [];
+  try {
+    for (let i = 0; i < SIMS; i++) sims.push(await startSimProcess({ runMs: RUN_MS }));
+    const urls = sims.map((sim) => sim.url);
+    let one = Number.NaN;
+    for (const count of [1, 2, 3]) {
+      const prefix = benchPrefix();
+      const gateways = await startGateways(count, prefix, {
+        comfyUrl: urls[0] as string,
+        comfyUrls: urls,
+        slots: SLOTS,
+        extraYaml: 'log: { access: false }',
+      });
+      try {
+        const load = await drive(gateways.map((gateway) => gateway.url), seconds, count * 1_000_000);
+        const perSecond = load.done / seconds;
+        if (count === 1) one = perSecond;
+        const latency = summarize(load.latencies);
+        const at = `${count} process${count > 1 ? 'es' : ''}`;
+        rows.push(
+          { case: CASE, metric: `throughput, ${at}: jobs/s`, value: round(perSecond, 1), unit: 'jobs/s' },
+          { case: CASE, metric: `throughput, ${at}: job p50 / p99 (submit → answer)`, value: round(latency.p50, 1), unit: `ms / ${round(latency.p99, 1)} ms` },
+          { case: CASE, metric: `throughput, ${at}: ratio to one process`, value: round(perSecond / one, 2), unit: 'ratio' },
+        );
+        if (load.failed) {
+          rows.push({ case: CASE, metric: `throughput, ${at}: failed jobs`, value: load.failed, unit: 'jobs' });
+          console.error(`  throughput, ${at}: first failure: ${load.firstFailure ?? '?'}`);
+        }
+      } finally {
+        await Promise.allSettled(gateways.map((gateway) => gateway.stop()));
+        await dropPrefix(prefix);
+      }
+    }
+  } finally {
+    await Promise.allSettled(sims.map((sim) => sim.stop()));
+  }
+  return rows;
+}
