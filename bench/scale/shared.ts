@@ -56,13 +56,13 @@ export interface BusMessage {
   event?: { type: string };
 }
 
-/** Listens to `<prefix>job-events`; every message is handed over with the time it arrived here. */
-export async function listenToBus(prefix: string, onMessage: (message: BusMessage, at: number) => void): Promise<() => void> {
+/** Listens to `<prefix>job-events`; every message is handed over with the time it arrived here and its length. */
+export async function listenToBus(prefix: string, onMessage: (message: BusMessage, at: number, bytes: number) => void): Promise<() => void> {
   const subscriber = new Redis(benchRedisUrl());
   subscriber.on('message', (_channel: string, text: string) => {
     const at = performance.now();
     try {
-      onMessage(JSON.parse(text) as BusMessage, at);
+      onMessage(JSON.parse(text) as BusMessage, at, Buffer.byteLength(text));
     } catch {
       // not a job message
     }

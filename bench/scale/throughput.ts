@@ -2,11 +2,13 @@
 // simulators (separate processes, jobs of a fixed --run-ms, many slots each, so the servers are never what limits).
 // The load generator keeps CONCURRENCY sync jobs (`POST /api/v1/workflows/submit?wait=true`) in flight and sends each
 // to the next gateway in turn, as a round-robin load balancer would. A job counts when its answer (the ended job)
-// arrives; jobs/s over the measured window, after a warm-up, and the ratio to one process.
+// arrives; jobs/s over the measured window, after a warm-up, and the ratio to one process. The CPU time the gateway
+// processes and the simulators used over the whole run, per job answered, says where the machine's two cores went;
+// the messages on the job-event channel per job (every process reads every one of them) say what grows with N.
 import { Agent, request } from 'undici';
-import { startSimProcess, type SimChild } from '../child-process.js';
+import { cpuMsOf, startSimProcess, type SimChild } from '../child-process.js';
 import { round, summarize, type BenchRow } from '../lib.js';
-import { CASE, benchPrefix, dropPrefix, startGateways, tinyWorkflow } from './shared.js';
+import { CASE, benchPrefix, dropPrefix, listenToBus, startGateways, tinyWorkflow } from './shared.js';
 
 const SIMS = 4;
 /** Each simulator runs one prompt at a time: 4 × 1000/RUN_MS = 800 jobs/s, well above what the gateways reach here. */
@@ -18,6 +20,8 @@ const WARM_UP_MS = 2_000;
 
 interface Load {
   done: number;
+  /** Every job answered, warm-up included: what the CPU time is divided by. */
+  all: number;
   failed: number;
   latencies: number[];
   firstFailure?: string;
@@ -26,7 +30,7 @@ interface Load {
 /** CONCURRENCY loops of sync jobs, round-robin over the gateways, for warm-up + `seconds`; counts the measured window. */
 async function drive(urls: string[], seconds: number, colorBase: number): Promise<Load> {
   const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 30_000 });
-  const load: Load = { done: 0, failed: 0, latencies: [] };
+  const load: Load = { done: 0, all: 0, failed: 0, latencies: [] };
   const started = performance.now();
   const from = started + WARM_UP_MS;
   const until = from + seconds * 1000;
@@ -47,6 +51,7 @@ async function drive(urls: string[], seconds: number, colorBase: number): Promis
         const status = (JSON.parse(text) as { data?: { status?: string } }).data?.status;
         if (response.statusCode !== 200 || status !== 'succeeded') throw new Error(`HTTP ${response.statusCode}: ${text.slice(0, 300)}`);
         const at = performance.now();
+        load.all++;
         if (sent >= from && at <= until) {
           load.done++;
           load.latencies.push(at - sent);
@@ -78,7 +83,18 @@ export async function throughput(seconds: number): Promise<BenchRow[]> {
         extraYaml: 'log: { access: false }',
       });
       try {
+        const bus = { messages: 0, bytes: 0 };
+        const stopListening = await listenToBus(prefix, (_message, _at, bytes) => {
+          bus.messages++;
+          bus.bytes += bytes;
+        });
+        const pids = { gateways: gateways.map((gateway) => gateway.pid), sims: sims.map((sim) => sim.pid) };
+        const cpu = async (which: number[]) => (await Promise.all(which.map(cpuMsOf))).reduce((a, b) => a + b, 0);
+        const before = { gateways: await cpu(pids.gateways), sims: await cpu(pids.sims) };
         const load = await drive(gateways.map((gateway) => gateway.url), seconds, count * 1_000_000);
+        const gatewayCpu = (await cpu(pids.gateways)) - before.gateways;
+        const simCpu = (await cpu(pids.sims)) - before.sims;
+        stopListening();
         const perSecond = load.done / seconds;
         if (count === 1) one = perSecond;
         const latency = summarize(load.latencies);
@@ -87,6 +103,11 @@ export async function throughput(seconds: number): Promise<BenchRow[]> {
           { case: CASE, metric: `throughput, ${at}: jobs/s`, value: round(perSecond, 1), unit: 'jobs/s' },
           { case: CASE, metric: `throughput, ${at}: job p50 / p99 (submit → answer)`, value: round(latency.p50, 1), unit: `ms / ${round(latency.p99, 1)} ms` },
           { case: CASE, metric: `throughput, ${at}: ratio to one process`, value: round(perSecond / one, 2), unit: 'ratio' },
+          { case: CASE, metric: `throughput, ${at}: CPU per job, gateways / simulators`, value: round(gatewayCpu / load.all, 2), unit: `ms / ${round(simCpu / load.all, 2)} ms` },
+          {
+            case: CASE, metric: `throughput, ${at}: job-event messages per job (mean size)`, value: round(bus.messages / load.all, 1),
+            unit: `messages (${Math.round(bus.bytes / Math.max(1, bus.messages))} B)`,
+          },
         );
         if (load.failed) {
           rows.push({ case: CASE, metric: `throughput, ${at}: failed jobs`, value: load.failed, unit: 'jobs' });
