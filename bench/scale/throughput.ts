@@ -67,55 +67,75 @@ async function drive(urls: string[], seconds: number, colorBase: number): Promis
   return load;
 }
 
+interface Run {
+  load: Load;
+  /** CPU time over the run, ms: all gateway processes, all simulators. */
+  gatewayCpu: number;
+  simCpu: number;
+  bus: { messages: number; bytes: number };
+}
+
+async function runWith(count: number, sims: SimChild[], seconds: number, colorBase: number): Promise<Run> {
+  const urls = sims.map((sim) => sim.url);
+  const prefix = benchPrefix();
+  const gateways = await startGateways(count, prefix, { comfyUrl: urls[0] as string, comfyUrls: urls, slots: SLOTS, extraYaml: 'log: { access: false }' });
+  try {
+    const bus = { messages: 0, bytes: 0 };
+    const stopListening = await listenToBus(prefix, (_message, _at, bytes) => {
+      bus.messages++;
+      bus.bytes += bytes;
+    });
+    const cpu = async (pids: number[]) => (await Promise.all(pids.map(cpuMsOf))).reduce((a, b) => a + b, 0);
+    const pids = { gateways: gateways.map((gateway) => gateway.pid), sims: sims.map((sim) => sim.pid) };
+    const before = { gateways: await cpu(pids.gateways), sims: await cpu(pids.sims) };
+    const load = await drive(gateways.map((gateway) => gateway.url), seconds, colorBase);
+    const gatewayCpu = (await cpu(pids.gateways)) - before.gateways;
+    const simCpu = (await cpu(pids.sims)) - before.sims;
+    stopListening();
+    return { load, gatewayCpu, simCpu, bus };
+  } finally {
+    await Promise.allSettled(gateways.map((gateway) => gateway.stop()));
+    await dropPrefix(prefix);
+  }
+}
+
+/**
+ * SCALE_ROUNDS rounds (default 2) of 1, 2, 3 processes, interleaved, the best run of each count kept: on a machine
+ * other work shares, a spike of load in one run would otherwise decide the ratio.
+ */
 export async function throughput(seconds: number): Promise<BenchRow[]> {
+  const rounds = Number(process.env.SCALE_ROUNDS ?? 2);
   const rows: BenchRow[] = [];
   const sims: SimChild[] = [];
   try {
     for (let i = 0; i < SIMS; i++) sims.push(await startSimProcess({ runMs: RUN_MS }));
-    const urls = sims.map((sim) => sim.url);
-    let one = Number.NaN;
-    for (const count of [1, 2, 3]) {
-      const prefix = benchPrefix();
-      const gateways = await startGateways(count, prefix, {
-        comfyUrl: urls[0] as string,
-        comfyUrls: urls,
-        slots: SLOTS,
-        extraYaml: 'log: { access: false }',
-      });
-      try {
-        const bus = { messages: 0, bytes: 0 };
-        const stopListening = await listenToBus(prefix, (_message, _at, bytes) => {
-          bus.messages++;
-          bus.bytes += bytes;
-        });
-        const pids = { gateways: gateways.map((gateway) => gateway.pid), sims: sims.map((sim) => sim.pid) };
-        const cpu = async (which: number[]) => (await Promise.all(which.map(cpuMsOf))).reduce((a, b) => a + b, 0);
-        const before = { gateways: await cpu(pids.gateways), sims: await cpu(pids.sims) };
-        const load = await drive(gateways.map((gateway) => gateway.url), seconds, count * 1_000_000);
-        const gatewayCpu = (await cpu(pids.gateways)) - before.gateways;
-        const simCpu = (await cpu(pids.sims)) - before.sims;
-        stopListening();
-        const perSecond = load.done / seconds;
-        if (count === 1) one = perSecond;
-        const latency = summarize(load.latencies);
-        const at = `${count} process${count > 1 ? 'es' : ''}`;
-        rows.push(
-          { case: CASE, metric: `throughput, ${at}: jobs/s`, value: round(perSecond, 1), unit: 'jobs/s' },
-          { case: CASE, metric: `throughput, ${at}: job p50 / p99 (submit → answer)`, value: round(latency.p50, 1), unit: `ms / ${round(latency.p99, 1)} ms` },
-          { case: CASE, metric: `throughput, ${at}: ratio to one process`, value: round(perSecond / one, 2), unit: 'ratio' },
-          { case: CASE, metric: `throughput, ${at}: CPU per job, gateways / simulators`, value: round(gatewayCpu / load.all, 2), unit: `ms / ${round(simCpu / load.all, 2)} ms` },
-          {
-            case: CASE, metric: `throughput, ${at}: job-event messages per job (mean size)`, value: round(bus.messages / load.all, 1),
-            unit: `messages (${Math.round(bus.bytes / Math.max(1, bus.messages))} B)`,
-          },
-        );
-        if (load.failed) {
-          rows.push({ case: CASE, metric: `throughput, ${at}: failed jobs`, value: load.failed, unit: 'jobs' });
-          console.error(`  throughput, ${at}: first failure: ${load.firstFailure ?? '?'}`);
-        }
-      } finally {
-        await Promise.allSettled(gateways.map((gateway) => gateway.stop()));
-        await dropPrefix(prefix);
+    const best = new Map<number, Run>();
+    const all = new Map<number, number[]>();
+    for (let round = 0; round < rounds; round++) {
+      for (const count of [1, 2, 3]) {
+        const run = await runWith(count, sims, seconds, (round * 3 + count) * 1_000_000);
+        all.set(count, [...(all.get(count) ?? []), run.load.done / seconds]);
+        if (run.load.done > (best.get(count)?.load.done ?? -1)) best.set(count, run);
+      }
+    }
+    const one = (best.get(1)?.load.done ?? Number.NaN) / seconds;
+    for (const [count, { load, gatewayCpu, simCpu, bus }] of best) {
+      const perSecond = load.done / seconds;
+      const latency = summarize(load.latencies);
+      const at = `${count} process${count > 1 ? 'es' : ''}`;
+      rows.push(
+        { case: CASE, metric: `throughput, ${at}: jobs/s (best of ${rounds}; all runs)`, value: round(perSecond, 1), unit: `jobs/s (${all.get(count)!.map((v) => round(v, 1)).join(', ')})` },
+        { case: CASE, metric: `throughput, ${at}: job p50 / p99 (submit → answer)`, value: round(latency.p50, 1), unit: `ms / ${round(latency.p99, 1)} ms` },
+        { case: CASE, metric: `throughput, ${at}: ratio to one process`, value: round(perSecond / one, 2), unit: 'ratio' },
+        { case: CASE, metric: `throughput, ${at}: CPU per job, gateways / simulators`, value: round(gatewayCpu / load.all, 2), unit: `ms / ${round(simCpu / load.all, 2)} ms` },
+        {
+          case: CASE, metric: `throughput, ${at}: job-event messages per job (mean size)`, value: round(bus.messages / load.all, 1),
+          unit: `messages (${Math.round(bus.bytes / Math.max(1, bus.messages))} B)`,
+        },
+      );
+      if (load.failed) {
+        rows.push({ case: CASE, metric: `throughput, ${at}: failed jobs`, value: load.failed, unit: 'jobs' });
+        console.error(`  throughput, ${at}: first failure: ${load.firstFailure ?? '?'}`);
       }
     }
   } finally {
