@@ -4,7 +4,8 @@
 // to the next gateway in turn, as a round-robin load balancer would. A job counts when its answer (the ended job)
 // arrives; jobs/s over the measured window, after a warm-up, and the ratio to one process. The CPU time the gateway
 // processes and the simulators used over the whole run, per job answered, says where the machine's two cores went;
-// the messages on the job-event channel per job (every process reads every one of them) say what grows with N.
+// the messages on the job-event channel per job (every process reads every one of them) say what grows with N, and
+// a run of three processes with the load on one only says what a process pays for the others' jobs.
 import { Agent, request } from 'undici';
 import { cpuMsOf, startSimProcess, type SimChild } from '../child-process.js';
 import { round, summarize, type BenchRow } from '../lib.js';
@@ -71,11 +72,14 @@ interface Run {
   load: Load;
   /** CPU time over the run, ms: all gateway processes, all simulators. */
   gatewayCpu: number;
+  /** The same, per gateway process. */
+  perProcessCpu: number[];
   simCpu: number;
   bus: { messages: number; bytes: number };
 }
 
-async function runWith(count: number, sims: SimChild[], seconds: number, colorBase: number): Promise<Run> {
+/** `count` processes, the load sent to the first `loaded` of them. */
+async function runWith(count: number, sims: SimChild[], seconds: number, colorBase: number, loaded = count): Promise<Run> {
   const urls = sims.map((sim) => sim.url);
   const prefix = benchPrefix();
   const gateways = await startGateways(count, prefix, { comfyUrl: urls[0] as string, comfyUrls: urls, slots: SLOTS, extraYaml: 'log: { access: false }' });
@@ -85,14 +89,15 @@ async function runWith(count: number, sims: SimChild[], seconds: number, colorBa
       bus.messages++;
       bus.bytes += bytes;
     });
-    const cpu = async (pids: number[]) => (await Promise.all(pids.map(cpuMsOf))).reduce((a, b) => a + b, 0);
+    const each = (pids: number[]) => Promise.all(pids.map(cpuMsOf));
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
     const pids = { gateways: gateways.map((gateway) => gateway.pid), sims: sims.map((sim) => sim.pid) };
-    const before = { gateways: await cpu(pids.gateways), sims: await cpu(pids.sims) };
-    const load = await drive(gateways.map((gateway) => gateway.url), seconds, colorBase);
-    const gatewayCpu = (await cpu(pids.gateways)) - before.gateways;
-    const simCpu = (await cpu(pids.sims)) - before.sims;
+    const before = { gateways: await each(pids.gateways), sims: sum(await each(pids.sims)) };
+    const load = await drive(gateways.slice(0, loaded).map((gateway) => gateway.url), seconds, colorBase);
+    const perProcessCpu = (await each(pids.gateways)).map((ms, i) => ms - (before.gateways[i] as number));
+    const simCpu = sum(await each(pids.sims)) - before.sims;
     stopListening();
-    return { load, gatewayCpu, simCpu, bus };
+    return { load, gatewayCpu: sum(perProcessCpu), perProcessCpu, simCpu, bus };
   } finally {
     await Promise.allSettled(gateways.map((gateway) => gateway.stop()));
     await dropPrefix(prefix);
@@ -118,6 +123,16 @@ export async function throughput(seconds: number): Promise<BenchRow[]> {
         if (run.load.done > (best.get(count)?.load.done ?? -1)) best.set(count, run);
       }
     }
+    // What one process pays for the others' jobs (the event channel, the servers' broadcasts): three processes, the
+    // load on the first only.
+    // (EmptyImage's colour stops at 0xFFFFFF: this run's colours start above the rounds'.)
+    const lopsided = await runWith(3, sims, seconds, 12_000_000, 1);
+    if (lopsided.load.failed) console.error(`  throughput, load on one: first failure: ${lopsided.load.firstFailure ?? '?'}`);
+    const idle = lopsided.perProcessCpu.slice(1).map((ms) => round(ms / lopsided.load.all, 2));
+    rows.push({
+      case: CASE, metric: 'throughput, 3 processes, load on one: CPU per job, loaded / each idle process',
+      value: round((lopsided.perProcessCpu[0] as number) / lopsided.load.all, 2), unit: `ms / ${idle.join(', ')} ms`,
+    });
     const one = (best.get(1)?.load.done ?? Number.NaN) / seconds;
     for (const [count, { load, gatewayCpu, simCpu, bus }] of best) {
       const perSecond = load.done / seconds;
