@@ -108,6 +108,8 @@ export interface GatewayChildOptions {
   comfyUrl: string;
   /** A pool: written as comfyui.backends (comfyUrl stays comfyui.url, the pool's first for a single-URL gateway). */
   comfyUrls?: string[];
+  /** Slots of each backend of comfyUrls (comfyui.backends[].slots); absent: the gateway's default. */
+  slots?: number;
   /** More keys of the comfyui section, e.g. { ws_compression: false }. */
   comfyExtra?: Record<string, string | number | boolean>;
   /** Extra YAML appended to the generated gateway.yaml (top-level sections not already written). */
@@ -138,7 +140,7 @@ export async function startGatewayProcess(options: GatewayChildOptions): Promise
   const config = [
     'server: { host: 127.0.0.1, port: 0 }',
     options.comfyUrls
-      ? `comfyui: { url: "${options.comfyUrl}", backends: [${options.comfyUrls.map((url) => `{ url: "${url}" }`).join(', ')}]${comfyExtra} }`
+      ? `comfyui: { url: "${options.comfyUrl}", backends: [${options.comfyUrls.map((url) => `{ url: "${url}"${options.slots ? `, slots: ${options.slots}` : ''} }`).join(', ')}]${comfyExtra} }`
       : `comfyui: { url: "${options.comfyUrl}"${comfyExtra} }`,
     'scenarios: { watch: false }',
     options.extraYaml ?? '',
@@ -238,3 +240,12 @@ export async function cpuMsOf(pid: number): Promise<number> {
 
 /** sysconf(_SC_CLK_TCK): 100 on every Linux that Node supports. */
 const CLOCK_TICKS = 100;
+
+/** Events sent before a gateway's own upstream socket is open would be nobody's: waits for its comfyui_up metric. */
+export async function upstreamConnected(url: string): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  while (!/^comfyui_up 1$/m.test(await (await fetch(`${url}/metrics`)).text())) {
+    if (performance.now() > deadline) throw new Error('the gateway never connected to the simulator');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

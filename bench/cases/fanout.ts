@@ -6,7 +6,7 @@
 // one clock). The gateway is a child process. Lost = events the simulator sent for a job × that job's sockets,
 // minus what those sockets received.
 import WebSocket from 'ws';
-import { startGatewayProcess, type GatewayChild } from '../child-process.js';
+import { startGatewayProcess, upstreamConnected, type GatewayChild } from '../child-process.js';
 import { startSimulator } from 'comfyui-sim';
 import { round, runAlone, summarize, type BenchCase, type BenchRow } from '../lib.js';
 import { RELAYED_EVENTS } from '../../src/jobs/relay.js';
@@ -123,15 +123,6 @@ async function shape(
     ];
   } finally {
     for (const ws of sockets) ws.terminate();
-  }
-}
-
-/** Events sent before the gateway's own upstream socket is open would be nobody's: wait for comfyui_up. */
-async function upstreamConnected(url: string): Promise<void> {
-  const deadline = performance.now() + 10_000;
-  while (!/^comfyui_up 1$/m.test(await (await fetch(`${url}/metrics`)).text())) {
-    if (performance.now() > deadline) throw new Error('the gateway never connected to the simulator');
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

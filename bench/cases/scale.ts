@@ -1,150 +1,44 @@
-// What the Redis store adds to a request: one gateway on the memory store and one on Redis, each in front of the
-// same simulator, answering the same keyed, rate-limited submission with a fresh Idempotency-Key (the wrong-key
-// lockout check, a rate-bucket script, an idempotency claim and a put: four Redis round trips), at 1 and 64
-// connections. The simulator's first node sleeps, so what is measured is the submit path. Then the job list the
-// submissions left (`GET /api/v1/jobs?limit=200`, one connection): this process's tracker against the index in
-// Redis and 200 records read with it. Redis: BENCH_REDIS_URL, else 127.0.0.1:6379, under a key prefix of this run's
-// own, deleted afterwards. `--seconds N` shortens each run (default 10).
-import { randomBytes, randomUUID } from 'node:crypto';
-import autocannon from 'autocannon';
-import { Redis } from 'ioredis';
-import { Pool } from 'undici';
-import { startGatewayProcess, startSimProcess } from '../child-process.js';
-import { numberOption, round, runAlone, summarize, type BenchCase, type BenchRow } from '../lib.js';
+// Scale-out on Redis (issue #13), four parts, each selectable with SCALE_PARTS (all by default, in this order):
+//  - latency: what the Redis store adds to a keyed, rate-limited submission over the memory store, 1 and 64
+//    connections (bench/scale/latency.ts);
+//  - throughput: 1, 2 and 3 gateway processes on one Redis in front of the same simulator pool, the load spread
+//    round-robin over them: jobs/s and the ratio to one process (bench/scale/throughput.ts);
+//  - events: an upstream event to a caller's WebSocket on another process than the one that submitted the job,
+//    p50/p99 (bench/scale/events.ts);
+//  - kill: kill -9 of one of two processes during 500 jobs with webhooks: lost, gateway_lost, run twice, webhook
+//    deliveries, kill → adoption (bench/scale/kill.ts).
+// Redis: BENCH_REDIS_URL, else 127.0.0.1:6379, under a key prefix of each run's own, deleted afterwards.
+// `--seconds N` sets the length of each latency and throughput run (default 10).
+//
+//   npm run bench -- scale                                  (about three minutes)
+//   SCALE_PARTS=events,kill npx tsx bench/cases/scale.ts    (some parts; prints the table, leaves latest.json)
+import { numberOption, runAlone, type BenchCase, type BenchRow } from '../lib.js';
+import { events } from '../scale/events.js';
+import { kill } from '../scale/kill.js';
+import { latency } from '../scale/latency.js';
+import { CASE } from '../scale/shared.js';
+import { throughput } from '../scale/throughput.js';
 
-const CASE = 'scale';
-const KEY = 'bench-key-0123456789';
-const workflow = {
-  '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: 0 } },
-  '2': { class_type: 'PreviewImage', inputs: { images: ['1', 0] } },
-};
-const body = JSON.stringify({ workflow, client_id: 'bench' });
-const headers = () => ({ 'content-type': 'application/json', 'x-api-key': KEY, 'idempotency-key': randomUUID() });
-
-interface Measured {
-  rps: number;
-  p50: number;
-  p99: number;
-}
-
-async function post(url: string, payload: unknown): Promise<void> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
-  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-  await response.text();
-}
-
-async function sequential(url: string, seconds: number, method: 'POST' | 'GET' = 'POST'): Promise<Measured> {
-  const { origin, pathname, search } = new URL(url);
-  const pool = new Pool(origin, { connections: 1, pipelining: 1 });
-  const samples: number[] = [];
-  try {
-    const until = performance.now() + seconds * 1000;
-    while (performance.now() < until) {
-      const started = performance.now();
-      const response = await pool.request(
-        method === 'POST' ? { method, path: pathname, headers: headers(), body } : { method, path: pathname + search, headers: { 'x-api-key': KEY } },
-      );
-      await response.body.text();
-      if (response.statusCode !== 200) throw new Error(`${url}: HTTP ${response.statusCode}`);
-      samples.push(performance.now() - started);
-    }
-  } finally {
-    await pool.close();
-  }
-  const stats = summarize(samples);
-  return { rps: samples.length / seconds, p50: stats.p50, p99: stats.p99 };
-}
-
-async function concurrent(url: string, seconds: number, connections: number): Promise<Measured> {
-  const result = await autocannon({
-    url,
-    connections,
-    duration: seconds,
-    requests: [{ method: 'POST', body, setupRequest: (request) => ({ ...request, headers: headers() }) }],
-  });
-  if (result.non2xx || result.errors || result.timeouts) {
-    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
-  }
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
-}
+const PARTS: [string, (seconds: number) => Promise<BenchRow[]>][] = [
+  ['latency', latency],
+  ['throughput', throughput],
+  ['events', () => events()],
+  ['kill', () => kill()],
+];
 
 export const scale: BenchCase = {
   name: CASE,
-  description: 'a keyed, rate-limited submission with Idempotency-Key, then the job list: memory store vs Redis store',
+  description: 'several gateway processes on one Redis: added latency, throughput of 1–3 processes, cross-process events, kill -9',
   async run() {
     const seconds = numberOption('--seconds', 10);
-    const redisUrl = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
-    const prefix = `gateway-bench:${randomBytes(6).toString('hex')}:`;
-    const common = [
-      'locale: en',
-      'log: { access: false }',
-      `auth: { api_keys: ["${KEY}"] }`,
-      'limits: { requests_per_second: 1000000, burst: 1000000 }',
-    ].join('\n');
-    const sim = await startSimProcess();
+    const wanted = (process.env.SCALE_PARTS ?? PARTS.map(([name]) => name).join(',')).split(',').map((part) => part.trim());
+    const unknown = wanted.filter((part) => !PARTS.some(([name]) => name === part));
+    if (unknown.length) throw new Error(`SCALE_PARTS: unknown part(s) ${unknown.join(', ')}; known: ${PARTS.map(([name]) => name).join(', ')}`);
     const rows: BenchRow[] = [];
-    const redis = new Redis(redisUrl);
-    try {
-      await post(`${sim.url}/__sim/faults`, { nodeDelayMs: { EmptyImage: 600_000 } });
-      await post(`${sim.url}/prompt`, { prompt: workflow, client_id: 'bench-blocker' });
-      const stores = {
-        memory: await startGatewayProcess({ comfyUrl: sim.url, extraYaml: `${common}\nstore: { kind: memory }` }),
-        redis: await startGatewayProcess({
-          comfyUrl: sim.url,
-          extraYaml: `${common}\nstore: { kind: redis, url: "${redisUrl}", key_prefix: "${prefix}" }`,
-        }),
-      };
-      try {
-        for (const connections of [1, 64]) {
-          const measured: Record<string, Measured> = {};
-          for (const [kind, gateway] of Object.entries(stores)) {
-            await post(`${sim.url}/queue`, { clear: true });
-            const url = `${gateway.url}/api/v1/workflows/submit`;
-            const m = connections === 1 ? await sequential(url, seconds) : await concurrent(url, seconds, connections);
-            measured[kind] = m;
-            const at = `${kind} store, ${connections} conn`;
-            rows.push(
-              { case: CASE, metric: `${at}: requests/s`, value: round(m.rps, 0), unit: 'req/s' },
-              { case: CASE, metric: `${at}: p50`, value: round(m.p50, 3), unit: 'ms' },
-              { case: CASE, metric: `${at}: p99`, value: round(m.p99, 3), unit: 'ms' },
-            );
-          }
-          const added = measured.redis!.p50 - measured.memory!.p50;
-          rows.push(
-            {
-              case: CASE,
-              metric: `redis − memory p50, ${connections} conn`,
-              value: round(added, 3),
-              unit: 'ms',
-              ...(connections === 1 ? { target: '< 1', pass: added < 1 } : {}),
-            },
-            { case: CASE, metric: `redis − memory p99, ${connections} conn`, value: round(measured.redis!.p99 - measured.memory!.p99, 3), unit: 'ms' },
-            { case: CASE, metric: `redis / memory throughput, ${connections} conn`, value: round(measured.redis!.rps / measured.memory!.rps, 3), unit: 'ratio' },
-          );
-        }
-        const listed: Record<string, Measured> = {};
-        for (const [kind, gateway] of Object.entries(stores)) {
-          const m = await sequential(`${gateway.url}/api/v1/jobs?limit=200`, seconds, 'GET');
-          listed[kind] = m;
-          rows.push(
-            { case: CASE, metric: `${kind} store, list of 200 jobs: requests/s`, value: round(m.rps, 0), unit: 'req/s' },
-            { case: CASE, metric: `${kind} store, list of 200 jobs: p50`, value: round(m.p50, 3), unit: 'ms' },
-            { case: CASE, metric: `${kind} store, list of 200 jobs: p99`, value: round(m.p99, 3), unit: 'ms' },
-          );
-        }
-        rows.push({ case: CASE, metric: 'redis − memory p50, list of 200 jobs', value: round(listed.redis!.p50 - listed.memory!.p50, 3), unit: 'ms' });
-      } finally {
-        await Promise.all(Object.values(stores).map((gateway) => gateway.stop()));
-      }
-    } finally {
-      await sim.stop();
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
-      redis.disconnect();
+    for (const [name, part] of PARTS) {
+      if (!wanted.includes(name)) continue;
+      console.error(`  · ${name}`);
+      rows.push(...(await part(seconds)));
     }
     return rows;
   },

@@ -203,7 +203,9 @@ describe('signed requests for some route groups', () => {
   });
 });
 
-describe('a full nonce cache', () => {
+// nonce_cache_size caps the memory store only: in Redis each nonce is one key kept for its window and Redis's memory
+// is the bound (docs/scaling.md), so under TEST_STORE=redis there is no full cache to meet.
+describe.skipIf(process.env.TEST_STORE === 'redis')('a full nonce cache', () => {
   let app: GuardedApp;
   beforeAll(async () => {
     const pem = trusted.publicKey.export({ type: 'spki', format: 'pem' }).toString();

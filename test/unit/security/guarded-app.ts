@@ -12,6 +12,8 @@ import { defineRoute } from '../../../src/http/define-route.js';
 import { ok } from '../../../src/http/envelope.js';
 import { createLogger } from '../../../src/log.js';
 import { createSecurity } from '../../../src/security/security.js';
+import { createStoreFromConfig } from '../../../src/store/from-config.js';
+import { dropKeys, randomPrefix, testRedisUrl } from '../../helpers/redis.js';
 
 export interface GuardedApp {
   url: string;
@@ -25,11 +27,17 @@ export async function startGuardedApp(
   options: { now?: () => number; cwd?: string; env?: NodeJS.ProcessEnv; groups?: RouteGroup[] } = {},
 ): Promise<GuardedApp> {
   const dir = options.cwd ?? (await mkdtemp(path.join(os.tmpdir(), 'gateway-security-')));
+  // TEST_STORE=redis (the redis project of vitest.config.ts): rate buckets and nonces live in Redis, under a prefix
+  // of this app's own, as test/helpers/gateway.ts does for a whole gateway.
+  const prefix = randomPrefix();
+  const store = process.env.TEST_STORE === 'redis' ? { store: { kind: 'redis' as const, url: testRedisUrl, key_prefix: prefix } } : {};
   const config = loadConfig({
     cwd: dir,
     env: options.env ?? {},
-    overrides: { ...overrides, log: { level: 'silent' }, server: { host: '127.0.0.1', port: 0 } },
+    overrides: { ...store, ...overrides, log: { level: 'silent' }, server: { host: '127.0.0.1', port: 0 } },
   });
+  const log = createLogger(config);
+  const stateStore = await createStoreFromConfig(config, log);
   // The probes sit in the groups whose names the signature groups use, with the facts their real routes declare.
   const echo = defineRoute({
     method: 'post',
@@ -90,8 +98,8 @@ export async function startGuardedApp(
     { name: 'health', routes: [health] },
     ...(options.groups ?? []),
   ];
-  const security = createSecurity({ config, ...(options.now ? { now: options.now } : {}) });
-  const { app } = createApp({ config, log: createLogger(config), groups, guards: security });
+  const security = createSecurity({ config, store: stateStore, ...(options.now ? { now: options.now } : {}) });
+  const { app } = createApp({ config, log, groups, guards: security });
   const server = createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -104,6 +112,8 @@ export async function startGuardedApp(
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await stateStore.close();
+      if (config.store.kind === 'redis' && config.store.key_prefix === prefix) await dropKeys(prefix, config.store.url);
       if (!options.cwd) await rm(dir, { recursive: true, force: true });
     },
   };
