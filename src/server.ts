@@ -59,7 +59,6 @@ import type { IdempotencyStore } from './http/idempotency-store.js';
 import { createStoreFromConfig } from './store/from-config.js';
 import { shareTracker } from './store/shared-tracker.js';
 import { relayRemoteEvents } from './jobs/relay-remote.js';
-import { isPromise } from './store/maybe.js';
 import type { StateStore } from './store/types.js';
 import { restoreInlined, takeInlined } from './jobs/outputs.js';
 import { answerClientError } from './http/client-error.js';
@@ -82,12 +81,7 @@ export interface Gateway {
   upstreamClientId: string;
   /** Every static route's spec (what the OpenAPI document and the auth tests enumerate). */
   specs: readonly RouteSpec[];
-  /**
-   * API key, rate limit and (when on for all routes) signature checks for a WebSocket upgrade request, answered
-   * synchronously: with the memory store only (a shared store answers later: checkUpgrade).
-   */
-  authenticateUpgrade(req: IncomingMessage): UpgradeVerdict;
-  /** The same checks with any store. */
+  /** API key, rate limit and (when on for all routes) signature checks for a WebSocket upgrade request. */
   checkUpgrade(req: IncomingMessage): Promise<UpgradeVerdict>;
   /** Where shared state lives (gateway.yaml `store`). */
   store: StateStore;
@@ -427,11 +421,6 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     submit,
     upstreamClientId,
     specs,
-    authenticateUpgrade: (req) => {
-      const verdict = security.authenticateUpgrade(req, SOCKET_FACTS);
-      if (isPromise(verdict)) throw new Error('authenticateUpgrade answers synchronously only with the memory store: use checkUpgrade');
-      return verdict;
-    },
     checkUpgrade: async (req) => security.authenticateUpgrade(req, SOCKET_FACTS),
     store,
     events,

@@ -37,7 +37,7 @@ describe('no key configured', () => {
       expect([spec.method, spec.path, await status(gw.url + concrete(spec.path), { method: spec.method })]).not.toContain(401);
     }
     expect((await gw.call('GET', '/api/v1/nope')).status).toBe(404);
-    expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc'))).toEqual({ ok: true, mayRunWorkflows: true, submitNeedsSignature: false });
+    expect(await gw.checkUpgrade(upgrade('/api/v1/ws/abc'))).toEqual({ ok: true, mayRunWorkflows: true, submitNeedsSignature: false });
   });
 });
 
@@ -142,27 +142,27 @@ describe('API keys', () => {
     }
   });
 
-  it('checks WebSocket upgrades, with the api_key query parameter too', () => {
-    const refusal = (verdict: ReturnType<TestGateway['authenticateUpgrade']>) =>
+  it('checks WebSocket upgrades, with the api_key query parameter too', async () => {
+    const refusal = (verdict: Awaited<ReturnType<TestGateway['checkUpgrade']>>) =>
       verdict.ok ? verdict : { ok: false, status: verdict.error.status, message: verdict.error.messageIn('en') };
-    expect(refusal(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc')))).toEqual({
+    expect(refusal(await gw.checkUpgrade(upgrade('/api/v1/ws/abc')))).toEqual({
       ok: false,
       status: 401,
       message: 'Missing or wrong API key',
     });
-    expect(refusal(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc?api_key=wrong')))).toMatchObject({ ok: false, status: 401 });
-    expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc?api_key=hashed-key-0002'))).toEqual({
+    expect(refusal(await gw.checkUpgrade(upgrade('/api/v1/ws/abc?api_key=wrong')))).toMatchObject({ ok: false, status: 401 });
+    expect(await gw.checkUpgrade(upgrade('/api/v1/ws/abc?api_key=hashed-key-0002'))).toEqual({
       ok: true,
       key: 'hashed',
       admin: false,
       mayRunWorkflows: true,
       submitNeedsSignature: false,
     });
-    expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc?api_key=limited-key-0003'))).toMatchObject({
+    expect(await gw.checkUpgrade(upgrade('/api/v1/ws/abc?api_key=limited-key-0003'))).toMatchObject({
       ok: true,
       mayRunWorkflows: false,
     });
-    expect(gw.authenticateUpgrade(upgrade('/api/v1/ws/abc', { 'x-api-key': 'plain-key-0001' }))).toMatchObject({ ok: true });
+    expect(await gw.checkUpgrade(upgrade('/api/v1/ws/abc', { 'x-api-key': 'plain-key-0001' }))).toMatchObject({ ok: true });
   });
 });
 
