@@ -118,7 +118,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   async function candidates(requirements: Requirements): Promise<(Candidate & { backend: Backend })[]> {
     const at = now();
     const usage = new Map((await deps.slots.all()).map((entry) => [entry.backend, entry]));
-    return active().map((backend) => {
+    const backends = active();
+    // The estimated wait only ranks backends against each other: with one there is nothing to rank, and its leases
+    // are every prompt waiting in ComfyUI's own queue (a single `comfyui.url` has no slot limit), which summing on
+    // every submission would make each one cost more the longer that queue is.
+    const ranked = backends.length > 1;
+    return backends.map((backend) => {
       const use = usage.get(backend.name);
       const estimate = (scenario: string): number => deps.estimates.estimate(scenario, backend.name);
       const checkpoint = lastCheckpoint.get(backend.name);
@@ -131,7 +136,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         freeSlots: use?.free ?? 0,
         capable: canRunOn(backend)(requirements),
         ...(checkpoint !== undefined ? { lastCheckpoint: checkpoint } : {}),
-        startsInMs: startsInMs(use?.leases ?? [], estimate, at),
+        startsInMs: ranked ? startsInMs(use?.leases ?? [], estimate, at) : 0,
         lastChosenAt: lastChosen.get(backend.name) ?? 0,
       };
     });
