@@ -118,14 +118,16 @@ export function createIdempotency(store: IdempotencyAnswers | IdempotencyStore, 
       throw error;
     }
     const kept = keep(answer, inline);
-    // The prompt is submitted: its answer goes back even when the store cannot keep it (the claim then lapses).
-    await Promise.resolve()
+    // The prompt is submitted: its answer goes back at once, and even when the store cannot keep it (the claim then
+    // lapses). Keeping it is not waited for: a duplicate here has the answer from `running`, and one on another
+    // process finds the claim still held (renewed until this settles) and waits for the answer to be kept.
+    resolve(kept);
+    void Promise.resolve()
       .then(async () => {
         if (!(await answers.put(claim.scope, token, claim.fingerprint, kept))) await answers.release(claim.scope, token);
       })
-      .catch(() => undefined);
-    settle();
-    resolve(kept);
+      .catch(() => undefined)
+      .finally(settle);
     return answer;
   }
 
