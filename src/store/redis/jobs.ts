@@ -1,12 +1,12 @@
 // Job records and events in Redis, so a job submitted through one gateway process can be followed through any.
 // The submitting process is the record's one writer: on every change it SETs the record (JSON, expiring ttlMs after
-// its last change) and PUBLISHes {from, job, event} on one channel, both in one MULTI so a reader never sees the
+// its last change) and PUBLISHes {from, job, event} on one channel, both in one script so a reader never sees the
 // event before the record. Every process subscribes to that channel on a connection of its own (a subscribed
 // connection can do nothing else) and keeps the records of other processes' jobs it heard of, bounded and oldest
 // first out: a message carries the whole record, so a copy is never built by replaying events and a missed message
 // costs nothing once the next one arrives. One channel for all jobs keeps it simple: each process reads every job's
 // events, which is what the WebSocket relay needs anyway (a caller's socket may be on any process).
-// The job list of every process is an index the writer keeps in the same MULTI: a sorted set of prompt ids by
+// The job list of every process is an index the writer keeps in the same script: a sorted set of prompt ids by
 // submission time for all jobs and one per owner, each cut to the latest `listed` and expiring ttlMs after its last
 // write. A reader takes a page of ids and their records in one script (ZREVRANGE, MGET); an id whose record expired
 // is skipped. The index is written when the record changes without an event (submitted, adopted, moved by the
@@ -34,6 +34,26 @@ for i, id in ipairs(ids) do keys[i] = ARGV[3] .. id end
 return redis.call('MGET', unpack(keys))
 `);
 
+// KEYS record, this process's open set, the all-jobs index, the owner's index (the all-jobs index again when none).
+// ARGV record JSON, ttl ms, message, channel, prompt id, submitted at, index it (1/0), finished (1/0), listed, has owner
+// (1/0). One script, so a change is one command and not the dozen of a MULTI, and it stays atomic: a reader never
+// sees the event before the record, nor a listed id without its record.
+const publishScript = defineScript('gatewayJobPublish', 4, `
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if ARGV[7] == '1' then
+  local last = 3
+  if ARGV[10] == '1' then last = 4 end
+  for i = 3, last do
+    redis.call('ZADD', KEYS[i], ARGV[6], ARGV[5])
+    redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -(tonumber(ARGV[9]) + 1))
+    redis.call('PEXPIRE', KEYS[i], ARGV[2])
+  end
+end
+redis.call('PUBLISH', ARGV[4], ARGV[3])
+if ARGV[8] == '1' then redis.call('SREM', KEYS[2], ARGV[5]) else redis.call('SADD', KEYS[2], ARGV[5]) end
+return 1
+`);
+
 interface Message {
   from: string;
   job: JobRecord;
@@ -57,6 +77,8 @@ export function redisJobs(connection: RedisConnection, prefix: string, options: 
   const everyEvent = new Set<JobListener>();
   const changes = new Set<(job: JobRecord) => void>();
   const openSet = adoptionKeys(prefix).openOf(self);
+  // This process's own messages come back on the channel too: told apart by their first bytes, before any parsing.
+  const ownMessage = `{"from":${JSON.stringify(self)},`;
   let stopAdoption = (): void => undefined;
 
   function keep(job: JobRecord): void {
@@ -66,6 +88,7 @@ export function redisJobs(connection: RedisConnection, prefix: string, options: 
   }
 
   function receive(text: string): void {
+    if (text.startsWith(ownMessage)) return;
     let message: Message;
     try {
       message = JSON.parse(text) as Message;
@@ -91,25 +114,22 @@ export function redisJobs(connection: RedisConnection, prefix: string, options: 
 
   return {
     publish(job, event) {
-      const message: Message = event ? { from: self, job, event } : { from: self, job };
-      const text = JSON.stringify(message);
-      // The record goes with the message, so nothing is serialised twice.
+      // The record is serialised once and goes into the message as it is: {from, job, event} (a Message).
       const record = JSON.stringify(job);
+      const text = `${ownMessage}"job":${record}${event ? `,"event":${JSON.stringify(event)}` : ''}}`;
+      const finished = isFinished(job.status);
+      // Indexed when the record changes without an event and at the end: a list read by anyone who heard of the
+      // job shows it. The open set is what another process adopts if this one dies.
+      const indexed = !event || finished;
+      const owned = job.owner !== undefined;
       connection
-        .run((client) => {
-          const step = client.multi().set(keyOf(job.promptId), record, 'PX', options.ttlMs);
-          // Indexed before the message goes out: a list read by anyone who heard of the job shows it.
-          if (!event || isFinished(job.status)) {
-            for (const index of job.owner === undefined ? [allIndex] : [allIndex, ownerIndex(job.owner)]) {
-              step.zadd(index, job.submittedAt, job.promptId).zremrangebyrank(index, 0, -(listed + 1)).pexpire(index, options.ttlMs);
-            }
-          }
-          step.publish(channel, text);
-          // The open set is what another process adopts if this one dies.
-          if (isFinished(job.status)) step.srem(openSet, job.promptId);
-          else step.sadd(openSet, job.promptId);
-          return step.exec();
-        })
+        .run((client) =>
+          publishScript(
+            client,
+            [keyOf(job.promptId), openSet, allIndex, owned ? ownerIndex(job.owner as string) : allIndex],
+            [record, options.ttlMs, text, channel, job.promptId, job.submittedAt, indexed ? 1 : 0, finished ? 1 : 0, listed, owned ? 1 : 0],
+          ),
+        )
         // The connection logged the outage; the next change writes the whole record again.
         .catch(() => undefined);
     },
