@@ -47,22 +47,28 @@ interface BackendSlots {
   slots: number;
   draining: boolean;
   leases: Map<string, Lease>;
+  /** Leases in state running, counted as they change: a usage is asked for on every submission. */
+  running: number;
 }
 
 export function createMemorySlots(): SlotStore {
   const backends = new Map<string, BackendSlots>();
 
+  // A single comfyui.url has no slot limit, so its leases are every prompt waiting in ComfyUI's queue: a usage
+  // counts them without copying them, and lists them only when asked (choosing among several backends, the
+  // backends route).
   function usageOf(backend: string, entry: BackendSlots): SlotUsage {
-    const leases = [...entry.leases.values()];
-    const running = leases.filter((lease) => lease.state === 'running').length;
+    const held = entry.leases.size;
     return {
       backend,
       slots: entry.slots,
-      running,
-      waiting: leases.length - running,
-      free: entry.draining ? 0 : Math.max(0, entry.slots - leases.length),
+      running: entry.running,
+      waiting: held - entry.running,
+      free: entry.draining ? 0 : Math.max(0, entry.slots - held),
       draining: entry.draining,
-      leases,
+      get leases() {
+        return [...entry.leases.values()];
+      },
     };
   }
 
@@ -71,7 +77,7 @@ export function createMemorySlots(): SlotStore {
       if (!Number.isInteger(slots) || slots < 1) throw new Error(`backend ${backend}: slots must be a whole number ≥ 1`);
       const entry = backends.get(backend);
       if (entry) entry.slots = slots;
-      else backends.set(backend, { slots, draining: false, leases: new Map() });
+      else backends.set(backend, { slots, draining: false, leases: new Map(), running: 0 });
     },
     async forget(backend) {
       const entry = backends.get(backend);
@@ -94,6 +100,7 @@ export function createMemorySlots(): SlotStore {
       if (lease && lease.state === 'waiting') {
         lease.state = 'running';
         lease.startedAt = at;
+        (backends.get(backend) as BackendSlots).running += 1;
       }
     },
     async release(backend, jobId) {
@@ -101,6 +108,7 @@ export function createMemorySlots(): SlotStore {
       const lease = entry?.leases.get(jobId);
       if (!entry || !lease) return undefined;
       entry.leases.delete(jobId);
+      if (lease.state === 'running') entry.running -= 1;
       return lease;
     },
     async setDraining(backend, draining) {
