@@ -12,7 +12,12 @@ import { logSchema, metricsSchema, type LogConfig, type MetricsConfig } from './
 import { outputsSchema, type OutputsConfig } from './config/outputs-section.js';
 import { serverSchema, type ServerConfig } from './config/server-section.js';
 import { storeSchema, type StoreConfig } from './config/store-section.js';
-import { idempotencySchema, webhooksSchema, type IdempotencyConfig, type WebhooksConfig } from './config/webhooks-section.js';
+import {
+  idempotencySchema,
+  webhooksSchema,
+  type IdempotencyConfig,
+  type WebhooksConfig,
+} from './config/webhooks-section.js';
 import { websocketSchema, type WebsocketConfig } from './config/websocket-section.js';
 import type { Locale } from './i18n.js';
 

@@ -188,7 +188,16 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
 
   const flow = startEventFlow({ pool, tracker, sharedJobs, imageUrl, metrics, log });
   const { events, hub, watchdog } = flow;
-  const adoptedStreams = startAdoption({ config, log, pool, tracker, inputs, sharedJobs, sharedQueue, replay: flow.relay.receive });
+  const adoptedStreams = startAdoption({
+    config,
+    log,
+    pool,
+    tracker,
+    inputs,
+    sharedJobs,
+    sharedQueue,
+    replay: flow.relay.receive,
+  });
   const sockets = createGatewaySockets({
     submitJob,
     hub,

@@ -1,4 +1,5 @@
-// A scenario checked against its workflow and a live ComfyUI: set blocks, field schemas, mappings, /object_info, npm run check.
+// A scenario checked against its workflow and a live ComfyUI: set blocks, field schemas, mappings, /object_info,
+// and the summary of npm run check.
 // Part of the message catalogue (src/i18n/catalogue.ts): key → [zh-CN, en], `{name}` a parameter.
 
 export const scenarioCheckMessages = {
