@@ -13,6 +13,7 @@ import { translate, type Locale } from '../i18n.js';
 import type { Logger } from '../log.js';
 import { checkImageFile } from './check-image.js';
 import { pickForRemoval, type CleanupLimits } from './input-cleanup.js';
+import { createInputEntries } from './input-entries.js';
 import { hashFile, listImages, openImage } from './input-folder.js';
 import { createInputPushes, type Backend } from './input-pushes.js';
 import { safeUploadName } from './safe-filename.js';
@@ -76,70 +77,22 @@ export interface InputStoreOptions {
   now?: () => number;
 }
 
-interface Entry {
-  name: string;
-  size: number;
-  /** Undefined for a file found on disk (at start-up, or put there by hand) until something needs its hash. */
-  sha256: string | undefined;
-  lastUsed: number;
-  holds: number;
-}
-
 const CONTENT_NAME = /^([0-9a-f]{64})\.[a-z]+$/;
 
 export async function createInputStore(options: InputStoreOptions): Promise<InputStore> {
   const now = options.now ?? Date.now;
   const { dir, log } = options;
   await mkdir(dir, { recursive: true });
-  const entries = new Map<string, Entry>();
-  let bytes = 0;
   const pushes = createInputPushes();
+  const entries = createInputEntries(dir, (name) => pushes.drop(name));
+  const { add, forget, shaOf, lookup, removing } = entries;
   const holds = new Map<string, readonly string[]>();
-  /** Removals under way: a put of that name waits for it, so a removal never lands after a new write. */
-  const removing = new Map<string, Promise<void>>();
   /** Caller-named puts decide their name one at a time (two uploads of `cat.png` must not both take it). */
   let naming: Promise<unknown> = Promise.resolve();
   let sweeping: Promise<string[]> | undefined;
   let lastOverSweep = -Infinity;
 
   for (const found of await listImages(dir)) add({ ...found, sha256: undefined, holds: 0 });
-
-  function add(entry: Entry): void {
-    const old = entries.get(entry.name);
-    if (old) bytes -= old.size;
-    entry.holds = old?.holds ?? entry.holds;
-    entries.set(entry.name, entry);
-    bytes += entry.size;
-  }
-
-  function forget(name: string): void {
-    const entry = entries.get(name);
-    if (!entry) return;
-    bytes -= entry.size;
-    entries.delete(name);
-    pushes.drop(name);
-  }
-
-  async function shaOf(entry: Entry): Promise<string> {
-    entry.sha256 ??= await hashFile(path.join(dir, entry.name));
-    return entry.sha256;
-  }
-
-  /** The entry for a name, indexing a regular file that appeared on disk meanwhile; 'taken' for anything else there. */
-  async function lookup(name: string): Promise<Entry | 'taken' | undefined> {
-    await removing.get(name);
-    const info = await lstat(path.join(dir, name)).catch(() => undefined);
-    if (!info) {
-      forget(name);
-      return undefined;
-    }
-    if (!info.isFile()) return 'taken';
-    const known = entries.get(name);
-    if (known && known.size === info.size) return known;
-    const entry: Entry = { name, size: info.size, sha256: undefined, lastUsed: info.mtimeMs, holds: 0 };
-    add(entry);
-    return entries.get(name);
-  }
 
   async function keep(file: StagedFile, name: string, sha256: string, locale: Locale): Promise<void> {
     try {
@@ -151,7 +104,7 @@ export async function createInputStore(options: InputStoreOptions): Promise<Inpu
     add({ name, size: file.size, sha256, lastUsed: now(), holds: 0 });
     const limits = options.limits;
     // At most one such sweep a second: while everything is in use, a burst of uploads must not sort the folder each.
-    if ((bytes > limits.maxBytes || entries.size > limits.maxFiles) && now() - lastOverSweep >= 1000) {
+    if ((entries.bytes > limits.maxBytes || entries.size > limits.maxFiles) && now() - lastOverSweep >= 1000) {
       lastOverSweep = now();
       void sweep();
     }
@@ -220,7 +173,7 @@ export async function createInputStore(options: InputStoreOptions): Promise<Inpu
         lastUsed: entry.lastUsed,
         pinned: entry.holds > 0 || pushes.busy(entry.name),
       }));
-      const picked = pickForRemoval(candidates, { bytes, files: entries.size }, options.limits, now());
+      const picked = pickForRemoval(candidates, { bytes: entries.bytes, files: entries.size }, options.limits, now());
       const names: string[] = [];
       for (const name of picked) {
         // Things happened while earlier removals ran: an image used or held meanwhile stays.
@@ -230,9 +183,9 @@ export async function createInputStore(options: InputStoreOptions): Promise<Inpu
         await remove(name);
         names.push(name);
       }
-      if (names.length) log.info({ removed: names.length, bytes, files: entries.size }, 'input images removed');
-      if (bytes > options.limits.maxBytes) {
-        log.warn({ bytes, limit: options.limits.maxBytes }, 'input store over images.input_store.max_bytes: its images are all in use');
+      if (names.length) log.info({ removed: names.length, bytes: entries.bytes, files: entries.size }, 'input images removed');
+      if (entries.bytes > options.limits.maxBytes) {
+        log.warn({ bytes: entries.bytes, limit: options.limits.maxBytes }, 'input store over images.input_store.max_bytes: its images are all in use');
       }
       return names;
     })().finally(() => (sweeping = undefined));
@@ -301,7 +254,7 @@ export async function createInputStore(options: InputStoreOptions): Promise<Inpu
     release,
     sweep,
     get bytes() {
-      return bytes;
+      return entries.bytes;
     },
     get files() {
       return entries.size;

@@ -7,19 +7,19 @@ import { randomUUID } from 'node:crypto';
 import type { ComfyClient } from '../comfy/client.js';
 import type { Workflow } from '../comfy/types.js';
 import { fail, isGatewayError, type GatewayError } from '../errors.js';
-import { message } from '../i18n.js';
 import type { Logger } from '../log.js';
-import { createCapabilityCheck, type Capabilities, type Requirements } from '../backends/capabilities.js';
-import { chooseBackend, startsInMs, type Candidate } from '../backends/choose-backend.js';
+import { chooseBackend } from '../backends/choose-backend.js';
 import { explain } from '../backends/explain-missing.js';
-import { createGatewayQueue, type CanRun, type GatewayQueue, type QueuedJob } from '../backends/gateway-queue.js';
+import { createGatewayQueue, type GatewayQueue, type QueuedJob } from '../backends/gateway-queue.js';
 import type { RunTimeEstimates } from '../backends/run-time-estimates.js';
 import type { SlotStore } from '../backends/slots.js';
 import type { SubmitInput, Submission } from '../jobs/submit.js';
 import type { JobTracker } from '../jobs/tracker.js';
 import type { SharedQueue } from '../store/types.js';
 import type { Backend } from './backend.js';
+import { createDispatchCandidates } from './dispatch-candidates.js';
 import { acceptedJob, type HeldJob } from './held-job.js';
+import { oneRoundAtATime } from './one-round-at-a-time.js';
 import type { Pool } from './pool.js';
 
 /** Called right before POST /prompt (pushing the prompt's input images to that backend, for one). */
@@ -76,19 +76,11 @@ export interface Dispatcher {
   pump(): void;
 }
 
-const ALWAYS: CanRun = () => true;
-
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const now = deps.now ?? Date.now;
   const queue: GatewayQueue = createGatewayQueue({ now });
   const held = new Map<string, HeldJob>();
-  const check = createCapabilityCheck();
-  const canRunMemo = new WeakMap<Capabilities, CanRun>();
-  const lastChosen = new Map<string, number>();
-  const lastCheckpoint = new Map<string, string>();
-  let chooseCount = 0;
-  let pumping = false;
-  let again = false;
+  const { active, canRunOn, candidates, chose, noneUp } = createDispatchCandidates({ ...deps, now });
   /** Jobs whose payload is in the shared queue: released once sent or ended. */
   const shared = new Set<string>();
 
@@ -104,48 +96,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (shared.delete(promptId)) deps.sharedQueue?.release(promptId);
   }
 
-  /** With one backend ComfyUI itself judges the prompt, so its answer reaches the caller as it always did. */
-  function canRunOn(backend: Backend): CanRun {
-    const capabilities = backend.capabilities;
-    if (!capabilities || deps.pool.list().length === 1) return ALWAYS;
-    let canRun = canRunMemo.get(capabilities);
-    if (!canRun) canRunMemo.set(capabilities, (canRun = (requirements: Requirements) => check(requirements, capabilities)));
-    return canRun;
-  }
-
-  const active = (): Backend[] => deps.pool.list().filter((backend) => !deps.pool.isRetiring(backend.name));
-
-  async function candidates(requirements: Requirements): Promise<(Candidate & { backend: Backend })[]> {
-    const at = now();
-    const usage = new Map((await deps.slots.all()).map((entry) => [entry.backend, entry]));
-    const backends = active();
-    // The estimated wait only ranks backends against each other: with one there is nothing to rank, and its leases
-    // are every prompt waiting in ComfyUI's own queue (a single `comfyui.url` has no slot limit), which summing on
-    // every submission would make each one cost more the longer that queue is.
-    const ranked = backends.length > 1;
-    return backends.map((backend) => {
-      const use = usage.get(backend.name);
-      const estimate = (scenario: string): number => deps.estimates.estimate(scenario, backend.name);
-      const checkpoint = lastCheckpoint.get(backend.name);
-      return {
-        backend,
-        name: backend.name,
-        weight: backend.spec.weight,
-        up: backend.up,
-        draining: use?.draining ?? false,
-        freeSlots: use?.free ?? 0,
-        capable: canRunOn(backend)(requirements),
-        ...(checkpoint !== undefined ? { lastCheckpoint: checkpoint } : {}),
-        startsInMs: ranked ? startsInMs(use?.leases ?? [], estimate, at) : 0,
-        lastChosenAt: lastChosen.get(backend.name) ?? 0,
-      };
-    });
-  }
-
   /** POST /prompt to that backend under the gateway's own client id; the slot is already taken. */
   async function send(job: HeldJob, backend: Backend): Promise<{ number: number; node_errors: Record<string, unknown> }> {
-    lastChosen.set(backend.name, ++chooseCount);
-    if (job.checkpoint !== undefined) lastCheckpoint.set(backend.name, job.checkpoint);
+    chose(backend, job.checkpoint);
     await deps.beforeSend?.({ name: backend.name, client: backend.client }, job.workflow);
     const answer = await backend.client.submitPrompt({
       prompt: job.workflow,
@@ -159,13 +112,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   function unreachable(error: unknown): error is GatewayError {
     return isGatewayError(error) && error.code === 1001;
-  }
-
-  function noneUp(): GatewayError {
-    const backends = active();
-    const only = backends.length === 1 ? backends[0]?.lastFailure : undefined;
-    if (only) return only;
-    return fail.upstream(backends.map((backend) => backend.spec.url).join(', '), message('reason.no_backend_up'), { status: 503 });
   }
 
   async function submit(input: SubmitInput): Promise<Submission> {
@@ -286,22 +232,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
   }
 
-  function pump(): void {
-    if (pumping) {
-      again = true;
-      return;
-    }
-    pumping = true;
-    void fill()
-      .catch((error: unknown) => deps.log.error({ err: error }, 'dispatch round failed'))
-      .finally(() => {
-        pumping = false;
-        if (again) {
-          again = false;
-          pump();
-        }
-      });
-  }
+  /** Tries to fill every free slot; the rounds never overlap (one-round-at-a-time.ts). */
+  const pump = oneRoundAtATime(fill, (error: unknown) => deps.log.error({ err: error }, 'dispatch round failed'));
 
   function disown(promptId: string): boolean {
     if (!held.has(promptId)) return false;

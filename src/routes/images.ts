@@ -1,11 +1,9 @@
 // Images: upload into the gateway's input store and on to ComfyUI's input folder (checked by content), stream one back from
 // ComfyUI's /view (or from the gateway's copy of a mirrored job), or hand out a link to it.
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import type { Context } from 'koa';
 import type { RouteGroup } from '../app.js';
 import type { ComfyClient } from '../comfy/client.js';
-import type { ImageType } from '../comfy/types.js';
 import type { Config } from '../config.js';
 import { fail, isGatewayError } from '../errors.js';
 import { defineRoute } from '../http/define-route.js';
@@ -14,14 +12,13 @@ import { originOf } from '../http/origin.js';
 import { message } from '../i18n.js';
 import { createUploader, type StagedFile } from '../images/accept-upload.js';
 import type { InputStore } from '../images/input-store.js';
-import { findPathProblem } from '../images/image-ref.js';
 import { buildImageUrl, type ImageUrlSettings } from '../images/image-url.js';
 import { openMirrored } from '../jobs/mirror.js';
-import { mimeOf } from '../outputs/classify.js';
-import { convertQueryProperties, parseConvertQuery, type ConvertSpec } from '../outputs/convert-options.js';
 import type { Converter } from '../outputs/convert.js';
 import type { JobRecord } from '../jobs/tracker.js';
 import { maySee } from '../security/caller.js';
+import { checkRef, conversionOf, downloadQuery, imageQuery, type DownloadQuery, type ImageQuery } from './image-queries.js';
+import { sendConverted, sendFile } from './send-download.js';
 
 export interface ImageRouteDeps {
   config: Config;
@@ -34,79 +31,6 @@ export interface ImageRouteDeps {
   findJob: (promptId: string) => Promise<JobRecord | undefined>;
   /** `?format=`: image outputs converted while they stream (src/outputs/convert.ts). */
   converter: Converter;
-}
-
-interface ImageQuery {
-  filename: string;
-  subfolder: string;
-  img_type: ImageType;
-}
-
-interface DownloadQuery extends ImageQuery {
-  prompt_id?: string;
-  backend?: string;
-  format?: string;
-  quality?: number;
-  max_side?: number;
-}
-
-const imageQuery = {
-  type: 'object',
-  required: ['filename'],
-  properties: {
-    filename: { type: 'string', minLength: 1, maxLength: 255, description: 'File name', example: 'result.png' },
-    subfolder: { type: 'string', maxLength: 255, default: '', description: 'Subfolder inside the type\'s folder' },
-    img_type: {
-      type: 'string',
-      enum: ['input', 'output', 'temp'],
-      default: 'output',
-      description: 'Which ComfyUI folder: input, output or temp',
-    },
-  },
-};
-
-const downloadQuery = {
-  ...imageQuery,
-  properties: {
-    ...imageQuery.properties,
-    prompt_id: {
-      type: 'string',
-      pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
-      description:
-        'The job the file belongs to (a UUID; job output links of mirrored jobs carry it). With img_type=output, ' +
-        'the gateway\'s copy in output/<prompt_id>/ is served when it has one, else ComfyUI\'s file',
-      example: '4f5e0f3a-6c1b-4d2e-9a7b-1f2e3d4c5b6a',
-    },
-    backend: {
-      type: 'string',
-      minLength: 1,
-      maxLength: 200,
-      description: 'The pool backend that wrote the file (links carry it when the pool has several servers)',
-      example: 'gpu-a',
-    },
-    ...convertQueryProperties,
-  },
-};
-
-/** Pictures sharp reads; anything else (video, audio, other files) cannot be converted. */
-const CONVERTIBLE = /^image\/(png|jpeg|webp|gif|bmp|tiff|avif)$/;
-
-/** The conversion a download asks for (checked), or undefined. */
-function conversionOf(query: DownloadQuery): ConvertSpec | undefined {
-  const parsed = parseConvertQuery(query as unknown as Record<string, unknown>);
-  if ('problem' in parsed) throw fail.badRequest(message(parsed.problem.key, parsed.problem.params));
-  if (parsed.spec && !CONVERTIBLE.test(mimeOf(query.filename))) {
-    throw fail.badRequest(message('reason.convert_source', { name: query.filename }));
-  }
-  return parsed.spec;
-}
-
-/** Types a download may be served with as-is; anything else (HTML, scripts) goes out as an opaque download. */
-const SAFE_TYPE = /^(image|video|audio)\/[\w.+-]+$|^application\/(octet-stream|json)$/;
-
-function checkRef(query: ImageQuery): void {
-  const problem = findPathProblem(query.filename, query.subfolder);
-  if (problem) throw fail.badRequest(message(problem.key, problem.params));
 }
 
 /** Async because it prepares the input and staging folders once, at start-up. */
@@ -272,28 +196,6 @@ export async function imageRoutes(deps: ImageRouteDeps): Promise<RouteGroup> {
     routes: [upload, download, url],
     multipart: { maxFileSizeBytes: config.limits.upload_bytes, uploadDir: stagingDir },
   };
-}
-
-/** Streams a download: the content type only when it is a safe one, never sniffed by the browser. */
-function sendFile(ctx: Context, contentType: string, body: Readable, length: number | undefined): void {
-  const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
-  ctx.type = SAFE_TYPE.test(type) ? contentType : 'application/octet-stream';
-  ctx.set('X-Content-Type-Options', 'nosniff');
-  ctx.body = body;
-  if (length !== undefined) ctx.length = length;
-}
-
-/**
- * Streams the converted file. Its length is not known before it is made; a picture that cannot be decoded cuts
- * the stream (the status is already sent). Animated WebP and GIF stay animated when they become WebP.
- */
-function sendConverted(ctx: Context, converter: Converter, source: Readable, filename: string, spec: ConvertSpec): void {
-  const animated = spec.format === 'webp' && /^image\/(webp|gif)$/.test(mimeOf(filename));
-  const name = `${path.basename(filename, path.extname(filename))}.${spec.format === 'jpeg' ? 'jpg' : spec.format}`;
-  ctx.attachment(name, { type: 'inline' });
-  ctx.set('X-Content-Type-Options', 'nosniff');
-  ctx.type = `image/${spec.format}`;
-  ctx.body = converter.convert(source, spec, animated);
 }
 
 /** The file formidable streamed to the staging folder, if the caller sent one in `file`. */
