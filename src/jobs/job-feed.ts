@@ -1,7 +1,8 @@
 // Every job a caller may see, as one list and one live stream (GET /api/v1/jobs and /api/v1/jobs/stream, which the
 // console reads). The jobs and their changes come from one source (src/jobs/job-source.ts): this process's tracker
 // with the memory store, every process's jobs with Redis; what a caller may see is decided here, for both.
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
+import type { EventStream } from '../http/event-stream.js';
 import type { ImageUrlBuilder } from '../images/image-url.js';
 import { maySee, type Caller } from '../security/caller.js';
 import { andThen, isPromise, type MaybePromise } from '../store/maybe.js';
@@ -45,18 +46,8 @@ export interface JobFeed {
   close(): void;
 }
 
-export interface JobStream {
-  body: Readable;
-  stop(): void;
-}
-
-export const SSE_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Type': 'text/event-stream; charset=utf-8',
-  'Cache-Control': 'no-cache, no-transform',
-  Connection: 'keep-alive',
-  // nginx would otherwise hold the events back until its buffer fills.
-  'X-Accel-Buffering': 'no',
-};
+/** The stream route's body and its stop (src/http/event-stream.ts). */
+export type JobStream = EventStream;
 
 type Change = (job: JobRecord) => void;
 

@@ -2,7 +2,8 @@
 // gateway WebSocket relays (same `type` as the SSE event name, same `data`), and after the final one `end` (the
 // job document again), then the stream closes. A job that already ended gets `state` and `end` at once. Each stream
 // listens to its own job only (tracker.subscribe), so an event costs the streams of that job, not all of them.
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
+import type { EventStream } from '../http/event-stream.js';
 import type { Closing } from './closing.js';
 import { typedJobDocument } from './job-document.js';
 import type { ImageUrlBuilder } from '../images/image-url.js';
@@ -24,31 +25,18 @@ export function frame(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-/** What the route writes to its response: the headers, then `body` until it ends. */
-export interface JobEventStream {
-  headers: Record<string, string>;
-  /** The frames; it ends after `end` (or when the gateway closes). */
-  body: Readable;
-  /** The caller went away: stop listening (safe to call again, also after a normal end). */
-  stop(): void;
-}
+/** What the route sends (src/http/event-stream.ts): `body` ends after `end` (or when the gateway closes). */
+export type JobEventStream = EventStream;
 
 /** The job's event stream. The job must be known (the route looked it up). */
 export function streamJobEvents(job: JobRecord, baseUrl: string, deps: SseDeps): JobEventStream {
   const stream = new PassThrough();
-  const headers = {
-    'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache, no-transform',
-    Connection: 'keep-alive',
-    // nginx would otherwise hold the events back until its buffer fills.
-    'X-Accel-Buffering': 'no',
-  };
 
   const document = () => typedJobDocument(deps.tracker.get(job.promptId) ?? job, deps.imageUrl, baseUrl);
   stream.write(frame('state', document()));
   if (isFinished(job.status) || deps.closing.closed) {
     stream.end(frame('end', document()));
-    return { headers, body: stream, stop: () => undefined };
+    return { body: stream, stop: () => undefined };
   }
 
   let closed = false;
@@ -71,5 +59,5 @@ export function streamJobEvents(job: JobRecord, baseUrl: string, deps: SseDeps):
   const heartbeat = setInterval(() => stream.write(': heartbeat\n\n'), deps.heartbeatMs);
   heartbeat.unref();
   const stopListening = deps.closing.onClose(close);
-  return { headers, body: stream, stop: close };
+  return { body: stream, stop: close };
 }

@@ -12,7 +12,7 @@ import type { GatewayPool } from '../pool/start-pool.js';
 import type { ChangeSource } from '../console/pool-changes.js';
 import { streamReadings } from '../console/reading-stream.js';
 import type { Closing } from '../jobs/closing.js';
-import { SSE_HEADERS } from '../jobs/job-feed.js';
+import { sendEventStream } from '../http/event-stream.js';
 
 /** What the backends stream needs: when to read the pool again, and when the gateway closes. */
 export interface BackendStreamDeps {
@@ -140,12 +140,7 @@ export function backendRoutes(deps: { pool: GatewayPool; stream?: BackendStreamD
       errors: [403],
       handler(ctx) {
         const events = streamReadings({ event: 'backends', read: reading, ...streamDeps });
-        ctx.status = 200;
-        ctx.set(SSE_HEADERS);
-        ctx.req.socket.setNoDelay(true);
-        ctx.req.socket.setTimeout(0);
-        ctx.body = events.body;
-        ctx.res.once('close', events.stop);
+        sendEventStream(ctx, events);
       },
     });
 

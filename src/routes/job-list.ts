@@ -5,7 +5,8 @@ import { defineRoute, type AnyRoute } from '../http/define-route.js';
 import { ok, stateOf } from '../http/envelope.js';
 import { originOf } from '../http/origin.js';
 import { jobDocumentSchema } from '../jobs/job-document.js';
-import { SSE_HEADERS, type JobFeed, type JobFilter } from '../jobs/job-feed.js';
+import { sendEventStream } from '../http/event-stream.js';
+import type { JobFeed, JobFilter } from '../jobs/job-feed.js';
 
 interface ListQuery extends JobFilter {
   limit?: number;
@@ -77,12 +78,7 @@ export function jobListRoutes(feed: JobFeed): AnyRoute[] {
     errors: [400],
     async handler(ctx, { query }) {
       const events = await feed.stream(stateOf(ctx).caller, filterOf(query), query.limit ?? 200, originOf(ctx));
-      ctx.status = 200;
-      ctx.set(SSE_HEADERS);
-      ctx.req.socket.setNoDelay(true);
-      ctx.req.socket.setTimeout(0);
-      ctx.body = events.body;
-      ctx.res.once('close', events.stop);
+      sendEventStream(ctx, events);
     },
   });
 

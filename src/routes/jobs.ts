@@ -20,6 +20,7 @@ import { queuePosition, type RecoverJob } from '../jobs/recover.js';
 import type { ImageUrlBuilder } from '../images/image-url.js';
 import type { Closing } from '../jobs/closing.js';
 import { streamJobEvents } from '../jobs/sse.js';
+import { sendEventStream } from '../http/event-stream.js';
 import type { JobFeed } from '../jobs/job-feed.js';
 import { jobListRoutes } from './job-list.js';
 import type { JobRecord, JobTracker } from '../jobs/tracker.js';
@@ -151,13 +152,7 @@ export function jobRoutes(deps: JobRouteDeps): RouteGroup {
         heartbeatMs: deps.heartbeatMs ?? 15_000,
         closing: deps.closing,
       });
-      ctx.status = 200;
-      ctx.set(events.headers);
-      ctx.req.socket.setNoDelay(true);
-      ctx.req.socket.setTimeout(0);
-      ctx.body = events.body;
-      // The caller went away: stop listening (the response's close also fires after a normal end).
-      ctx.res.once('close', events.stop);
+      sendEventStream(ctx, events);
     },
   });
 
