@@ -10,6 +10,7 @@ import { startGatewayProcess, upstreamConnected, type GatewayChild } from '../ch
 import { startSimulator } from 'comfyui-sim';
 import { round, runAlone, summarize, type BenchCase, type BenchRow } from '../lib.js';
 import { RELAYED_EVENTS } from '../../src/jobs/relay.js';
+import { text2img } from '../text2img.js';
 
 const CASE = 'fanout';
 const JOBS = 100;
@@ -17,24 +18,6 @@ const STEPS = 20;
 const SOCKETS = 1000;
 /** Events the gateway relays to the caller: the relay's own list, so the count of expected messages follows it. */
 const RELAYED: ReadonlySet<string> = new Set(RELAYED_EVENTS);
-
-function text2img(seed: number) {
-  return {
-    '3': {
-      class_type: 'KSampler',
-      inputs: {
-        seed, steps: STEPS, cfg: 7, sampler_name: 'euler', scheduler: 'normal', denoise: 1,
-        model: ['4', 0], positive: ['6', 0], negative: ['7', 0], latent_image: ['5', 0],
-      },
-    },
-    '4': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'v1-5-pruned-emaonly-fp16.safetensors' } },
-    '5': { class_type: 'EmptyLatentImage', inputs: { width: 64, height: 64, batch_size: 1 } },
-    '6': { class_type: 'CLIPTextEncode', inputs: { text: `fan-out ${seed}`, clip: ['4', 1] } },
-    '7': { class_type: 'CLIPTextEncode', inputs: { text: '', clip: ['4', 1] } },
-    '8': { class_type: 'VAEDecode', inputs: { samples: ['3', 0], vae: ['4', 2] } },
-    '9': { class_type: 'PreviewImage', inputs: { images: ['8', 0] } },
-  };
-}
 
 /** Upstream send times: `${prompt_id} ${type} ${value}` → ms; and how many relayed events each prompt had. */
 interface Upstream {
@@ -94,7 +77,7 @@ async function shape(
       const response = await fetch(`${gateway.url}/api/v1/workflows/submit`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ workflow: text2img(Date.now() * 1000 + j), client_id: clientId }),
+        body: JSON.stringify({ workflow: text2img(Date.now() * 1000 + j, STEPS, 'fan-out'), client_id: clientId }),
       });
       const answer = (await response.json()) as { data: { prompt_id: string } };
       jobs.push({ promptId: answer.data.prompt_id, clientId });

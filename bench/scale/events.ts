@@ -12,29 +12,12 @@ import { RELAYED_EVENTS } from '../../src/jobs/relay.js';
 import { upstreamConnected, type GatewayChild } from '../child-process.js';
 import { round, summarize, type BenchRow } from '../lib.js';
 import { CASE, benchPrefix, dropPrefix, startGateways } from './shared.js';
+import { text2img } from '../text2img.js';
 
 const JOBS = 40;
 const STEPS = 20;
 const CLIENT = 'ev';
 const RELAYED: ReadonlySet<string> = new Set(RELAYED_EVENTS);
-
-function text2img(seed: number): Record<string, unknown> {
-  return {
-    '3': {
-      class_type: 'KSampler',
-      inputs: {
-        seed, steps: STEPS, cfg: 7, sampler_name: 'euler', scheduler: 'normal', denoise: 1,
-        model: ['4', 0], positive: ['6', 0], negative: ['7', 0], latent_image: ['5', 0],
-      },
-    },
-    '4': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'v1-5-pruned-emaonly-fp16.safetensors' } },
-    '5': { class_type: 'EmptyLatentImage', inputs: { width: 64, height: 64, batch_size: 1 } },
-    '6': { class_type: 'CLIPTextEncode', inputs: { text: `scale ${seed}`, clip: ['4', 1] } },
-    '7': { class_type: 'CLIPTextEncode', inputs: { text: '', clip: ['4', 1] } },
-    '8': { class_type: 'VAEDecode', inputs: { samples: ['3', 0], vae: ['4', 2] } },
-    '9': { class_type: 'PreviewImage', inputs: { images: ['8', 0] } },
-  };
-}
 
 const eventKey = (promptId: string, type: string, data: Record<string, unknown>) =>
   `${promptId} ${type} ${String(data.value ?? data.node ?? '')}`;
@@ -94,7 +77,7 @@ export async function events(): Promise<BenchRow[]> {
           const response = await fetch(`${a.url}/api/v1/workflows/submit`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ workflow: text2img(Date.now() * 1000 + j), client_id: CLIENT }),
+            body: JSON.stringify({ workflow: text2img(Date.now() * 1000 + j, STEPS, 'scale'), client_id: CLIENT }),
           });
           if (!response.ok) throw new Error(`submit through A: HTTP ${response.status} ${await response.text()}`);
           ids.push(((await response.json()) as { data: { prompt_id: string } }).data.prompt_id);
