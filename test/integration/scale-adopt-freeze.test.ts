@@ -4,8 +4,9 @@
 // every wait is for an event or a state, never for time.
 import { startSimulator, type Simulator } from 'comfyui-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
-import { dropKeys, randomPrefix, redisAvailable, testRedisUrl } from '../helpers/redis.js';
+import type { GatewayProcess } from '../helpers/gateway-process.js';
+import { redisAvailable, testRedisUrl } from '../helpers/redis.js';
+import { startTwoGateways, type TwoGateways } from '../helpers/two-gateways.js';
 import { waitFor } from '../helpers/wait.js';
 import { samplerWorkflow } from '../helpers/workflows.js';
 
@@ -16,7 +17,7 @@ describe.runIf(enabled)('a process frozen past its liveness, then back', { timeo
   let sim: Simulator;
   let a: GatewayProcess;
   let b: GatewayProcess;
-  const prefix = randomPrefix();
+  let pair: TwoGateways | undefined;
   const starts = new Map<string, number>();
 
   beforeAll(async () => {
@@ -31,17 +32,16 @@ describe.runIf(enabled)('a process frozen past its liveness, then back', { timeo
     });
     const config = {
       comfyui: { backends: [{ name: 'only', url: sim.url, slots: 1, weight: 1, labels: [] }] },
-      store: { kind: 'redis', url: testRedisUrl, key_prefix: prefix, command_timeout_ms: 2_000 },
       jobs: { poll_interval_ms: 200, watchdog_silence_ms: 1_000 },
       locale: 'en',
     };
-    [a, b] = await Promise.all([spawnGateway(config), spawnGateway(config)]);
+    pair = await startTwoGateways(config);
+    ({ a, b } = pair);
   }, 60_000);
   afterAll(async () => {
     if (a) process.kill(a.pid, 'SIGCONT');
-    await Promise.all([a?.stop(), b?.stop()]);
+    await pair?.stop();
     await sim?.close();
-    await dropKeys(prefix);
   });
 
   async function submitToA(workflow: object): Promise<{ prompt_id: string; status?: string }> {

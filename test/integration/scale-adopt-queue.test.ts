@@ -10,8 +10,9 @@ import { startSimulator, type Simulator } from 'comfyui-sim';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleImage } from '../fixtures/images/samples.js';
-import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
-import { dropKeys, randomPrefix, redisAvailable, testRedisUrl } from '../helpers/redis.js';
+import type { GatewayProcess } from '../helpers/gateway-process.js';
+import { redisAvailable, testRedisUrl } from '../helpers/redis.js';
+import { startTwoGateways, type TwoGateways } from '../helpers/two-gateways.js';
 import { waitFor } from '../helpers/wait.js';
 import { openSocket, type Message } from '../helpers/ws-client.js';
 import { samplerWorkflow } from '../helpers/workflows.js';
@@ -26,7 +27,9 @@ describe.runIf(enabled)('a process killed with jobs running and waiting in its o
   let a: GatewayProcess;
   let b: GatewayProcess;
   let redis: Redis;
-  const prefix = randomPrefix();
+  let pair: TwoGateways | undefined;
+  /** Every Redis key of the pair starts with it. */
+  let prefix = '';
   /** What the simulator sent: how many times each prompt started, and the last progress value of each. */
   const starts = new Map<string, number>();
   const startOrder: string[] = [];
@@ -50,18 +53,17 @@ describe.runIf(enabled)('a process killed with jobs running and waiting in its o
     });
     const config = {
       comfyui: { backends: [{ name: 'only', url: sim.url, slots: 1, weight: 1, labels: [] }] },
-      store: { kind: 'redis', url: testRedisUrl, key_prefix: prefix, command_timeout_ms: 2_000 },
       jobs: { poll_interval_ms: 200 },
       locale: 'en',
     };
-    [a, b] = await Promise.all([spawnGateway(config), spawnGateway(config)]);
+    pair = await startTwoGateways(config);
+    ({ a, b, prefix } = pair);
     redis = new Redis(testRedisUrl, { maxRetriesPerRequest: 1 });
   }, 60_000);
   afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
+    await pair?.stop();
     await sim?.close();
     redis?.disconnect();
-    await dropKeys(prefix);
   });
 
   async function submit(to: GatewayProcess, workflow: object): Promise<{ prompt_id: string; status?: string }> {

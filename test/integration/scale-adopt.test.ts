@@ -5,8 +5,9 @@
 // the killed process's own queue, and progress heard live after the kill: scale-adopt-queue.test.ts.
 import { startSimulator, type Simulator } from 'comfyui-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
-import { dropKeys, randomPrefix, redisAvailable, testRedisUrl } from '../helpers/redis.js';
+import type { GatewayProcess } from '../helpers/gateway-process.js';
+import { redisAvailable, testRedisUrl } from '../helpers/redis.js';
+import { startTwoGateways, type TwoGateways } from '../helpers/two-gateways.js';
 import { waitFor } from '../helpers/wait.js';
 import { openSocket } from '../helpers/ws-client.js';
 import { emptyImageWorkflow } from '../helpers/workflows.js';
@@ -20,23 +21,22 @@ describe.runIf(enabled)('a process killed with a job running', { timeout: 90_000
   let sim: Simulator;
   let a: GatewayProcess;
   let b: GatewayProcess;
-  const prefix = randomPrefix();
+  let pair: TwoGateways | undefined;
 
   beforeAll(async () => {
     sim = await startSimulator({ port: 0, host: '127.0.0.1' });
     const config = {
       comfyui: { url: sim.url },
-      store: { kind: 'redis', url: testRedisUrl, key_prefix: prefix, command_timeout_ms: 2_000 },
       jobs: { poll_interval_ms: 200 },
       locale: 'en',
       auth: { api_keys: [{ key: ALICE['x-api-key'], name: 'alice' }] },
     };
-    [a, b] = await Promise.all([spawnGateway(config), spawnGateway(config)]);
+    pair = await startTwoGateways(config);
+    ({ a, b } = pair);
   }, 60_000);
   afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
+    await pair?.stop();
     await sim?.close();
-    await dropKeys(prefix);
   });
 
   it('is adopted by the survivor, which follows it to its end for every follower', async () => {
